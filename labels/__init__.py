@@ -1,0 +1,23 @@
+"""Return label and gift receipt PDFs from plain data (ReportLab; no Flask, no database)."""
+
+from labels.data import (
+    Address,
+    GiftReceiptData,
+    GiftReceiptLine,
+    LabelData,
+    LabelItem,
+    RelayPointInfo,
+)
+from labels.gift_receipt import render_gift_receipt
+from labels.label import render_label
+
+__all__ = [
+    "Address",
+    "GiftReceiptData",
+    "GiftReceiptLine",
+    "LabelData",
+    "LabelItem",
+    "RelayPointInfo",
+    "render_gift_receipt",
+    "render_label",
+]

@@ -1,0 +1,204 @@
+"""Drawing helpers shared by the label and the gift receipt: fitted text, barcodes."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from collections.abc import Iterable
+
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfgen.canvas import Canvas
+
+from labels import qr
+from labels.fonts import register_fonts
+
+ELLIPSIS = "…"
+_RUNS = re.compile(r"1+")
+_ESCAPE = {i: f"\\{i:03o}" for i in (*range(32), *range(127, 256))}
+_ESCAPE.update({ord("\\"): "\\\\", ord("("): "\\(", ord(")"): "\\)"})
+
+
+def num(value: float, digits: int = 2) -> str:
+    """A PDF number with at most ``digits`` decimals (deterministic, no exponent)."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+class Pen:
+    """A canvas plus the label fonts, with text that always fits its box.
+
+    Text is written as PDF operators straight into the page (one ``BT … ET`` per line):
+    the canvas' own ``drawString`` costs ~15 µs a line, a third of the whole label's budget.
+    The fonts' subsetting state is still ReportLab's (``splitString`` and
+    ``getSubsetInternalName`` on the document), so the embedded fonts are exactly right.
+    """
+
+    def __init__(self, pagesize: tuple[float, float], title: str) -> None:
+        names = register_fonts()
+        self.fonts = tuple(getFont(name) for name in names)  # (regular, bold)
+        self.buffer = io.BytesIO()
+        # pageCompression=0: ReportLab would otherwise ASCII85-encode the compressed page in
+        # pure Python (~1 ms); the fonts, most of the file, are compressed regardless.
+        self.canvas = Canvas(self.buffer, pagesize=pagesize, invariant=1, pageCompression=0)
+        self.canvas.setTitle(title)
+        self._doc = self.canvas._doc  # noqa: SLF001 - the document the font subsets belong to
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        """Width of ``text`` in points."""
+        return size * sum(map(self.fonts[bold].char_widths.__getitem__, text))
+
+    def fit(
+        self, text: str, size: float, max_width: float, bold: bool = False, min_size: float = 0
+    ) -> tuple[str, float]:
+        """Shrink ``text`` towards ``min_size``, then cut it with an ellipsis, to fit."""
+        text = " ".join(text.split())
+        width = self.width(text, size, bold)
+        if width <= max_width:
+            return text, size
+        if min_size and min_size < size:
+            shrunk = max(min_size, int(size * max_width / width * 10) / 10)
+            if self.width(text, shrunk, bold) <= max_width:
+                return text, shrunk
+            size = min_size
+        return self.truncate(text, size, max_width, bold), size
+
+    def truncate(self, text: str, size: float, max_width: float, bold: bool = False) -> str:
+        """Cut ``text`` so that it plus an ellipsis fits ``max_width``."""
+        if self.width(text, size, bold) <= max_width:
+            return text
+        lo, hi = 0, len(text)
+        while lo < hi:  # longest prefix that fits with the ellipsis
+            mid = (lo + hi + 1) // 2
+            if self.width(text[:mid].rstrip() + ELLIPSIS, size, bold) <= max_width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo].rstrip() + ELLIPSIS
+
+    def wrap(
+        self, text: str, size: float, max_width: float, max_lines: int, bold: bool = False
+    ) -> list[str]:
+        """Word-wrap ``text`` into at most ``max_lines`` lines; the last one may be cut."""
+        words = text.split()
+        space = self.width(" ", size, bold)
+        lines: list[list[str]] = [[]]
+        used = 0.0
+        for i, word in enumerate(words):
+            w = self.width(word, size, bold)
+            if lines[-1] and used + space + w > max_width:
+                if len(lines) == max_lines:
+                    lines[-1].extend(words[i:])
+                    break
+                lines.append([])
+                used = -space
+            lines[-1].append(word)
+            used += (space if len(lines[-1]) > 1 else 0) + w
+        return [self.truncate(" ".join(line), size, max_width, bold) for line in lines if line]
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        max_width: float | None = None,
+        min_size: float = 0,
+        align: str = "left",
+    ) -> float:
+        """Draw one line at baseline ``y``, fitted to ``max_width``; returns the size used."""
+        if max_width is not None:
+            text, size = self.fit(text, size, max_width, bold, min_size)
+        if not text:
+            return size
+        if align != "left":
+            width = self.width(text, size, bold)
+            x -= width if align == "right" else width / 2
+        font, doc = self.fonts[bold], self._doc
+        ops = [f"BT 1 0 0 1 {num(x)} {num(y)} Tm"]
+        for subset, chunk in font.splitString(text, doc):
+            name = font.getSubsetInternalName(subset, doc)
+            ops.append(f"{name} {num(size)} Tf ({chunk.decode('latin-1').translate(_ESCAPE)}) Tj")
+        ops.append("ET")
+        self.canvas.addLiteral(" ".join(ops))
+        return size
+
+    def lines(self, x: float, y: float, texts: Iterable[str], size: float, leading: float,
+              max_width: float, bold: bool = False) -> float:
+        """Draw lines downwards from baseline ``y``; returns the baseline after the last."""
+        for line in texts:
+            self.text(x, y, line, size, bold=bold, max_width=max_width)
+            y -= leading
+        return y
+
+    def rule(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.6) -> None:
+        """A straight black line."""
+        self.canvas.addLiteral(f"{num(width)} w {num(x1)} {num(y1)} m {num(x2)} {num(y2)} l S")
+
+    def box(self, x: float, y: float, w: float, h: float, width: float = 0.8) -> None:
+        """An unfilled rectangle."""
+        self.canvas.addLiteral(f"{num(width)} w {num(x)} {num(y)} {num(w)} {num(h)} re S")
+
+    def finish(self) -> bytes:
+        """Close the page and return the PDF bytes."""
+        self.canvas.showPage()
+        self.canvas.save()
+        return self.buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=256)
+def code128_modules(value: str) -> tuple[tuple[int, int], ...]:
+    """The bars of a Code 128 symbol as (start, width) in modules, without quiet zones."""
+    symbol = Code128(value, quiet=0)
+    symbol.validate()
+    symbol.encode()
+    bars, left = [], 0
+    for ch in symbol.decompose():
+        if ch.isupper():
+            bars.append((left, ord(ch) - ord("A") + 1))
+            left += ord(ch) - ord("A") + 1
+        else:
+            left += ord(ch) - ord("a") + 1
+    return tuple(bars)
+
+
+def draw_code128(
+    pen: Pen, value: str, x: float, y: float, max_width: float, height: float,
+    max_module: float = 1.7,
+) -> float:
+    """Draw a Code 128 symbol centred in ``[x, x + max_width]`` with 10-module quiet zones.
+
+    Returns the width of the bars. Bars are whole modules of one width, scaled by one
+    transformation, so the symbol stays exact at any size.
+    """
+    bars = code128_modules(value)
+    total = bars[-1][0] + bars[-1][1]
+    module = min(max_module, max_width / (total + 20))
+    left = x + (max_width - total * module) / 2
+    ops = " ".join(f"{a} 0 {w} 1 re" for a, w in bars)
+    pen.canvas.addLiteral(f"q {num(module, 4)} 0 0 {num(height)} {num(left)} {num(y)} cm {ops} f Q")
+    return total * module
+
+
+def draw_qr(pen: Pen, data: str, x: float, y: float, size: float, quiet: int = 4) -> float:
+    """Draw a QR code of ``data`` in the square (x, y, size) including its quiet zone.
+
+    Returns the module size in points.
+    """
+    symbol = qr.encode(data, "M")
+    n = symbol.size
+    module = size / (n + 2 * quiet)
+    ops = []
+    for r, row in enumerate(symbol.rows):
+        top = n - 1 - r
+        ops.extend(f"{m.start()} {top} {m.end() - m.start()} 1 re" for m in _RUNS.finditer(row))
+    origin_x, origin_y = x + quiet * module, y + quiet * module
+    pen.canvas.addLiteral(
+        f"q {num(module, 4)} 0 0 {num(module, 4)} {num(origin_x)} {num(origin_y)} cm "
+        + " ".join(ops)
+        + " f Q"
+    )
+    return module

@@ -1,0 +1,1 @@
+def render_gift_receipt(data): raise NotImplementedError

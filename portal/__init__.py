@@ -1,0 +1,83 @@
+"""Retours: a self-service returns and exchanges portal.
+
+`create_app` is made of small `register_*` steps; nothing runs at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("RETOURS_INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    register_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_hooks(app)
+    return app
+
+
+def register_config(app: Flask, test_config: dict | None) -> None:
+    from portal.config import ensure_secret_key, from_environment
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(from_environment(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = ensure_secret_key(app.instance_path)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql"):
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def register_extensions(app: Flask) -> None:
+    from portal import i18n, security
+    from portal.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal import api, customer, errors, health, staff
+
+    errors.init_app(app)
+    health.init_app(app)
+    api.init_app(app)
+    customer.init_app(app)
+    staff.init_app(app)
+    if app.debug or app.config.get("DEV_MAIL_PAGE"):
+        from portal import devmail
+
+        devmail.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from portal import commands
+
+    commands.init_app(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from portal import outbox
+
+    outbox.init_app(app)

@@ -1,0 +1,58 @@
+"""Catalogue, orders and returns for the shop."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from flask import abort, jsonify
+from sqlalchemy import select
+
+from portal.api.blueprint import bp, json_body
+from portal.api.serialize import order_json, return_json
+from portal.extensions import db
+from portal.models import Order, ReturnRequest
+from portal.services import shop_sync
+
+OPENAPI_PATH = Path(__file__).with_name("openapi.json")
+
+
+@cache
+def openapi_document() -> dict:
+    return json.loads(OPENAPI_PATH.read_text())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.put("/catalog")
+def put_catalog():
+    counts = shop_sync.upsert_variants(json_body())
+    db.session.commit()
+    return jsonify(counts)
+
+
+@bp.put("/orders/<number>")
+def put_order(number: str):
+    order, created = shop_sync.upsert_order(number, json_body())
+    db.session.commit()
+    return jsonify(order_json(order)), 201 if created else 200
+
+
+@bp.get("/orders/<number>")
+def get_order(number: str):
+    order = db.session.scalar(select(Order).where(Order.number == number))
+    if order is None:
+        abort(404, "No order with this number.")
+    return jsonify(order_json(order))
+
+
+@bp.get("/returns/<rma>")
+def get_return(rma: str):
+    rr = db.session.scalar(select(ReturnRequest).where(ReturnRequest.rma == rma.upper()))
+    if rr is None:
+        abort(404, "No return with this RMA number.")
+    return jsonify(return_json(rr))

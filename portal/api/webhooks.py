@@ -1,0 +1,1 @@
+"""Carrier webhooks (EasyPost tracking events)."""

@@ -1,0 +1,64 @@
+"""The local relay carrier: no network, tracking numbers with a check digit, own PDF."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from labels import LabelData, render_label
+from portal.carriers.base import IssuedLabel, LabelRequest
+
+S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
+
+
+def s10_check_digit(serial: str) -> int:
+    """UPU S10 check digit of an 8-digit serial."""
+    if len(serial) != 8 or not serial.isdigit():
+        raise ValueError("serial must be 8 digits")
+    total = sum(int(d) * w for d, w in zip(serial, S10_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    return {10: 0, 11: 5}.get(check, check)
+
+
+def new_tracking_code(prefix: str = "RT", country: str = "FR") -> str:
+    serial = f"{secrets.randbelow(10**8):08d}"
+    return f"{prefix}{serial}{s10_check_digit(serial)}{country}"
+
+
+def is_valid_tracking_code(code: str) -> bool:
+    if len(code) != 13 or not code[2:11].isdigit():
+        return False
+    return s10_check_digit(code[2:10]) == int(code[10])
+
+
+class LocalRelayCarrier:
+    name = "local"
+    display_name = "Retours Relay"
+
+    def __init__(self, today: date | None = None) -> None:
+        self._today = today
+
+    def issue_label(self, request: LabelRequest) -> IssuedLabel:
+        code = new_tracking_code()
+        today = self._today or date.today()
+        pdf = render_label(
+            LabelData(
+                rma=request.rma,
+                tracking_code=code,
+                carrier_name=request.relay_point.network
+                if request.relay_point
+                else self.display_name,
+                relay_point=request.relay_point,
+                sender=request.sender,
+                recipient=request.recipient,
+                items=request.items,
+                status_url=request.status_url,
+                issued_on=today,
+                valid_until=today + timedelta(days=request.valid_days),
+                locale=request.locale,
+            )
+        )
+        return IssuedLabel(carrier=self.name, tracking_code=code, pdf=pdf)
+
+    def void_label(self, tracking_code: str, shipment_id: str | None) -> None:
+        """Nothing to tell anyone: the code simply stops being accepted."""

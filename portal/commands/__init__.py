@@ -1,0 +1,26 @@
+"""`flask --app wsgi …` commands, one module per group."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.commands.api_tokens import api_token_cli
+    from portal.commands.demo import demo_command
+    from portal.commands.imports import import_cli
+    from portal.commands.outbox import outbox_cli
+    from portal.commands.relay_points import relay_points_cli
+    from portal.commands.returns import carrier_cli, labels_cli, returns_cli
+    from portal.commands.staff import staff_cli
+
+    for command in (
+        api_token_cli,
+        demo_command,
+        import_cli,
+        outbox_cli,
+        relay_points_cli,
+        staff_cli,
+        returns_cli,
+        labels_cli,
+        carrier_cli,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,50 @@
+"""Returns housekeeping (for cron), label retries, and local carrier events."""
+
+from __future__ import annotations
+
+import uuid
+
+import click
+from flask.cli import AppGroup
+
+from portal.carriers.base import TRACKING_STATUSES, TrackingUpdate
+from portal.extensions import db
+from portal.models.base import utcnow
+
+returns_cli = AppGroup("returns", help="Returns housekeeping.")
+labels_cli = AppGroup("labels", help="Return labels.")
+carrier_cli = AppGroup("carrier", help="Carrier events for the local relay carrier.")
+
+
+@returns_cli.command("expire")
+def expire() -> None:
+    """Expire returns whose label ran out unused (safe to run from cron at any frequency)."""
+    from portal.services.returns import expire_returns
+
+    expired = expire_returns(utcnow())
+    db.session.commit()
+    click.echo(f"expired {len(expired)}")
+    for rr in expired:
+        click.echo(f"  {rr.rma}")
+
+
+@labels_cli.command("retry")
+def retry() -> None:
+    """Try again the labels whose purchase failed and are due."""
+    from portal.services.labels import retry_pending_labels
+
+    click.echo(f"issued {retry_pending_labels()}")
+
+
+@carrier_cli.command("event")
+@click.argument("tracking")
+@click.argument("status", type=click.Choice(TRACKING_STATUSES))
+def event(tracking: str, status: str) -> None:
+    """Feed a tracking event for TRACKING (as the carrier's webhook would)."""
+    from portal.services.tracking import apply_tracking
+
+    update = TrackingUpdate(event_id=f"local-{uuid.uuid4()}", tracking_code=tracking.upper(),
+                            status=status, occurred_at=utcnow())
+    outcome = apply_tracking(update, provider="local")
+    db.session.commit()
+    click.echo(outcome)

@@ -1,0 +1,92 @@
+"""Settings, read from the environment with defaults that suit a clothing shop.
+
+`create_app` loads these first, then `instance/config.py` (if present) may override
+any of them, then a test config mapping wins over both.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _list(name: str) -> list[str]:
+    value = os.environ.get(name, "")
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _month_day(name: str, default: str) -> tuple[int, int]:
+    """Parse an 'MM-DD' setting into (month, day)."""
+    raw = os.environ.get(name) or default
+    month, day = raw.split("-")
+    date(2000, int(month), int(day))  # validates
+    return int(month), int(day)
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the settings mapping from environment variables."""
+    db_default = "sqlite:///" + str(Path(instance_path) / "retours.sqlite")
+    return {
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or db_default,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        "SMTP_URL": os.environ.get("SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or "retours@example.com",
+        "MAIL_DIR": os.environ.get("MAIL_DIR") or str(Path(instance_path) / "mail"),
+        "DELIVER_MAIL_AFTER_REQUEST": _bool("DELIVER_MAIL_AFTER_REQUEST", True),
+        "SHOP_NAME": os.environ.get("SHOP_NAME") or "Maison Lin",
+        "SHOP_ADDRESS": os.environ.get("SHOP_ADDRESS")
+        or "Maison Lin – Retours\n14 rue des Entrepôts\n93200\nSaint-Denis\nFR",
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000",
+        "RETURN_WINDOW_DAYS": _int("RETURN_WINDOW_DAYS", 30),
+        "HOLIDAY_SEASON_START": _month_day("HOLIDAY_SEASON_START", "11-01"),
+        "HOLIDAY_SEASON_END": _month_day("HOLIDAY_SEASON_END", "12-24"),
+        "HOLIDAY_RETURN_UNTIL": _month_day("HOLIDAY_RETURN_UNTIL", "01-31"),
+        "STORE_CREDIT_BONUS_PERCENT": _int("STORE_CREDIT_BONUS_PERCENT", 0),
+        "RESTOCKING_FEE_PERCENT": _int("RESTOCKING_FEE_PERCENT", 0),
+        "RETURN_SHIPPING_FEE": _int("RETURN_SHIPPING_FEE", 0),
+        "GIFT_REFUND_TO_BUYER": _bool("GIFT_REFUND_TO_BUYER", False),
+        "INSTANT_EXCHANGE": _bool("INSTANT_EXCHANGE", False),
+        "LABEL_VALID_DAYS": _int("LABEL_VALID_DAYS", 14),
+        "EASYPOST_API_KEY": os.environ.get("EASYPOST_API_KEY") or None,
+        "EASYPOST_API_BASE": os.environ.get("EASYPOST_API_BASE") or None,
+        "EASYPOST_WEBHOOK_SECRET": os.environ.get("EASYPOST_WEBHOOK_SECRET") or None,
+        "EASYPOST_CARRIERS": _list("EASYPOST_CARRIERS"),
+        "EASYPOST_SERVICES": _list("EASYPOST_SERVICES"),
+        "EASYPOST_TIMEOUT": _int("EASYPOST_TIMEOUT", 10),
+        "DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE") or "fr",
+        "LANGUAGES": ["fr", "en"],
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT") or "10 per minute;50 per hour",
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
+    }
+
+
+def ensure_secret_key(instance_path: str) -> str:
+    """Read the secret key from instance/secret_key, creating it on first run."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

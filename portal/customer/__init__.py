@@ -1,0 +1,10 @@
+"""The customer's pages: find the order, choose items, relay point, label, status."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.customer import gift, journey, policy_page, status  # noqa: F401
+    from portal.customer.blueprint import bp
+
+    app.register_blueprint(bp)

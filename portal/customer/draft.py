@@ -1,0 +1,87 @@
+"""The customer's choices while they go through the pages, kept in the signed session.
+
+Photos are too big for a cookie: they are stored as DraftPhoto rows keyed by the
+draft's submission key and attached when the return is created.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import session
+from sqlalchemy import delete, select
+
+from portal.extensions import db
+from portal.models import DraftPhoto, Order
+from portal.services.returns import Contact, ItemChoice, ReturnDraft
+
+KEY = "journey"
+
+
+def start(order: Order, *, gift: bool) -> None:
+    session[KEY] = {
+        "order_id": order.id,
+        "gift": gift,
+        "key": uuid.uuid4().hex,
+        "items": {},
+        "relay_point_id": None,
+        "contact": None,
+        "postcode": None if gift else order.shipping_postcode,
+    }
+
+
+def current() -> dict | None:
+    return session.get(KEY)
+
+
+def update(**changes) -> None:
+    data = dict(session[KEY])
+    data.update(changes)
+    session[KEY] = data
+
+
+def clear() -> None:
+    session.pop(KEY, None)
+
+
+def choices(data: dict) -> list[ItemChoice]:
+    return [
+        ItemChoice(
+            order_line_id=int(line_id),
+            quantity=item["quantity"],
+            reason=item["reason"],
+            resolution=item["resolution"],
+            comment=item.get("comment", ""),
+            exchange_variant_id=item.get("exchange"),
+        )
+        for line_id, item in data["items"].items()
+    ]
+
+
+def photos(draft_key: str) -> dict[int, list[DraftPhoto]]:
+    rows = db.session.scalars(select(DraftPhoto).where(DraftPhoto.draft_key == draft_key))
+    found: dict[int, list[DraftPhoto]] = {}
+    for row in rows:
+        found.setdefault(row.order_line_id, []).append(row)
+    return found
+
+
+def to_return_draft(data: dict, locale: str) -> ReturnDraft:
+    items = choices(data)
+    stored = photos(data["key"])
+    for item in items:
+        item.photos = [(p.content_type, p.data) for p in stored.get(item.order_line_id, [])]
+    contact = Contact(**data["contact"]) if data.get("contact") else None
+    return ReturnDraft(
+        order_id=data["order_id"],
+        items=items,
+        relay_point_id=data.get("relay_point_id"),
+        locale=locale,
+        submission_key=data["key"],
+        gift=data["gift"],
+        contact=contact,
+    )
+
+
+def drop_photos(draft_key: str) -> None:
+    db.session.execute(delete(DraftPhoto).where(DraftPhoto.draft_key == draft_key))

@@ -1,0 +1,146 @@
+"""Turning the items form into choices, and order lines into rows for the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import request
+from flask_babel import gettext as _
+
+from portal.customer import draft
+from portal.extensions import db
+from portal.models import DraftPhoto, Order, OrderLine, Variant
+from portal.models.returns import REASONS
+from portal.services import lookup
+from portal.services.eligibility import Eligibility, check_order
+from portal.services.policy import Policy
+from portal.services.returns import allowed_resolutions, exchange_options, validate_choices
+from portal.uploads import BadUpload, clean_image
+
+PHOTO_REASONS = ("damaged", "defective")
+MAX_PHOTOS = 3
+LOW_STOCK = 3
+
+
+def reason_labels() -> dict[str, str]:
+    return {
+        "too_small": _("Too small"),
+        "too_big": _("Too big"),
+        "colour": _("Colour not as pictured"),
+        "damaged": _("Damaged on arrival"),
+        "defective": _("Defective"),
+        "not_as_described": _("Not as described"),
+        "changed_mind": _("Changed my mind"),
+        "too_late": _("Arrived too late"),
+    }
+
+
+def lookup_key() -> str:
+    """Rate-limit key: the order number, whoever asks."""
+    return "order:" + lookup.normalize_number(request.form.get("number", ""))[:64]
+
+
+@dataclass
+class Row:
+    line: OrderLine
+    eligibility: Eligibility
+    options: list[Variant]
+    chosen: dict
+    photos: int
+    resolutions: tuple[str, ...]
+    credit: int
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"item-{self.line.id}"
+
+
+def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row]:
+    photos = draft.photos(data["key"])
+    resolutions = allowed_resolutions(order, data["gift"], policy)
+    return [
+        Row(
+            line=e.line,
+            eligibility=e,
+            options=exchange_options(e.line) if e.ok else [],
+            chosen=data["items"].get(str(e.line.id), {}),
+            photos=len(photos.get(e.line.id, [])),
+            resolutions=resolutions,
+            credit=policy.credit_with_bonus(e.line.unit_price),
+        )
+        for e in check_order(order, policy, today)
+    ]
+
+
+def _int(value, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def parse_items(order: Order, data: dict, policy: Policy) -> tuple[dict, dict[str, str]]:
+    """Read the items form. Returns (choices to keep in the session, errors by field)."""
+    chosen: dict[str, dict] = {}
+    errors: dict[str, str] = {}
+    form = request.form
+    for line in order.lines:
+        key = f"item-{line.id}"
+        quantity = _int(form.get(f"{key}-quantity"))
+        if quantity <= 0:
+            continue
+        exchange = _int(form.get(f"{key}-exchange"), 0) or None
+        chosen[str(line.id)] = {
+            "quantity": quantity,
+            "reason": form.get(f"{key}-reason", ""),
+            "resolution": form.get(f"{key}-resolution", ""),
+            "comment": (form.get(f"{key}-comment") or "")[:2000],
+            "exchange": exchange,
+        }
+        errors.update(_store_photos(data["key"], line, chosen[str(line.id)]["reason"]))
+    unknown = [k for k in form if k.startswith("item-") and _line_id(k) not in _ids(order)]
+    if unknown:
+        errors["items"] = _("This item is not part of your order.")
+    choices = draft.choices({"items": chosen})
+    errors.update(
+        validate_choices(order, choices, gift=data["gift"], policy=policy, today=date.today())
+    )
+    return chosen, errors
+
+
+def _ids(order: Order) -> set[int]:
+    return {line.id for line in order.lines}
+
+
+def _line_id(key: str) -> int:
+    return _int(key.split("-")[1] if key.count("-") >= 1 else "", -1)
+
+
+def _store_photos(draft_key: str, line: OrderLine, reason: str) -> dict[str, str]:
+    files = [f for f in request.files.getlist(f"item-{line.id}-photos") if f and f.filename]
+    if not files:
+        return {}
+    field_name = f"item-{line.id}-photos"
+    if reason not in PHOTO_REASONS:
+        return {field_name: _("Photos are only needed for damaged or defective items.")}
+    stored = db.session.query(DraftPhoto).filter_by(draft_key=draft_key, order_line_id=line.id)
+    if stored.count() + len(files) > MAX_PHOTOS:
+        return {field_name: _("Up to %(n)d photos per item.", n=MAX_PHOTOS)}
+    cleaned = []
+    for upload in files:
+        data = upload.stream.read(8 * 1024 * 1024 + 1)
+        try:
+            cleaned.append(clean_image(data))
+        except BadUpload as exc:
+            if str(exc) == "too_big":
+                message = _("%(name)s is larger than 8 MB.", name=upload.filename)
+            else:
+                message = _("%(name)s is not a JPEG, PNG or WebP photo.", name=upload.filename)
+            return {field_name: message}
+    for content_type, data in cleaned:
+        db.session.add(DraftPhoto(draft_key=draft_key, order_line_id=line.id,
+                                  content_type=content_type, data=data))
+    db.session.flush()
+    return {}

@@ -1,0 +1,99 @@
+"""The return's status page: a signed link, no login."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.customer.blueprint import bp
+from portal.customer.forms import PlainForm
+from portal.extensions import db
+from portal.links import status_path
+from portal.models import RelayPoint, ReturnRequest
+from portal.security import read_status_token
+from portal.services import timeline
+from portal.services.errors import DomainError
+from portal.services.labels import reissue_label
+from portal.services.policy import current_policy
+from portal.services.relay_points import nearest_relay_points
+from portal.services.returns import cancel_return
+
+
+def _return_for(token: str) -> ReturnRequest:
+    key = read_status_token(token)
+    rr = None
+    if key:
+        rr = db.session.query(ReturnRequest).filter_by(access_key=key).one_or_none()
+    if rr is None:
+        abort(404)
+    return rr
+
+
+@bp.get("/r/<token>")
+def status(token: str):
+    rr = _return_for(token)
+    events = [(e, text) for e in timeline.events(rr) if (text := timeline.friendly(e))]
+    return render_template(
+        "customer/status.html", rr=rr, token=token, steps=timeline.steps(rr), events=events,
+        next_step=timeline.next_step(rr, current_policy().label_valid_days),
+        new=request.args.get("new") == "1", form=PlainForm(),
+    )
+
+
+@bp.get("/r/<token>/label.pdf")
+def label_pdf(token: str):
+    rr = _return_for(token)
+    label = rr.current_label
+    if label is None or rr.status in ("cancelled", "expired"):
+        abort(404)
+    return Response(
+        label.pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="label-{rr.rma}.pdf"'},
+    )
+
+
+@bp.post("/r/<token>/cancel")
+def cancel(token: str):
+    rr = _return_for(token)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    try:
+        cancel_return(rr, actor_type="customer", actor=rr.contact_email)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(status_path(rr))
+    db.session.commit()
+    flash(_("Your return is cancelled."), "success")
+    return redirect(status_path(rr))
+
+
+@bp.route("/r/<token>/relay", methods=["GET", "POST"])
+def change_relay(token: str):
+    """Choose another relay point (or just get a new label) before drop-off."""
+    rr = _return_for(token)
+    form = PlainForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        point = db.session.get(RelayPoint, request.form.get("relay_point_id", type=int) or 0)
+        if point is None or not point.active:
+            flash(_("Please choose a drop-off point from the list."), "error")
+            return redirect(url_for("customer.change_relay", token=token))
+        try:
+            label = reissue_label(rr, actor_type="customer", actor=rr.contact_email,
+                                  relay_point=point)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(status_path(rr))
+        db.session.commit()
+        if label is not None:
+            flash(_("Here is your new label. The previous one no longer works."), "success")
+        return redirect(status_path(rr))
+    postcode = (request.args.get("postcode") or rr.sender_postcode or "").strip()[:16]
+    return render_template(
+        "customer/relay.html", postcode=postcode, points=nearest_relay_points(postcode, limit=8),
+        form=form, chosen=rr.relay_point_id, token=token,
+    )

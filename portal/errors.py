@@ -1,0 +1,47 @@
+"""Human error pages (the API answers JSON through its own handlers)."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+
+
+def _page(code: int, title: str, message: str):
+    return render_template("errors/error.html", title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    def is_api() -> bool:
+        return request.path.startswith(("/api/", "/webhooks/"))
+
+    @app.errorhandler(400)
+    def bad_request(exc):
+        if is_api():
+            return exc
+        return _page(400, _("Something was wrong with that request"),
+                     _("The form may have expired. Go back, reload the page and try again."))
+
+    @app.errorhandler(403)
+    def forbidden(exc):
+        if is_api():
+            return exc
+        return _page(403, _("Not allowed"), _("Your account cannot do this."))
+
+    @app.errorhandler(404)
+    def not_found(exc):
+        if is_api():
+            return exc
+        return _page(404, _("Page not found"),
+                     _("This link is not valid. Check that you copied the whole address."))
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        return _page(413, _("Files too large"),
+                     _("Photos must be 8 MB or less each. Please choose smaller photos."))
+
+    @app.errorhandler(429)
+    def too_many(exc):
+        if is_api():
+            return exc
+        return _page(429, _("Too many attempts"),
+                     _("For your security, please wait a few minutes before trying again."))

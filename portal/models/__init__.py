@@ -1,0 +1,39 @@
+"""SQLAlchemy models. Constraints live in the database, not only in Python."""
+
+from portal.models.audit import AuditEvent
+from portal.models.catalog import Product, Variant
+from portal.models.credits import CreditTransaction, StoreCredit
+from portal.models.orders import Order, OrderLine
+from portal.models.outbox import OutboxMessage
+from portal.models.relay import RelayPoint
+from portal.models.returns import (
+    DraftPhoto,
+    Label,
+    Refund,
+    ReturnItem,
+    ReturnPhoto,
+    ReturnRequest,
+)
+from portal.models.staff import ApiToken, StaffUser
+from portal.models.tracking import CarrierEvent
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "CarrierEvent",
+    "CreditTransaction",
+    "DraftPhoto",
+    "Label",
+    "Order",
+    "OrderLine",
+    "OutboxMessage",
+    "Product",
+    "Refund",
+    "RelayPoint",
+    "ReturnItem",
+    "ReturnPhoto",
+    "ReturnRequest",
+    "StaffUser",
+    "StoreCredit",
+    "Variant",
+]

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    returnable: Mapped[bool] = mapped_column(default=True)
+    weight_grams: Mapped[int] = mapped_column(default=400)
+
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="product", order_by="Variant.id"
+    )
+
+
+class Variant(db.Model):
+    __tablename__ = "variants"
+    __table_args__ = (
+        CheckConstraint("stock_on_hand >= 0", name="stock_on_hand_not_negative"),
+        CheckConstraint("stock_reserved >= 0", name="stock_reserved_not_negative"),
+        CheckConstraint("stock_reserved <= stock_on_hand", name="reserved_within_stock"),
+        CheckConstraint("price >= 0", name="price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[str] = mapped_column(String(32), default="")
+    colour: Mapped[str] = mapped_column(String(64), default="")
+    price: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    stock_on_hand: Mapped[int] = mapped_column(default=0)
+    stock_reserved: Mapped[int] = mapped_column(default=0)
+    returnable: Mapped[bool] = mapped_column(default=True)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    @property
+    def available(self) -> int:
+        return self.stock_on_hand - self.stock_reserved
+
+    @property
+    def is_returnable(self) -> bool:
+        return self.returnable and self.product.returnable
+
+    @property
+    def label(self) -> str:
+        parts = [p for p in (self.colour, self.size) if p]
+        return " · ".join(parts)

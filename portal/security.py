@@ -1,0 +1,83 @@
+"""Staff sessions, roles and signed public links."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from portal.extensions import db, login_manager
+
+SESSION_ABSOLUTE_SECONDS = 8 * 3600
+SESSION_IDLE_SECONDS = 3600
+
+
+def status_token(access_key: str) -> str:
+    """A signed, unguessable token for a return's public status page."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="return-status").dumps(
+        access_key
+    )
+
+
+def read_status_token(token: str) -> str | None:
+    try:
+        value = URLSafeSerializer(current_app.config["SECRET_KEY"], salt="return-status").loads(
+            token
+        )
+    except BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    from portal.models import StaffUser
+
+    try:
+        pk, version = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(StaffUser, pk)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    now = time.time()
+    started = session.get("login_at", 0)
+    seen = session.get("seen_at", 0)
+    if now - started > SESSION_ABSOLUTE_SECONDS or now - seen > SESSION_IDLE_SECONDS:
+        session.clear()
+        return None
+    session["seen_at"] = now
+    return user
+
+
+def role_required(role: str) -> Callable:
+    """Refuse the route unless the logged-in staff member has at least `role`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.session_protection = "strong"
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        flash(_("Please log in to continue."), "info")
+        return redirect(url_for("staff.login", next=request.path))

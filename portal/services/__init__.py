@@ -1,0 +1,1 @@
+"""The domain verbs. They flush but never commit: the request (or command) commits once."""

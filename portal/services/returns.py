@@ -1,0 +1,248 @@
+"""Creating, cancelling and expiring returns."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Order, RelayPoint, ReturnItem, ReturnPhoto, ReturnRequest, Variant
+from portal.models.base import utcnow
+from portal.models.returns import REASONS, RESOLUTIONS
+from portal.links import public_url
+from portal.notifications import notify
+from portal.services import audit, stock
+from portal.services.eligibility import check_order
+from portal.services.errors import InvalidTransition, ValidationFailed
+from portal.services.policy import Policy
+
+RMA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CANCELLABLE = ("requested", "label_issued")
+
+
+def new_rma() -> str:
+    chars = "".join(secrets.choice(RMA_ALPHABET) for _ in range(6))
+    return f"R-{chars[:4]}-{chars[4:]}"
+
+
+@dataclass
+class ItemChoice:
+    order_line_id: int
+    quantity: int
+    reason: str
+    resolution: str
+    comment: str = ""
+    exchange_variant_id: int | None = None
+    photos: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+@dataclass
+class Contact:
+    name: str
+    email: str
+    line1: str
+    postcode: str
+    city: str
+    country: str = "FR"
+    line2: str | None = None
+
+
+@dataclass
+class ReturnDraft:
+    order_id: int
+    items: list[ItemChoice]
+    relay_point_id: int | None
+    locale: str
+    submission_key: str
+    gift: bool = False
+    contact: Contact | None = None  # required for gifts (the recipient); else the buyer
+
+
+def exchange_options(line) -> list[Variant]:
+    """Other variants of the same product, same price, with stock available now."""
+    variant = line.variant
+    return [
+        v
+        for v in variant.product.variants
+        if v.id != variant.id
+        and v.price == variant.price
+        and v.currency == variant.currency
+        and v.available > 0
+    ]
+
+
+def allowed_resolutions(order: Order, gift: bool, policy: Policy) -> tuple[str, ...]:
+    if gift and not policy.gift_refund_to_buyer:
+        return ("exchange", "store_credit")
+    return RESOLUTIONS
+
+
+def validate_choices(
+    order: Order, items: list[ItemChoice], *, gift: bool, policy: Policy, today: date
+) -> dict[str, str]:
+    """Errors by field (`item-<line id>-quantity` …); empty when all is well."""
+    errors: dict[str, str] = {}
+    eligible = {e.line.id: e for e in check_order(order, policy, today)}
+    allowed = allowed_resolutions(order, gift, policy)
+    if not items:
+        errors["items"] = _("Choose at least one item to return.")
+    for choice in items:
+        key = f"item-{choice.order_line_id}"
+        e = eligible.get(choice.order_line_id)
+        if e is None:
+            errors[key] = _("This item is not part of your order.")
+            continue
+        if not e.ok:
+            errors[f"{key}-quantity"] = e.problems[0][1] if e.problems else _("Already returned.")
+            continue
+        if not 1 <= choice.quantity <= e.returnable_quantity:
+            errors[f"{key}-quantity"] = _(
+                "You can return at most %(n)d of this item.", n=e.returnable_quantity
+            )
+        if choice.reason not in REASONS:
+            errors[f"{key}-reason"] = _("Please tell us why you are returning it.")
+        if choice.resolution not in allowed:
+            errors[f"{key}-resolution"] = _("Please choose what you would like instead.")
+        elif choice.resolution == "exchange":
+            options = {v.id: v for v in exchange_options(e.line)}
+            variant = options.get(choice.exchange_variant_id)
+            if variant is None:
+                errors[f"{key}-exchange"] = _("Please choose a size or colour that is available.")
+            elif variant.available < choice.quantity:
+                errors[f"{key}-exchange"] = _(
+                    "Only %(n)d left in this size or colour.", n=variant.available
+                )
+        if len(choice.comment) > 1000:
+            errors[f"{key}-comment"] = _("Please keep the comment under 1000 characters.")
+    return errors
+
+
+def find_by_submission(key: str) -> ReturnRequest | None:
+    return db.session.scalar(select(ReturnRequest).where(ReturnRequest.submission_key == key))
+
+
+def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnRequest:
+    """Create the return and reserve exchange stock; the same submission key twice gives one."""
+    existing = find_by_submission(draft.submission_key)
+    if existing is not None:
+        return existing
+    order = db.session.get(Order, draft.order_id)
+    if order is None:
+        raise ValidationFailed({"order": _("We could not find this order.")})
+    errors = validate_choices(order, draft.items, gift=draft.gift, policy=policy, today=today)
+    relay = db.session.get(RelayPoint, draft.relay_point_id) if draft.relay_point_id else None
+    if relay is None or not relay.active:
+        errors["relay_point"] = _("Please choose a drop-off point.")
+    if draft.gift and draft.contact is None:
+        errors["contact"] = _("Please tell us your name and e-mail.")
+    if errors:
+        raise ValidationFailed(errors)
+
+    contact = draft.contact or Contact(
+        name=order.shipping_name,
+        email=order.email,
+        line1=order.shipping_line1,
+        line2=order.shipping_line2,
+        postcode=order.shipping_postcode,
+        city=order.shipping_city,
+        country=order.shipping_country,
+    )
+    rr = ReturnRequest(
+        rma=new_rma(),
+        access_key=secrets.token_urlsafe(24),
+        submission_key=draft.submission_key,
+        order=order,
+        status="requested",
+        locale=draft.locale,
+        is_gift=draft.gift,
+        contact_name=contact.name,
+        contact_email=contact.email,
+        sender_line1=contact.line1,
+        sender_line2=contact.line2,
+        sender_postcode=contact.postcode,
+        sender_city=contact.city,
+        sender_country=contact.country,
+        relay_point=relay,
+    )
+    db.session.add(rr)
+    lines = {line.id: line for line in order.lines}
+    for choice in draft.items:
+        line = lines[choice.order_line_id]
+        item = ReturnItem(
+            order_line=line,
+            quantity=choice.quantity,
+            reason=choice.reason,
+            comment=choice.comment.strip(),
+            resolution=choice.resolution,
+            amount_paid=line.unit_price * choice.quantity,
+        )
+        if choice.resolution == "exchange":
+            variant = db.session.get(Variant, choice.exchange_variant_id)
+            stock.reserve(variant, choice.quantity)
+            item.exchange_variant = variant
+            item.stock_reserved = True
+        item.photos = [ReturnPhoto(content_type=ct, data=data) for ct, data in choice.photos]
+        rr.items.append(item)
+    db.session.flush()
+    audit.record(
+        rr,
+        "return_requested",
+        actor_type="customer",
+        actor=contact.email,
+        to_status="requested",
+        items=[
+            {"sku": i.order_line.variant.sku, "quantity": i.quantity, "resolution": i.resolution}
+            for i in rr.items
+        ],
+    )
+    return rr
+
+
+def _release_all(rr: ReturnRequest) -> None:
+    for item in rr.items:
+        stock.release(item)
+    label = rr.current_label
+    if label is not None:
+        label.voided_at = utcnow()
+
+
+def cancel_return(rr: ReturnRequest, *, actor_type: str, actor: str = "") -> None:
+    if rr.status not in CANCELLABLE:
+        raise InvalidTransition(
+            _("This return can no longer be cancelled: the parcel is already on its way.")
+        )
+    _release_all(rr)
+    audit.transition(rr, "cancelled", "return_cancelled", actor_type=actor_type, actor=actor)
+    notify(rr, "cancelled")
+    db.session.flush()
+
+
+def expire_returns(now: datetime) -> list[ReturnRequest]:
+    """Expire returns whose label ran out unused; safe to run at any frequency."""
+    from portal.models import Label
+
+    candidates = db.session.scalars(
+        select(ReturnRequest)
+        .join(Label, Label.return_id == ReturnRequest.id)
+        .where(
+            ReturnRequest.status == "label_issued",
+            Label.voided_at.is_(None),
+            Label.expires_at < now,
+        )
+        .with_for_update(of=ReturnRequest, skip_locked=True)
+    ).unique()
+    expired = []
+    for rr in candidates:
+        label = rr.current_label
+        if rr.status != "label_issued" or label is None or label.expires_at >= now:
+            continue
+        _release_all(rr)
+        audit.transition(rr, "expired", "return_expired", actor_type="system")
+        notify(rr, "expired", start_url=public_url("/"))
+        expired.append(rr)
+    db.session.flush()
+    return expired

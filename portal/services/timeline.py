@@ -1,0 +1,104 @@
+"""A return's story for the customer: the steps, their dates, and what happens next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AuditEvent, ReturnRequest
+
+STEP_ACTIONS = {
+    "requested": ("return_requested",),
+    "label_issued": ("label_issued",),
+    "in_transit": ("carrier_scan",),
+    "received": ("parcel_received",),
+    "inspected": ("items_inspected",),
+    "resolved": ("refund_issued", "exchange_shipped", "return_resolved"),
+}
+
+
+@dataclass
+class Step:
+    key: str
+    title: str
+    when: datetime | None
+
+    @property
+    def done(self) -> bool:
+        return self.when is not None
+
+
+def events(rr: ReturnRequest) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.return_id == rr.id).order_by(AuditEvent.id)
+        )
+    )
+
+
+def steps(rr: ReturnRequest) -> list[Step]:
+    first: dict[str, datetime] = {}
+    for event in events(rr):
+        first.setdefault(event.action, event.created_at)
+    titles = {
+        "requested": _("Return requested"),
+        "label_issued": _("Label ready"),
+        "in_transit": _("Parcel dropped off"),
+        "received": _("Received at our warehouse"),
+        "inspected": _("Inspected"),
+        "resolved": _("Refunded or exchange shipped"),
+    }
+    result = []
+    for key, actions in STEP_ACTIONS.items():
+        dates = [first[a] for a in actions if a in first]
+        result.append(Step(key, titles[key], min(dates) if dates else None))
+    return result
+
+
+def friendly(event: AuditEvent) -> str | None:
+    """The event in the customer's words; None for internal events."""
+    text = {
+        "return_requested": _("You asked to return items."),
+        "label_issued": _("Your prepaid label was created."),
+        "label_reissued": _("A new label was created; the previous one no longer works."),
+        "label_failed": None,
+        "carrier_scan": _("The carrier picked up your parcel."),
+        "arriving_at_warehouse": _("The carrier delivered your parcel to our warehouse."),
+        "parcel_received": _("We received your parcel."),
+        "items_inspected": _("We inspected your items."),
+        "refund_issued": _("Your refund was issued."),
+        "exchange_shipped": _("Your exchange was shipped."),
+        "return_cancelled": _("The return was cancelled."),
+        "return_expired": _("The label expired before the parcel was sent."),
+        "goodwill_gesture": _("We added a gesture of goodwill."),
+    }
+    return text.get(event.action)
+
+
+def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
+    label = rr.current_label
+    if rr.status == "requested":
+        return _("Your label is being prepared — we'll e-mail it to you in a few minutes.")
+    if rr.status == "label_issued" and label is not None:
+        return _(
+            "Print the label, stick it on the parcel and drop it off at your relay point "
+            "before %(date)s.",
+            date=label.expires_at.date().strftime("%d/%m/%Y"),
+        )
+    if rr.status == "in_transit":
+        return _("Your parcel is on its way to us. We'll e-mail you when it arrives.")
+    if rr.status in ("received", "inspected") and rr.received_at is not None:
+        by = (rr.received_at + timedelta(days=2)).date().strftime("%d/%m/%Y")
+        return _("We're checking your items. Your refund or exchange follows by %(date)s.",
+                 date=by)
+    if rr.status in ("refunded", "exchanged", "rejected", "closed"):
+        return _("All done. Thank you!")
+    if rr.status == "cancelled":
+        return _("This return was cancelled. You can start a new one at any time.")
+    if rr.status == "expired":
+        return _("The label expired. You can start a new return from the first page.")
+    return ""
