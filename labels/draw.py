@@ -126,8 +126,16 @@ class Pen:
         self.canvas.addLiteral(" ".join(ops))
         return size
 
-    def lines(self, x: float, y: float, texts: Iterable[str], size: float, leading: float,
-              max_width: float, bold: bool = False) -> float:
+    def lines(
+        self,
+        x: float,
+        y: float,
+        texts: Iterable[str],
+        size: float,
+        leading: float,
+        max_width: float,
+        bold: bool = False,
+    ) -> float:
         """Draw lines downwards from baseline ``y``; returns the baseline after the last."""
         for line in texts:
             self.text(x, y, line, size, bold=bold, max_width=max_width)
@@ -166,7 +174,12 @@ def code128_modules(value: str) -> tuple[tuple[int, int], ...]:
 
 
 def draw_code128(
-    pen: Pen, value: str, x: float, y: float, max_width: float, height: float,
+    pen: Pen,
+    value: str,
+    x: float,
+    y: float,
+    max_width: float,
+    height: float,
     max_module: float = 1.7,
 ) -> float:
     """Draw a Code 128 symbol centred in ``[x, x + max_width]`` with 10-module quiet zones.

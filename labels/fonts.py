@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,7 @@ class _CachedSubsetTTFont(TTFont):
         return super().getSubsetInternalName(subset, doc)
 
     def addObjects(self, doc: Any) -> None:  # noqa: N802
-        """Add the font and descriptor objects of the subsets this document used."""
+        """Add the font, descriptor, program and ToUnicode objects of the subsets used."""
         state = self._doc_state(doc)
         state.frozen = 1
         fonts = doc.idToObject["BasicFonts"].dict
@@ -112,57 +113,89 @@ class _CachedSubsetTTFont(TTFont):
                 continue
             internal = self.getSubsetInternalName(n, doc)[1:]
             parts = _subset_objects(self, n, tuple(subset))
-            base = parts["base"]
-            font_file = pdfdoc.PDFStream(
-                pdfdoc.PDFDictionary({"Filter": "/FlateDecode", "Length1": parts["length1"]}),
-                parts["font_file"],
-            )
-            descriptor = pdfdoc.PDFDictionary(dict(parts["descriptor"]))
-            descriptor["FontFile2"] = doc.Reference(font_file, f"fontFile:{base}")
-            cmap = pdfdoc.PDFStream(
-                pdfdoc.PDFDictionary({"Filter": "/FlateDecode"}), parts["to_unicode"]
-            )
-            font = pdfdoc.PDFTrueTypeFont()
-            font.Name = internal
-            font.BaseFont = base
-            font.FirstChar = 0
-            font.LastChar = len(subset) - 1
-            font.Widths = parts["widths"]
-            font.ToUnicode = doc.Reference(cmap, f"toUnicodeCMap:{base}")
-            font.FontDescriptor = doc.Reference(descriptor, f"fontDescriptor:{base}")
+            base = parts.base
+            program = doc.Reference(_Raw(parts.program), f"fontFile:{base}")
+            descriptor = doc.Reference(_Raw(parts.descriptor, program), f"fontDescriptor:{base}")
+            cmap = doc.Reference(_Raw(parts.to_unicode), f"toUnicodeCMap:{base}")
+            font = _Raw(parts.font, descriptor, internal.encode("ascii"), cmap)
             doc.Reference(font, internal)
             fonts[internal] = font
         del self.state[doc]
 
 
+class _Raw(pdfdoc.PDFObject):
+    """A PDF object formatted in advance; its ``%s`` slots get references or names."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, template: bytes, *slots: Any) -> None:
+        self.template = template
+        self.slots = slots
+
+    def format(self, document: Any) -> bytes:
+        """The object's bytes for ``document``."""
+        if not self.slots:
+            return self.template
+        return self.template % tuple(
+            s if isinstance(s, bytes) else s.format(document) for s in self.slots
+        )
+
+
+@dataclass(frozen=True)
+class _SubsetObjects:
+    base: str
+    font: bytes  # slots: FontDescriptor ref, Name, ToUnicode ref
+    descriptor: bytes  # slot: FontFile2 ref
+    program: bytes
+    to_unicode: bytes
+
+
+def _stream(data: bytes, **extra: int) -> bytes:
+    packed = zlib.compress(data)
+    keys = "".join(f" /{k} {v}" for k, v in extra.items())
+    return b"<< /Filter /FlateDecode /Length %d%s >>\nstream\n%s\nendstream\n" % (
+        len(packed),
+        keys.encode("ascii"),
+        packed,
+    )
+
+
 @functools.lru_cache(maxsize=64)
-def _subset_objects(font: _CachedSubsetTTFont, n: int, subset: tuple[int, ...]) -> dict:
-    """The document-independent parts of one embedded subset, ready-formatted."""
+def _subset_objects(font: _CachedSubsetTTFont, n: int, subset: tuple[int, ...]) -> _SubsetObjects:
+    """The document-independent parts of one embedded subset, formatted once."""
     face = font.face
     base = (SUBSETN(n) + b"+" + face.name + face.subfontNameX).decode("pdfdoc")
-    program = face.makeSubset(list(subset))
-    widths = " ".join(pdfdoc.format(face.getCharWidth(c), None) .decode() for c in subset)
+
+    def fmt(value: Any) -> bytes:
+        return pdfdoc.format(value, None)
+
+    widths = b" ".join(fmt(face.getCharWidth(c)) for c in subset)
     flags = (face.flags & ~(1 << 5)) | (1 << 2)  # symbolic, as ReportLab declares subsets
-    descriptor = {
-        "Type": "/FontDescriptor",
-        "Ascent": face.ascent,
-        "CapHeight": face.capHeight,
-        "Descent": face.descent,
-        "Flags": flags,
-        "FontBBox": pdfdoc.PDFArray(face.bbox),
-        "FontName": pdfdoc.PDFName(base),
-        "ItalicAngle": face.italicAngle,
-        "StemV": face.stemV,
-        "MissingWidth": face.defaultWidth,
-    }
-    return {
-        "base": base,
-        "length1": len(program),
-        "font_file": zlib.compress(program),
-        "to_unicode": zlib.compress(makeToUnicodeCMap(base, list(subset)).encode("latin-1")),
-        "widths": f"[ {widths} ]".encode(),
-        "descriptor": descriptor,
-    }
+    bbox = b" ".join(fmt(v) for v in face.bbox)
+    descriptor = b"".join(
+        (
+            b"<< /Ascent %s /CapHeight %s /Descent %s"
+            % tuple(map(fmt, (face.ascent, face.capHeight, face.descent))),
+            b" /Flags %d /FontBBox [ %s ] /FontFile2 %%s /FontName /%s"
+            % (flags, bbox, base.encode()),
+            b" /ItalicAngle %s /MissingWidth %s /StemV %s /Type /FontDescriptor >>"
+            % tuple(map(fmt, (face.italicAngle, face.defaultWidth, face.stemV))),
+        )
+    )
+    font_dict = (
+        b"<< /BaseFont /%s /FirstChar 0 /FontDescriptor %%s /LastChar %d /Name /%%s"
+        b" /Subtype /TrueType /ToUnicode %%s /Type /Font /Widths [ %s ] >>"
+        % (base.encode(), len(subset) - 1, widths)
+    )
+    program = face.makeSubset(list(subset))
+    cmap = makeToUnicodeCMap(base, list(subset)).encode("latin-1")
+    return _SubsetObjects(
+        base=base,
+        font=font_dict,
+        descriptor=descriptor,
+        program=_stream(program, Length1=len(program)),
+        to_unicode=_stream(cmap),
+    )
 
 
 @functools.cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-_MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 TEXT: dict[str, dict[str, str]] = {
     "fr": {

@@ -55,8 +55,9 @@ def _rma_and_drop_off(pen: Pen, data: LabelData, left: float, right: float, top:
     loc = data.locale
     qr_x = right - QR_SIZE
     draw_qr(pen, data.status_url, qr_x, top - 2 - QR_SIZE, QR_SIZE)
-    pen.text(qr_x + QR_SIZE / 2, top - QR_SIZE - 8, t(loc, "scan"), 6, align="center",
-             max_width=QR_SIZE)
+    pen.text(
+        qr_x + QR_SIZE / 2, top - QR_SIZE - 8, t(loc, "scan"), 6, align="center", max_width=QR_SIZE
+    )
     width = qr_x - GAP - left
     pen.text(left, top - 9, t(loc, "rma"), 6.5, max_width=width)
     pen.text(left, top - 31, data.rma, 24, bold=True, max_width=width, min_size=20)
@@ -70,8 +71,9 @@ def _rma_and_drop_off(pen: Pen, data: LabelData, left: float, right: float, top:
         pen.text(left, top - 53, relay.network, 8.5, bold=True, max_width=width, min_size=7)
         pen.text(left, top - 62.5, relay.name, 8, max_width=width, min_size=6.5)
         pen.text(left, top - 71.5, relay.address, 7.5, max_width=width, min_size=6)
-        pen.text(left, top - 80.5, f"{relay.postcode} {relay.city}", 7.5, max_width=width,
-                 min_size=6)
+        pen.text(
+            left, top - 80.5, f"{relay.postcode} {relay.city}", 7.5, max_width=width, min_size=6
+        )
         if relay.opening_hours.strip():
             hours = pen.wrap(t(loc, "hours", hours=relay.opening_hours), 6.5, width, 2)
             pen.lines(left, top - 89, hours, 6.5, 7.5, width)
@@ -142,8 +144,8 @@ def _contents(
         y = first - (i % per_column) * leading
         qty = f"× {item.quantity}"
         qty_w = pen.width(qty, 8, bold=True)
-        pen.text(x + col_w, y, qty, 8, bold=True, align="right")
         pen.text(x, y, item.sku, 8, max_width=col_w - qty_w - 4, min_size=6.5)
+        pen.text(x + col_w, y, qty, 8, bold=True, align="right")
     if len(shown) < len(items):
         i = len(shown)
         x = left + (i // per_column) * (col_w + GAP)

@@ -33,7 +33,9 @@ def show(name: str):
     body = msg.get_body(preferencelist=("plain",))
     attachments = [part.get_filename() for part in msg.iter_attachments()]
     return render_template(
-        "dev/mail_show.html", msg=msg, text=body.get_content() if body else "",
+        "dev/mail_show.html",
+        msg=msg,
+        text=body.get_content() if body else "",
         attachments=attachments,
     )
 

@@ -18,8 +18,11 @@ def init_app(app: Flask) -> None:
     def bad_request(exc):
         if is_api():
             return exc
-        return _page(400, _("Something was wrong with that request"),
-                     _("The form may have expired. Go back, reload the page and try again."))
+        return _page(
+            400,
+            _("Something was wrong with that request"),
+            _("The form may have expired. Go back, reload the page and try again."),
+        )
 
     @app.errorhandler(403)
     def forbidden(exc):
@@ -31,17 +34,26 @@ def init_app(app: Flask) -> None:
     def not_found(exc):
         if is_api():
             return exc
-        return _page(404, _("Page not found"),
-                     _("This link is not valid. Check that you copied the whole address."))
+        return _page(
+            404,
+            _("Page not found"),
+            _("This link is not valid. Check that you copied the whole address."),
+        )
 
     @app.errorhandler(413)
     def too_large(exc):
-        return _page(413, _("Files too large"),
-                     _("Photos must be 8 MB or less each. Please choose smaller photos."))
+        return _page(
+            413,
+            _("Files too large"),
+            _("Photos must be 8 MB or less each. Please choose smaller photos."),
+        )
 
     @app.errorhandler(429)
     def too_many(exc):
         if is_api():
             return exc
-        return _page(429, _("Too many attempts"),
-                     _("For your security, please wait a few minutes before trying again."))
+        return _page(
+            429,
+            _("Too many attempts"),
+            _("For your security, please wait a few minutes before trying again."),
+        )

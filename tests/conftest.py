@@ -19,6 +19,12 @@ from tests.factories import PASSWORD, Factory
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def pytest_sessionstart(session):
+    from scripts.compile_translations import compile_all
+
+    compile_all()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

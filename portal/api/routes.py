@@ -56,3 +56,46 @@ def get_return(rma: str):
     if rr is None:
         abort(404, "No return with this RMA number.")
     return jsonify(return_json(rr))
+
+
+@bp.get("/orders/<number>/gift-receipt.pdf")
+def gift_receipt(number: str):
+    """A printable gift receipt: items without prices, the message, the code as text and QR."""
+    from flask import Response, current_app, request
+
+    from labels import GiftReceiptData, GiftReceiptLine, render_gift_receipt
+    from portal.links import public_url
+
+    order = db.session.scalar(select(Order).where(Order.number == number))
+    if order is None:
+        abort(404, "No order with this number.")
+    if not order.gift_code:
+        abort(404, "This order is not a gift.")
+    locale = request.args.get("lang", current_app.config["DEFAULT_LOCALE"])
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(400, "lang must be one of: " + ", ".join(current_app.config["LANGUAGES"]))
+    pdf = render_gift_receipt(
+        GiftReceiptData(
+            shop_name=current_app.config["SHOP_NAME"],
+            order_number=order.number,
+            gift_code=order.gift_code,
+            gift_message=order.gift_message,
+            lines=tuple(
+                GiftReceiptLine(
+                    description=" · ".join(
+                        p for p in (line.variant.product.name, line.variant.label) if p
+                    ),
+                    sku=line.variant.sku,
+                    quantity=line.quantity,
+                )
+                for line in order.lines
+            ),
+            portal_url=public_url("/gift"),
+            locale=locale,
+        )
+    )
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="gift-receipt-{order.number}.pdf"'},
+    )

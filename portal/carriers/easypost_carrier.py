@@ -99,7 +99,7 @@ class EasyPostCarrier:
     def issue_label(self, request: LabelRequest) -> IssuedLabel:
         shipment = None
         if request.previous_shipment_id:
-            shipment = self._previous_shipment(request.previous_shipment_id)
+            shipment = self._previous_shipment(request.previous_shipment_id, request.rma)
         if shipment is None:
             params = self.shipment_params(request)
             shipment = self._call(
@@ -150,7 +150,7 @@ class EasyPostCarrier:
             "options": {"label_format": "PDF"},
         }
 
-    def _previous_shipment(self, shipment_id: str) -> Any | None:
+    def _previous_shipment(self, shipment_id: str, rma: str) -> Any | None:
         """The earlier attempt's shipment if it can still be used, else None (make a new one)."""
         try:
             shipment = self._client.shipment.retrieve(shipment_id)
@@ -159,6 +159,9 @@ class EasyPostCarrier:
             return None
         except (ep_errors.EasyPostError, requests.RequestException) as exc:
             raise self._error(exc, "look up the earlier shipment", shipment_id) from exc
+        if shipment.get("reference") not in (None, rma):
+            message = f"EasyPost shipment {shipment_id} belongs to {shipment.reference}, not {rma}"
+            raise _failed(message, shipment_id, retryable=False)
         if shipment.get("refund_status"):
             log.warning("EasyPost shipment %s was refunded; creating a new one", shipment_id)
             return None

@@ -23,28 +23,74 @@ STAFF = (
 
 # (product code, name, price, weight g, returnable, [(sku, size, colour, stock)])
 CATALOG = [
-    ("TEE-ORG", "Organic T-shirt", 2500, 200, True, [
-        ("TEE-ORG-BLUE-S", "S", "Blue", 8), ("TEE-ORG-BLUE-M", "M", "Blue", 12),
-        ("TEE-ORG-BLUE-L", "L", "Blue", 2), ("TEE-ORG-BLUE-XL", "XL", "Blue", 0),
-        ("TEE-ORG-WHITE-M", "M", "White", 15), ("TEE-ORG-WHITE-L", "L", "White", 9),
-        ("TEE-ORG-BLACK-M", "M", "Black", 1), ("TEE-ORG-BLACK-L", "L", "Black", 6),
-    ]),
-    ("JEAN-SLIM", "Slim jeans", 7900, 650, True, [
-        ("JEAN-SLIM-INDIGO-28", "28", "Indigo", 4), ("JEAN-SLIM-INDIGO-30", "30", "Indigo", 7),
-        ("JEAN-SLIM-INDIGO-32", "32", "Indigo", 5), ("JEAN-SLIM-INDIGO-34", "34", "Indigo", 1),
-    ]),
-    ("JKT-RAIN", "Rain jacket", 12900, 900, True, [
-        ("JKT-RAIN-NAVY-M", "M", "Navy", 3), ("JKT-RAIN-NAVY-L", "L", "Navy", 0),
-        ("JKT-RAIN-OLIVE-M", "M", "Olive", 2), ("JKT-RAIN-OLIVE-L", "L", "Olive", 4),
-    ]),
-    ("SNK-CANVAS", "Canvas sneakers", 6500, 1100, True, [
-        ("SNK-CANVAS-WHITE-39", "39", "White", 3), ("SNK-CANVAS-WHITE-40", "40", "White", 6),
-        ("SNK-CANVAS-WHITE-41", "41", "White", 5), ("SNK-CANVAS-WHITE-42", "42", "White", 2),
-        ("SNK-CANVAS-WHITE-43", "43", "White", 0),
-    ]),
-    ("BOXER-COT", "Cotton boxers", 1500, 80, False, [
-        ("BOXER-COT-GREY-M", "M", "Grey", 20), ("BOXER-COT-GREY-L", "L", "Grey", 20),
-    ]),
+    (
+        "TEE-ORG",
+        "Organic T-shirt",
+        2500,
+        200,
+        True,
+        [
+            ("TEE-ORG-BLUE-S", "S", "Blue", 8),
+            ("TEE-ORG-BLUE-M", "M", "Blue", 12),
+            ("TEE-ORG-BLUE-L", "L", "Blue", 2),
+            ("TEE-ORG-BLUE-XL", "XL", "Blue", 0),
+            ("TEE-ORG-WHITE-M", "M", "White", 15),
+            ("TEE-ORG-WHITE-L", "L", "White", 9),
+            ("TEE-ORG-BLACK-M", "M", "Black", 1),
+            ("TEE-ORG-BLACK-L", "L", "Black", 6),
+        ],
+    ),
+    (
+        "JEAN-SLIM",
+        "Slim jeans",
+        7900,
+        650,
+        True,
+        [
+            ("JEAN-SLIM-INDIGO-28", "28", "Indigo", 4),
+            ("JEAN-SLIM-INDIGO-30", "30", "Indigo", 7),
+            ("JEAN-SLIM-INDIGO-32", "32", "Indigo", 5),
+            ("JEAN-SLIM-INDIGO-34", "34", "Indigo", 1),
+        ],
+    ),
+    (
+        "JKT-RAIN",
+        "Rain jacket",
+        12900,
+        900,
+        True,
+        [
+            ("JKT-RAIN-NAVY-M", "M", "Navy", 3),
+            ("JKT-RAIN-NAVY-L", "L", "Navy", 0),
+            ("JKT-RAIN-OLIVE-M", "M", "Olive", 2),
+            ("JKT-RAIN-OLIVE-L", "L", "Olive", 4),
+        ],
+    ),
+    (
+        "SNK-CANVAS",
+        "Canvas sneakers",
+        6500,
+        1100,
+        True,
+        [
+            ("SNK-CANVAS-WHITE-39", "39", "White", 3),
+            ("SNK-CANVAS-WHITE-40", "40", "White", 6),
+            ("SNK-CANVAS-WHITE-41", "41", "White", 5),
+            ("SNK-CANVAS-WHITE-42", "42", "White", 2),
+            ("SNK-CANVAS-WHITE-43", "43", "White", 0),
+        ],
+    ),
+    (
+        "BOXER-COT",
+        "Cotton boxers",
+        1500,
+        80,
+        False,
+        [
+            ("BOXER-COT-GREY-M", "M", "Grey", 20),
+            ("BOXER-COT-GREY-L", "L", "Grey", 20),
+        ],
+    ),
 ]
 
 ADDRESSES = [
@@ -58,23 +104,42 @@ ADDRESSES = [
 
 # (number, email, address index, delivered days ago or None, lines, extra)
 ORDERS = [
-    ("FR-10001", "camille.martin@example.fr", 0, 6,
-     [("TEE-ORG-BLUE-M", 1, 2500, False), ("JEAN-SLIM-INDIGO-32", 1, 7900, False)], {}),
-    ("FR-10002", "lukasz@example.pl", 1, 40,
-     [("SNK-CANVAS-WHITE-41", 1, 6500, False)], {}),
-    ("FR-10003", "zoe.lefevre@example.fr", 2, None,
-     [("JKT-RAIN-OLIVE-M", 1, 12900, False)], {}),
-    ("FR-10004", "francois@example.fr", 3, 5,
-     [("TEE-ORG-WHITE-M", 1, 1500, True), ("SNK-CANVAS-WHITE-40", 1, 6500, False)], {}),
-    ("FR-10005", "gift.buyer@example.fr", 4, 4,
-     [("TEE-ORG-BLUE-M", 1, 2500, False), ("JKT-RAIN-NAVY-M", 1, 12900, False)],
-     {"gift": {"code": GIFT_CODE, "message": "Joyeux Noël ! Bises, Inès"}}),
-    ("FR-10006", "hugo.dubois@example.fr", 5, 8,
-     [("TEE-ORG-WHITE-L", 2, 2500, False)], {}),
-    ("FR-10007", "ines.garcon@example.fr", 4, 3,
-     [("TEE-ORG-BLACK-L", 1, 2500, False), ("BOXER-COT-GREY-M", 2, 1500, False)], {}),
-    ("FR-10008", "camille.martin@example.fr", 0, 12,
-     [("JEAN-SLIM-INDIGO-30", 1, 7900, False)], {}),
+    (
+        "FR-10001",
+        "camille.martin@example.fr",
+        0,
+        6,
+        [("TEE-ORG-BLUE-M", 1, 2500, False), ("JEAN-SLIM-INDIGO-32", 1, 7900, False)],
+        {},
+    ),
+    ("FR-10002", "lukasz@example.pl", 1, 40, [("SNK-CANVAS-WHITE-41", 1, 6500, False)], {}),
+    ("FR-10003", "zoe.lefevre@example.fr", 2, None, [("JKT-RAIN-OLIVE-M", 1, 12900, False)], {}),
+    (
+        "FR-10004",
+        "francois@example.fr",
+        3,
+        5,
+        [("TEE-ORG-WHITE-M", 1, 1500, True), ("SNK-CANVAS-WHITE-40", 1, 6500, False)],
+        {},
+    ),
+    (
+        "FR-10005",
+        "gift.buyer@example.fr",
+        4,
+        4,
+        [("TEE-ORG-BLUE-M", 1, 2500, False), ("JKT-RAIN-NAVY-M", 1, 12900, False)],
+        {"gift": {"code": GIFT_CODE, "message": "Joyeux Noël ! Bises, Inès"}},
+    ),
+    ("FR-10006", "hugo.dubois@example.fr", 5, 8, [("TEE-ORG-WHITE-L", 2, 2500, False)], {}),
+    (
+        "FR-10007",
+        "ines.garcon@example.fr",
+        4,
+        3,
+        [("TEE-ORG-BLACK-L", 1, 2500, False), ("BOXER-COT-GREY-M", 2, 1500, False)],
+        {},
+    ),
+    ("FR-10008", "camille.martin@example.fr", 0, 12, [("JEAN-SLIM-INDIGO-30", 1, 7900, False)], {}),
 ]
 for n in range(9, 21):
     sku = ["TEE-ORG-BLUE-S", "JEAN-SLIM-INDIGO-28", "SNK-CANVAS-WHITE-39", "JKT-RAIN-OLIVE-L"][
@@ -88,9 +153,18 @@ for n in range(9, 21):
 
 def load_demo(today: datetime) -> dict:
     variants = [
-        {"sku": sku, "product": code, "name": name, "size": size, "colour": colour,
-         "price": price, "currency": "EUR", "stock": stock, "returnable": returnable,
-         "weight_grams": weight}
+        {
+            "sku": sku,
+            "product": code,
+            "name": name,
+            "size": size,
+            "colour": colour,
+            "price": price,
+            "currency": "EUR",
+            "stock": stock,
+            "returnable": returnable,
+            "weight_grams": weight,
+        }
         for code, name, price, weight, returnable, skus in CATALOG
         for sku, size, colour, stock in skus
     ]
@@ -104,14 +178,22 @@ def load_demo(today: datetime) -> dict:
             while policy.in_holiday_season(placed.date()):
                 placed -= timedelta(days=30)  # keep "outside the window" true all year
         payload = {
-            "email": email, "currency": "EUR",
+            "email": email,
+            "currency": "EUR",
             "placed_at": placed.isoformat(),
             "delivered_at": delivered.isoformat() if delivered else None,
-            "shipping_address": {"name": name, "line1": line1, "line2": None,
-                                 "postcode": postcode, "city": city, "country": "FR"},
+            "shipping_address": {
+                "name": name,
+                "line1": line1,
+                "line2": None,
+                "postcode": postcode,
+                "city": city,
+                "country": "FR",
+            },
             "payment": {"method": "card", "reference": f"pi_demo_{number[-5:]}"},
-            "lines": [{"sku": s, "quantity": q, "unit_price": p, "final_sale": f}
-                      for s, q, p, f in lines],
+            "lines": [
+                {"sku": s, "quantity": q, "unit_price": p, "final_sale": f} for s, q, p, f in lines
+            ],
             **extra,
         }
         shop_sync.upsert_order(number, payload)
@@ -121,8 +203,10 @@ def load_demo(today: datetime) -> dict:
     from portal.services.relay_points import import_relay_points
 
     data = Path(ROOT / "portal" / "data")
-    for network, filename in (("Mondial Relay", "relay_points_mondial_relay.csv"),
-                              ("Relais Colis", "relay_points_relais_colis.csv")):
+    for network, filename in (
+        ("Mondial Relay", "relay_points_mondial_relay.csv"),
+        ("Relais Colis", "relay_points_relais_colis.csv"),
+    ):
         with open(data / filename, encoding="utf-8") as fh:
             import_relay_points(fh, network, full=True)
     db.session.flush()

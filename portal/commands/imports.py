@@ -52,8 +52,7 @@ def _run(path: str, apply) -> None:
             problems.append(f"record {n}: {exc}")
     db.session.commit()
     click.echo(
-        f"created {counts['created']}, updated {counts['updated']}, "
-        f"rejected {counts['rejected']}"
+        f"created {counts['created']}, updated {counts['updated']}, rejected {counts['rejected']}"
     )
     for problem in problems:
         click.echo(problem)

@@ -43,8 +43,12 @@ def event(tracking: str, status: str) -> None:
     """Feed a tracking event for TRACKING (as the carrier's webhook would)."""
     from portal.services.tracking import apply_tracking
 
-    update = TrackingUpdate(event_id=f"local-{uuid.uuid4()}", tracking_code=tracking.upper(),
-                            status=status, occurred_at=utcnow())
+    update = TrackingUpdate(
+        event_id=f"local-{uuid.uuid4()}",
+        tracking_code=tracking.upper(),
+        status=status,
+        occurred_at=utcnow(),
+    )
     outcome = apply_tracking(update, provider="local")
     db.session.commit()
     click.echo(outcome)

@@ -21,7 +21,9 @@ class GiftForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Your e-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("Your e-mail address"), validators=[DataRequired(), Email(), Length(max=254)]
+    )
     line1 = StringField(_l("Street address"), validators=[DataRequired(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[DataRequired(), Length(max=16)])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])

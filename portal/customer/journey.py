@@ -92,8 +92,14 @@ def items():
         db.session.commit()
     rows = item_rows(order, data, policy, date.today())
     return render_template(
-        "customer/items.html", order=order, rows=rows, errors=errors, form=form,
-        gift=data["gift"], policy=policy, reasons=reason_labels(),
+        "customer/items.html",
+        order=order,
+        rows=rows,
+        errors=errors,
+        form=form,
+        gift=data["gift"],
+        policy=policy,
+        reasons=reason_labels(),
     ), 422 if errors else 200
 
 
@@ -117,7 +123,10 @@ def relay():
     postcode = (request.args.get("postcode") or data.get("postcode") or "").strip()[:16]
     points = nearest_relay_points(postcode, limit=8) if postcode else []
     return render_template(
-        "customer/relay.html", postcode=postcode, points=points, form=form,
+        "customer/relay.html",
+        postcode=postcode,
+        points=points,
+        form=form,
         chosen=data.get("relay_point_id"),
     )
 
@@ -135,8 +144,14 @@ def review():
     choices = draft.choices(data)
     point = db.session.get(RelayPoint, data["relay_point_id"])
     return render_template(
-        "customer/review.html", order=order, choices=choices, lines=lines, point=point,
-        totals=estimate(choices, lines, current_policy()), form=PlainForm(), gift=data["gift"],
+        "customer/review.html",
+        order=order,
+        choices=choices,
+        lines=lines,
+        point=point,
+        totals=estimate(choices, lines, current_policy()),
+        form=PlainForm(),
+        gift=data["gift"],
         contact=data.get("contact"),
     )
 

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from portal.customer import draft
 from portal.extensions import db
 from portal.models import DraftPhoto, Order, OrderLine, Variant
-from portal.models.returns import REASONS
 from portal.services import lookup
 from portal.services.eligibility import Eligibility, check_order
 from portal.services.policy import Policy
@@ -140,7 +139,10 @@ def _store_photos(draft_key: str, line: OrderLine, reason: str) -> dict[str, str
                 message = _("%(name)s is not a JPEG, PNG or WebP photo.", name=upload.filename)
             return {field_name: message}
     for content_type, data in cleaned:
-        db.session.add(DraftPhoto(draft_key=draft_key, order_line_id=line.id,
-                                  content_type=content_type, data=data))
+        db.session.add(
+            DraftPhoto(
+                draft_key=draft_key, order_line_id=line.id, content_type=content_type, data=data
+            )
+        )
     db.session.flush()
     return {}

@@ -34,9 +34,14 @@ def status(token: str):
     rr = _return_for(token)
     events = [(e, text) for e in timeline.events(rr) if (text := timeline.friendly(e))]
     return render_template(
-        "customer/status.html", rr=rr, token=token, steps=timeline.steps(rr), events=events,
+        "customer/status.html",
+        rr=rr,
+        token=token,
+        steps=timeline.steps(rr),
+        events=events,
         next_step=timeline.next_step(rr, current_policy().label_valid_days),
-        new=request.args.get("new") == "1", form=PlainForm(),
+        new=request.args.get("new") == "1",
+        form=PlainForm(),
     )
 
 
@@ -82,8 +87,9 @@ def change_relay(token: str):
             flash(_("Please choose a drop-off point from the list."), "error")
             return redirect(url_for("customer.change_relay", token=token))
         try:
-            label = reissue_label(rr, actor_type="customer", actor=rr.contact_email,
-                                  relay_point=point)
+            label = reissue_label(
+                rr, actor_type="customer", actor=rr.contact_email, relay_point=point
+            )
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -94,6 +100,10 @@ def change_relay(token: str):
         return redirect(status_path(rr))
     postcode = (request.args.get("postcode") or rr.sender_postcode or "").strip()[:16]
     return render_template(
-        "customer/relay.html", postcode=postcode, points=nearest_relay_points(postcode, limit=8),
-        form=form, chosen=rr.relay_point_id, token=token,
+        "customer/relay.html",
+        postcode=postcode,
+        points=nearest_relay_points(postcode, limit=8),
+        form=form,
+        chosen=rr.relay_point_id,
+        token=token,
     )

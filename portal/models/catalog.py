@@ -15,9 +15,7 @@ class Product(db.Model):
     returnable: Mapped[bool] = mapped_column(default=True)
     weight_grams: Mapped[int] = mapped_column(default=400)
 
-    variants: Mapped[list[Variant]] = relationship(
-        back_populates="product", order_by="Variant.id"
-    )
+    variants: Mapped[list[Variant]] = relationship(back_populates="product", order_by="Variant.id")
 
 
 class Variant(db.Model):

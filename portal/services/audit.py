@@ -32,12 +32,18 @@ def record(
     return event
 
 
-def transition(rr: ReturnRequest, to_status: str, action: str, *, actor_type: str, actor: str = "",
-               **details) -> AuditEvent:
+def transition(
+    rr: ReturnRequest, to_status: str, action: str, *, actor_type: str, actor: str = "", **details
+) -> AuditEvent:
     """Move `rr` to `to_status` and write the audit event in the same transaction."""
     from_status = rr.status
     rr.status = to_status
     return record(
-        rr, action, actor_type=actor_type, actor=actor, from_status=from_status,
-        to_status=to_status, **details,
+        rr,
+        action,
+        actor_type=actor_type,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        **details,
     )

@@ -20,14 +20,26 @@ def new_credit_code() -> str:
 
 
 def issue_credit(
-    *, amount: int, currency: str, owner_name: str, owner_email: str, kind: str,
-    return_id: int | None = None, note: str = "",
+    *,
+    amount: int,
+    currency: str,
+    owner_name: str,
+    owner_email: str,
+    kind: str,
+    return_id: int | None = None,
+    note: str = "",
 ) -> StoreCredit:
     if amount <= 0:
         raise ValidationFailed({"amount": "must be more than zero"})
     credit = StoreCredit(
-        code=new_credit_code(), currency=currency, balance=amount, initial_amount=amount,
-        kind=kind, owner_name=owner_name, owner_email=owner_email, return_id=return_id,
+        code=new_credit_code(),
+        currency=currency,
+        balance=amount,
+        initial_amount=amount,
+        kind=kind,
+        owner_name=owner_name,
+        owner_email=owner_email,
+        return_id=return_id,
         note=note,
     )
     db.session.add(credit)
@@ -75,12 +87,13 @@ def redeem(code: str, amount: int, idempotency_key: str) -> tuple[CreditTransact
             raise ValidationFailed({"idempotency_key": "was already used for another amount"})
         return done, True
     if amount > credit.balance:
-        raise InsufficientBalance(
-            f"The balance is {credit.balance}; {amount} cannot be spent."
-        )
+        raise InsufficientBalance(f"The balance is {credit.balance}; {amount} cannot be spent.")
     credit.balance -= amount
     tx = CreditTransaction(
-        credit_id=credit.id, amount=-amount, kind="redeem", idempotency_key=idempotency_key,
+        credit_id=credit.id,
+        amount=-amount,
+        kind="redeem",
+        idempotency_key=idempotency_key,
         balance_after=credit.balance,
     )
     db.session.add(tx)

@@ -89,16 +89,29 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
     rr.label_blocked = False
     if rr.status == "requested":
         audit.transition(
-            rr, "label_issued", "label_issued", actor_type=actor_type, actor=actor,
-            tracking_code=issued.tracking_code, carrier=issued.carrier,
+            rr,
+            "label_issued",
+            "label_issued",
+            actor_type=actor_type,
+            actor=actor,
+            tracking_code=issued.tracking_code,
+            carrier=issued.carrier,
         )
     else:
         audit.record(
-            rr, "label_reissued", actor_type=actor_type, actor=actor,
-            tracking_code=issued.tracking_code, carrier=issued.carrier,
+            rr,
+            "label_reissued",
+            actor_type=actor_type,
+            actor=actor,
+            tracking_code=issued.tracking_code,
+            carrier=issued.carrier,
         )
-    notify(rr, "confirmation", label=label,
-           attachments=((f"label-{rr.rma}.pdf", "application/pdf", issued.pdf),))
+    notify(
+        rr,
+        "confirmation",
+        label=label,
+        attachments=((f"label-{rr.rma}.pdf", "application/pdf", issued.pdf),),
+    )
     db.session.flush()
     return label
 
@@ -115,8 +128,9 @@ def _record_failure(rr: ReturnRequest, exc: CarrierError) -> None:
     else:
         rr.label_blocked = True
         rr.label_next_attempt_at = None
-    audit.record(rr, "label_failed", actor_type="system", error=rr.label_error,
-                 retryable=exc.retryable)
+    audit.record(
+        rr, "label_failed", actor_type="system", error=rr.label_error, retryable=exc.retryable
+    )
     if first_failure:
         notify(rr, "label_pending")
     current_app.logger.warning("label for %s failed: %s", rr.rma, exc)

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.links import public_url
 from portal.models import Order, RelayPoint, ReturnItem, ReturnPhoto, ReturnRequest, Variant
 from portal.models.base import utcnow
 from portal.models.returns import REASONS, RESOLUTIONS
-from portal.links import public_url
 from portal.notifications import notify
 from portal.services import audit, stock
 from portal.services.eligibility import check_order

@@ -93,8 +93,7 @@ def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
         return _("Your parcel is on its way to us. We'll e-mail you when it arrives.")
     if rr.status in ("received", "inspected") and rr.received_at is not None:
         by = (rr.received_at + timedelta(days=2)).date().strftime("%d/%m/%Y")
-        return _("We're checking your items. Your refund or exchange follows by %(date)s.",
-                 date=by)
+        return _("We're checking your items. Your refund or exchange follows by %(date)s.", date=by)
     if rr.status in ("refunded", "exchanged", "rejected", "closed"):
         return _("All done. Thank you!")
     if rr.status == "cancelled":

@@ -32,15 +32,23 @@ def apply_tracking(update: TrackingUpdate, *, provider: str) -> str:
     if update.status in ("in_transit", "out_for_delivery", "delivered"):
         if rr.status == "label_issued":
             audit.transition(
-                rr, "in_transit", "carrier_scan", actor_type="carrier", actor=provider,
-                tracking_code=update.tracking_code, carrier_status=update.status,
+                rr,
+                "in_transit",
+                "carrier_scan",
+                actor_type="carrier",
+                actor=provider,
+                tracking_code=update.tracking_code,
+                carrier_status=update.status,
             )
             notify(rr, "in_transit")
             _maybe_instant_exchange(rr)
             outcome = "applied"
         if update.status == "delivered" and rr.status == "in_transit":
             audit.record(
-                rr, "arriving_at_warehouse", actor_type="carrier", actor=provider,
+                rr,
+                "arriving_at_warehouse",
+                actor_type="carrier",
+                actor=provider,
                 tracking_code=update.tracking_code,
             )
             outcome = "applied"

@@ -6,8 +6,11 @@ import io
 import json
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
+import easypost
 import pytest
 from pypdf import PdfReader
 
@@ -28,6 +31,17 @@ WAREHOUSE = Address(
     postcode="93200",
     city="Saint-Denis",
 )
+REQUEST = LabelRequest(
+    rma="R-7Q2K-9D",
+    sender=CUSTOMER,
+    recipient=WAREHOUSE,
+    relay_point=None,
+    items=(LabelItem(sku="TSHIRT-M-BLUE", quantity=1),),
+    weight_grams=1200,
+    status_url="https://shop.example/r/abc",
+    locale="fr",
+    valid_days=14,
+)
 SECRET = "whsec-ﬁne-😀"  # NFKD-normalisation matters for the "ﬁ" ligature
 
 
@@ -39,32 +53,14 @@ def fake() -> Iterator[FakeEasyPost]:
 
 
 def make_carrier(fake: FakeEasyPost, **config: object) -> EasyPostCarrier:
+    base = {"EASYPOST_API_KEY": fake.api_key, "EASYPOST_API_BASE": fake.url}
     return EasyPostCarrier.from_config(
-        {
-            "EASYPOST_API_KEY": fake.api_key,
-            "EASYPOST_API_BASE": fake.url,
-            "EASYPOST_TIMEOUT": 1,
-            "SHOP_NAME": "Maison Test",
-            **config,
-        }
+        base | {"EASYPOST_TIMEOUT": 1, "SHOP_NAME": "Maison Test"} | config
     )
 
 
-def label_request(previous_shipment_id: str | None = None, **changes: object) -> LabelRequest:
-    fields: dict = {
-        "rma": "R-7Q2K-9D",
-        "sender": CUSTOMER,
-        "recipient": WAREHOUSE,
-        "relay_point": None,
-        "items": (LabelItem(sku="TSHIRT-M-BLUE", quantity=1),),
-        "weight_grams": 1200,
-        "status_url": "https://shop.example/r/abc",
-        "locale": "fr",
-        "valid_days": 14,
-        "previous_shipment_id": previous_shipment_id,
-    }
-    fields.update(changes)
-    return LabelRequest(**fields)
+def label_request(previous_shipment_id: str | None = None, **changes: Any) -> LabelRequest:
+    return replace(REQUEST, previous_shipment_id=previous_shipment_id, **changes)
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -156,6 +152,26 @@ def test_a_lost_buy_answer_is_retried_without_buying_twice(fake: FakeEasyPost, m
     assert len(fake.purchases) == 1
     assert fake.count("buy") == 1
     assert fake.count("create") == 1
+
+
+def test_a_lost_buy_that_lands_during_the_retry_is_used_not_repeated(fake: FakeEasyPost) -> None:
+    carrier = make_carrier(fake)
+    fake.fail("buy", "drop")
+    first = issue_failing(carrier)
+    elsewhere = easypost.EasyPostClient(fake.api_key, api_base=fake.url, timeout=1)
+
+    def earlier_buy_lands_now(**request: Any) -> None:
+        # Between our look-up (not bought yet) and our buy, the lost buy goes through.
+        if request["path"].endswith("/buy") and not fake.purchases:
+            shipment = elsewhere.shipment.retrieve(first.shipment_id)
+            elsewhere.shipment.buy(first.shipment_id, rate=shipment.rates[0])
+
+    carrier._client.subscribe_to_request_hook(earlier_buy_lands_now)
+    label = carrier.issue_label(label_request(previous_shipment_id=first.shipment_id))
+
+    assert label.shipment_id == first.shipment_id
+    assert label.tracking_code == fake.shipments[first.shipment_id]["tracking_code"]
+    assert len(fake.purchases) == 1
 
 
 def test_our_timeout_is_the_configured_one(fake: FakeEasyPost) -> None:
@@ -298,6 +314,17 @@ def test_a_refunded_previous_shipment_is_not_reused(fake: FakeEasyPost) -> None:
     assert second.shipment_id != first.shipment_id
     assert second.tracking_code != first.tracking_code
     assert len(fake.purchases) == 2
+
+
+def test_a_previous_shipment_of_another_return_is_refused(fake: FakeEasyPost) -> None:
+    carrier = make_carrier(fake)
+    other = carrier.issue_label(label_request(rma="R-OTHER-01"))
+
+    error = issue_failing(carrier, label_request(previous_shipment_id=other.shipment_id))
+
+    assert not error.retryable
+    assert "R-OTHER-01" in str(error)
+    assert len(fake.purchases) == 1
 
 
 # void -----------------------------------------------------------------------------------------

@@ -19,9 +19,14 @@ def test_lookup_then_refund_gets_label_and_email(client, factory, mailbox):
     page = client.get("/return/items").get_data(as_text=True)
     assert "TEE shirt" in page
     line = order.lines[0]
-    response = client.post("/return/items", data={
-        f"item-{line.id}-quantity": "1", f"item-{line.id}-reason": "too_small",
-        f"item-{line.id}-resolution": "refund"})
+    response = client.post(
+        "/return/items",
+        data={
+            f"item-{line.id}-quantity": "1",
+            f"item-{line.id}-reason": "too_small",
+            f"item-{line.id}-resolution": "refund",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get("/return/relay?postcode=75011").get_data(as_text=True)
     assert point.name in page
@@ -49,9 +54,15 @@ def test_exchange_reserves_stock(client, factory):
     start_journey(client, order)
     line = order.lines[0]
     large = db.session.query(Variant).filter_by(sku="TEE-L").one()
-    client.post("/return/items", data={
-        f"item-{line.id}-quantity": "1", f"item-{line.id}-reason": "too_small",
-        f"item-{line.id}-resolution": "exchange", f"item-{line.id}-exchange": str(large.id)})
+    client.post(
+        "/return/items",
+        data={
+            f"item-{line.id}-quantity": "1",
+            f"item-{line.id}-reason": "too_small",
+            f"item-{line.id}-resolution": "exchange",
+            f"item-{line.id}-exchange": str(large.id),
+        },
+    )
     client.post("/return/relay", data={"relay_point_id": point.id})
     client.post("/return/confirm")
     db.session.expire_all()

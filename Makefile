@@ -1,0 +1,56 @@
+# Retours — the two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+MO := portal/translations/fr/LC_MESSAGES/messages.mo
+PO := portal/translations/fr/LC_MESSAGES/messages.po
+
+.PHONY: run test lint format bench translations extract-messages db-upgrade demo clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+$(MO): $(PO) | $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations -D messages
+
+translations: $(MO)
+
+## make run: the portal with demo data on SQLite, at http://127.0.0.1:5000
+run: $(VENV)/.runtime translations
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+## make test: lint, then the whole suite (TEST_DATABASE_URL=postgresql+psycopg://… for PostgreSQL)
+test: lint translations
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.dev translations
+	$(BIN)/python bench/bench_label.py
+	$(BIN)/python bench/bench_relay_search.py
+	$(BIN)/python bench/bench_routes.py
+
+extract-messages: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -D messages --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
