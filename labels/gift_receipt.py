@@ -33,10 +33,10 @@ def render_gift_receipt(data: GiftReceiptData) -> bytes:
     width = right - left
 
     pen.text(left, top - 18, data.shop_name, 20, bold=True, max_width=width, min_size=12)
-    order = t(loc, "order", number=data.order_number)
-    order_size = pen.text(right, top - 37, order, 9, max_width=width * 0.45, align="right")
-    title_w = width - pen.width(pen.fit(order, 9, width * 0.45)[0], order_size) - 12
+    order, order_size = pen.fit(t(loc, "order", number=data.order_number), 9, width * 0.45)
+    title_w = width - pen.width(order, order_size) - 12
     pen.text(left, top - 37, t(loc, "gift_title"), 13, max_width=title_w, min_size=9)
+    pen.text(right, top - 37, order, order_size, align="right")
     pen.rule(left, top - 47, right, top - 47)
     y = top - 47
 

@@ -38,7 +38,7 @@ TEXT: dict[str, dict[str, str]] = {
         "gift_code": "Code cadeau",
         "gift_how": (
             "Un article ne convient pas ? Échangez-le ou obtenez un avoir à votre nom : "
-            "scannez le code QR ou rendez-vous sur {url}, puis saisissez le code cadeau. "
+            "scannez le code QR ou rendez-vous sur {url} et saisissez le code cadeau. "
             "La personne qui vous l'a offert n'en est pas informée."
         ),
         "gift_doc_title": "Ticket cadeau {shop}",
