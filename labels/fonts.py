@@ -68,7 +68,6 @@ class _CachedSubsetTTFont(TTFont):
             for i, code in enumerate(subset):
                 if code not in charmap and code != 32:
                     subset[i] = 0
-        self._fixed_tuples = [tuple(s) for s in self._fixed]
         self._assign = {
             code: n * 256 + i
             for n, s in enumerate(self._fixed)

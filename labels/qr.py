@@ -17,8 +17,7 @@ from __future__ import annotations
 import functools
 import operator
 from dataclasses import dataclass
-
-from reportlab.graphics.barcode.qrencoder import QRErrorCorrectLevel, QRRSBlock, QRUtil
+from types import ModuleType
 
 _EXP = [0] * 512
 _LOG = [0] * 256
@@ -43,12 +42,7 @@ _MASKS = (
     lambda r, c: ((r * c) % 3 + (r + c) % 2) % 2 == 0,
 )
 
-LEVELS = {
-    "L": QRErrorCorrectLevel.L,
-    "M": QRErrorCorrectLevel.M,
-    "Q": QRErrorCorrectLevel.Q,
-    "H": QRErrorCorrectLevel.H,
-}
+LEVELS = {"L": 1, "M": 0, "Q": 3, "H": 2}  # the format-information bits (ISO 18004)
 _FINDER = (  # with its light separator; placed at (-1, -1) and the two other corners
     ".........",
     ".#######.",
@@ -61,6 +55,14 @@ _FINDER = (  # with its light separator; placed at (-1, -1) and the two other co
     ".........",
 )
 _ALIGNMENT = ("#####", "#...#", "#.#.#", "#...#", "#####")
+
+
+@functools.cache
+def _rl() -> ModuleType:
+    """ReportLab's QR tables, imported on first use (the barcode package takes ~70 ms)."""
+    from reportlab.graphics.barcode import qrencoder
+
+    return qrencoder
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def _rs_remainder(data: bytes, ec_count: int) -> bytes:
 
 def _codewords(payload: bytes, version: int, level: int) -> bytes:
     """Byte-mode data bits, padding, and interleaved data + error-correction blocks."""
-    blocks = QRRSBlock.getRSBlocks(version, level)
+    blocks = _rl().QRRSBlock.getRSBlocks(version, level)
     capacity = sum(b.dataCount for b in blocks)
     count_bits = 8 if version < 10 else 16
     bits = (0b0100 << count_bits | len(payload)) << (8 * len(payload))
@@ -134,7 +136,7 @@ def _codewords(payload: bytes, version: int, level: int) -> bytes:
 
 
 def _capacity_bits(version: int, level: int) -> int:
-    return 8 * sum(b.dataCount for b in QRRSBlock.getRSBlocks(version, level))
+    return 8 * sum(b.dataCount for b in _rl().QRRSBlock.getRSBlocks(version, level))
 
 
 def _choose_version(length: int, level: int) -> int:
@@ -190,7 +192,7 @@ def _layout(version: int) -> _Layout:
         put(r0, c0, _FINDER)
     for i in range(8, n - 8):
         grid[6][i] = grid[i][6] = i % 2 == 0
-    centres = QRUtil.getPatternPosition(version)
+    centres = _rl().QRUtil.getPatternPosition(version)
     for r in centres:
         for c in centres:
             if not ((r <= 8 and (c <= 8 or c >= n - 8)) or (c <= 8 and r >= n - 8)):
@@ -200,7 +202,7 @@ def _layout(version: int) -> _Layout:
             if grid[r][c] is None:
                 grid[r][c] = False
     if version >= 7:
-        info = QRUtil.getBCHTypeNumber(version)
+        info = _rl().QRUtil.getBCHTypeNumber(version)
         for i in range(18):
             dark = bool((info >> i) & 1)
             grid[i // 3][i % 3 + n - 11] = grid[i % 3 + n - 11][i // 3] = dark
@@ -247,7 +249,7 @@ def _layout(version: int) -> _Layout:
 @functools.cache
 def _format_bits(version: int, level: int, mask: int) -> tuple[int, int]:
     lay = _layout(version)
-    cells = set(_format_cells(lay.n, QRUtil.getBCHTypeInfo((level << 3) | mask)))
+    cells = set(_format_cells(lay.n, _rl().QRUtil.getBCHTypeInfo((level << 3) | mask)))
     return _pack(lay.n, lay.stride, cells, False), _pack(lay.n, lay.stride, cells, True)
 
 

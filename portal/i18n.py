@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.numbers import format_currency
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_date, get_locale
 
 from portal import ROOT
@@ -16,6 +25,8 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -13,7 +13,9 @@ from portal.models import ReturnRequest, Variant
 def test_exchange_and_refund_journey(page, live_server, mailbox):
     page.goto(live_server + "/")
     page.get_by_label("Numéro de commande").fill(" #fr-10001 ")
-    page.get_by_label("Adresse e-mail ou code postal de livraison").fill("camille.martin@example.fr")
+    page.get_by_label("Adresse e-mail ou code postal de livraison").fill(
+        "camille.martin@example.fr"
+    )
     page.get_by_role("button", name="Retrouver ma commande").click()
 
     tee = page.locator("section", has_text="TEE-ORG-BLUE-M")
@@ -30,7 +32,7 @@ def test_exchange_and_refund_journey(page, live_server, mailbox):
     assert page.get_by_label("Code postal").input_value() == "75011"
     page.get_by_role("button", name="Choisir").first.click()
 
-    assert "79,00 €" in page.locator("#totals").inner_text()
+    assert "79,00\xa0€" in page.locator("#totals").inner_text()
     page.get_by_role("button", name="Confirmer et obtenir mon étiquette").click()
 
     rma = page.locator("#rma").inner_text()

@@ -37,6 +37,7 @@ def test_gift_receipt_never_shows_a_price(make_gift, read_pdf):
 
 def test_english_gift_receipt(make_gift, read_pdf):
     text = read_pdf.text(render_gift_receipt(make_gift(locale="en", gift_message=None)))
+    text = " ".join(text.split())
 
     assert "Gift receipt" in text and "Order CMD-20481" in text and "Gift code" in text
     assert "enter the gift code" in text
@@ -77,8 +78,8 @@ def test_many_long_lines_stay_on_the_page(make_gift, read_pdf):
     assert len(re.findall(r"\bC-\d+\b", text)) + int(more.group(1)) == 60
     (width, height), boxes = read_pdf.boxes(pdf)
     for left, bottom, right, top in boxes:
-        assert MARGIN - 1 <= left and right <= width - MARGIN + 1
-        assert MARGIN - 1 <= bottom and top <= height - MARGIN + 1
+        assert left >= MARGIN - 1 and right <= width - MARGIN + 1
+        assert bottom >= MARGIN - 1 and top <= height - MARGIN + 1
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,60 @@
+"""The fast QR encoder against ReportLab's reference encoder and a real decoder."""
+
+from __future__ import annotations
+
+import pytest
+import zxingcpp
+from PIL import Image
+from reportlab.graphics.barcode import qrencoder
+
+from labels import qr
+
+ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789/:.-_?=&%ABCXYZé"
+
+
+def sample(length: int) -> str:
+    """A deterministic URL-like string of ``length`` characters."""
+    return "".join(ALPHABET[(i * 7 + length) % len(ALPHABET)] for i in range(length))
+
+
+def image(symbol: qr.QrSymbol, scale: int = 4, quiet: int = 4) -> Image.Image:
+    n = symbol.size + 2 * quiet
+    img = Image.new("L", (n, n), 255)
+    for r, row in enumerate(symbol.rows):
+        for c, bit in enumerate(row):
+            if bit == "1":
+                img.putpixel((c + quiet, r + quiet), 0)
+    return img.resize((n * scale, n * scale), Image.NEAREST)
+
+
+@pytest.mark.parametrize("length", [1, 20, 61, 140, 300])
+def test_same_modules_as_reportlab_for_every_mask(length):
+    text = sample(length)
+    for mask in range(8):
+        symbol = qr.encode(text, "M", mask=mask)
+        reference = qrencoder.QRCode(symbol.version, qrencoder.QRErrorCorrectLevel.M)
+        reference.addData(qrencoder.QR8bitByte(text))
+        reference.makeImpl(False, mask)
+        expected = tuple("".join("1" if m else "0" for m in row) for row in reference.modules)
+        assert symbol.rows == expected, (length, mask)
+
+
+@pytest.mark.parametrize("length", [5, 95, 230, 420])
+def test_decodes_with_zxing(length):
+    text = sample(length)
+    symbol = qr.encode(text)
+
+    results = zxingcpp.read_barcodes(image(symbol))
+
+    assert [r.text for r in results] == [text]
+    assert symbol.size == 4 * symbol.version + 17
+
+
+def test_smallest_version_that_fits_is_used():
+    assert qr.encode("x" * 14).version == 1  # byte mode, level M: 14 bytes fit version 1
+    assert qr.encode("x" * 15).version == 2
+
+
+def test_too_long_is_a_value_error():
+    with pytest.raises(ValueError):
+        qr.encode("x" * 3000)
