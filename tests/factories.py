@@ -162,6 +162,6 @@ class Factory:
         return rr
 
     def staff(self, role: str = "warehouse", email: str | None = None) -> StaffUser:
-        user = staff.create_staff(email or f"{role}-{next(_numbers)}@shop.test", role, PASSWORD)
+        user = staff.create_staff(email or f"{role}-{next(_numbers)}@shop.example.com", role, PASSWORD)
         db.session.commit()
         return user

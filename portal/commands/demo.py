@@ -16,9 +16,9 @@ from portal.services.policy import current_policy
 DEMO_PASSWORD = "demo-password-2026"
 GIFT_CODE = "GIFT-7KQ2-M9XD-W4TZ"
 STAFF = (
-    ("warehouse@demo.retours.test", "warehouse"),
-    ("support@demo.retours.test", "support"),
-    ("admin@demo.retours.test", "admin"),
+    ("warehouse@maison-lin.example", "warehouse"),
+    ("support@maison-lin.example", "support"),
+    ("admin@maison-lin.example", "admin"),
 )
 
 # (product code, name, price, weight g, returnable, [(sku, size, colour, stock)])

@@ -1,0 +1,330 @@
+"""Warehouse verbs: find a parcel by what is scanned, receive it, diagnose its items.
+
+Every verb locks the return first (`lock_return`), checks its guard on fresh data,
+changes the state, writes the audit event and queues the e-mail, then flushes. The
+route commits once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from portal.extensions import db
+from portal.models import Label, ReturnItem, ReturnRequest
+from portal.models.base import utcnow
+from portal.models.returns import GRADES
+from portal.notifications import notify
+from portal.services import audit, stock
+from portal.services.errors import InvalidTransition, ValidationFailed
+from portal.services.policy import Policy, current_policy
+
+RECEIVABLE = ("requested", "label_issued", "in_transit", "expired", "received")
+PROMISE_WORKING_DAYS = 2
+MAX_NOTE = 1000
+_RMA_BARE = re.compile(r"^R([A-Z0-9]{4})([A-Z0-9]{2})$")
+
+
+# -- small helpers ---------------------------------------------------------------------
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """`start` moved forward by `days` working days (Monday to Friday), same time of day."""
+    current = start
+    left = days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def promised_by(rr: ReturnRequest) -> datetime | None:
+    """When we promised the refund or exchange: 2 working days after the first receipt."""
+    if rr.received_at is None:
+        return None
+    return add_working_days(rr.received_at, PROMISE_WORKING_DAYS)
+
+
+def item_name(item: ReturnItem) -> str:
+    """'Organic T-shirt (Blue · M)': what the customer calls the item."""
+    variant = item.order_line.variant
+    return f"{variant.product.name} ({variant.label})" if variant.label else variant.product.name
+
+
+def normalize_code(code: str) -> str:
+    """Upper case, no spaces: what a scanner or a hurried keyboard may have typed."""
+    return re.sub(r"\s+", "", code or "").upper()
+
+
+def find_by_scan(code: str) -> ReturnRequest | None:
+    """The return whose label tracking number or RMA is `code` (case and spaces ignored).
+
+    Old (voided) labels still find their return: a parcel can arrive with one.
+    """
+    cleaned = normalize_code(code)
+    if not cleaned or len(cleaned) > 64:
+        return None
+    label = db.session.scalar(
+        select(Label)
+        .where(func.upper(Label.tracking_code) == cleaned)
+        .order_by(Label.id.desc())
+        .limit(1)
+    )
+    if label is not None:
+        return label.return_request
+    rma = cleaned
+    bare = _RMA_BARE.match(cleaned.replace("-", ""))
+    if bare:
+        rma = f"R-{bare.group(1)}-{bare.group(2)}"
+    return db.session.scalar(select(ReturnRequest).where(ReturnRequest.rma == rma))
+
+
+def lock_return(rr: ReturnRequest) -> None:
+    """Hold the return's row lock until the transaction ends, then reload it and its items.
+
+    PostgreSQL: `SELECT … FOR UPDATE` waits for any other transaction holding the row.
+    SQLite ignores FOR UPDATE, so the same call then writes the row (`updated_at`): that
+    takes SQLite's single write lock now (waiting up to the driver's busy timeout) instead
+    of at the first insert. On both, a second caller waits for the first to commit and
+    then reads what it committed.
+    """
+    db.session.execute(
+        select(ReturnRequest.id).where(ReturnRequest.id == rr.id).with_for_update()
+    )
+    db.session.execute(
+        update(ReturnRequest)
+        .where(ReturnRequest.id == rr.id)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        select(ReturnRequest)
+        .where(ReturnRequest.id == rr.id)
+        .execution_options(populate_existing=True)
+    )
+    db.session.execute(
+        select(ReturnItem)
+        .where(ReturnItem.return_id == rr.id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def _own_item(rr: ReturnRequest, item_id: int) -> ReturnItem:
+    for item in rr.items:
+        if item.id == item_id:
+            return item
+    raise ValidationFailed({f"item-{item_id}": _("This item is not part of return %(rma)s.",
+                                                   rma=rr.rma)})
+
+
+# -- receive ---------------------------------------------------------------------------
+
+
+def receive_parcel(
+    rr: ReturnRequest,
+    quantities: dict[int, int],
+    note: str = "",
+    actor: str = "",
+    *,
+    item_notes: dict[int, str] | None = None,
+) -> dict[int, int]:
+    """Record a parcel: `quantities` maps item id → units found in this parcel.
+
+    Allowed before the carrier scanned it, after the label expired, and again for a
+    second parcel of the same return; never more than the quantity asked to return in
+    total. Moves the return to `received`, sets `received_at` the first time and
+    e-mails "received". Returns the units recorded per item.
+    """
+    lock_return(rr)
+    if rr.status == "cancelled":
+        raise InvalidTransition(
+            _("Return %(rma)s was cancelled: its parcel cannot be received. "
+              "Put it aside and ask support.", rma=rr.rma)
+        )
+    if rr.status not in RECEIVABLE:
+        raise InvalidTransition(
+            _("Return %(rma)s has already been inspected: no more items can be received.",
+              rma=rr.rma)
+        )
+    item_notes = item_notes or {}
+    note = (note or "").strip()
+    errors: dict[str, str] = {}
+    received: dict[int, int] = {}
+    for item_id, quantity in quantities.items():
+        item = _own_item(rr, item_id)
+        if quantity < 0:
+            errors[f"item-{item.id}"] = _("%(item)s: the quantity cannot be negative.",
+                                          item=item_name(item))
+        elif quantity and item.grade is not None:
+            errors[f"item-{item.id}"] = _("%(item)s was already inspected.", item=item_name(item))
+        elif item.received_quantity + quantity > item.quantity:
+            errors[f"item-{item.id}"] = _(
+                "%(item)s: only %(n)d expected in total, %(done)d already received.",
+                item=item_name(item), n=item.quantity, done=item.received_quantity,
+            )
+        elif quantity:
+            received[item.id] = quantity
+    if len(note) > MAX_NOTE or any(len(n or "") > MAX_NOTE for n in item_notes.values()):
+        errors["note"] = _("Please keep notes under %(n)d characters.", n=MAX_NOTE)
+    if not errors and not received:
+        errors["items"] = _("Enter how many units of at least one item are in the parcel.")
+    if errors:
+        raise ValidationFailed(errors)
+
+    now = utcnow()
+    for item in rr.items:
+        if item.id in received:
+            item.received_quantity += received[item.id]
+        extra = (item_notes.get(item.id) or "").strip()
+        if extra:
+            item.reception_note = "\n".join(p for p in (item.reception_note, extra) if p)
+    first = rr.received_at is None
+    if first:
+        rr.received_at = now
+    details = {
+        "items": [
+            {"sku": i.order_line.variant.sku, "quantity": received[i.id]}
+            for i in rr.items
+            if i.id in received
+        ],
+        "note": note,
+    }
+    if rr.status != "received":
+        audit.transition(rr, "received", "parcel_received", actor_type="staff", actor=actor,
+                         **details)
+    else:
+        audit.record(rr, "parcel_received", actor_type="staff", actor=actor,
+                     from_status="received", to_status="received", **details)
+    lines = [(item_name(i), received[i.id]) for i in rr.items if i.id in received]
+    missing = [
+        (item_name(i), i.quantity - i.received_quantity)
+        for i in rr.items
+        if i.received_quantity < i.quantity
+    ]
+    notify(rr, "received", lines=lines, missing=missing, promised_by=promised_by(rr))
+    db.session.flush()
+    return received
+
+
+# -- diagnose --------------------------------------------------------------------------
+
+
+def refund_outcome(
+    rr: ReturnRequest, item: ReturnItem, grade: str, policy: Policy
+) -> tuple[str, int]:
+    """(outcome, amount) for an accepted refund or store-credit item.
+
+    The amount is the unit price × units received, less the restocking fee for a
+    grade B item, less the policy's return shipping fee once per return (refunds to
+    the original payment only), never below zero nor above what was paid.
+    """
+    outcome = "store_credit" if item.resolution == "store_credit" else "refund"
+    if outcome == "refund" and rr.is_gift and not policy.gift_refund_to_buyer:
+        outcome = "store_credit"  # a gift is credited in the recipient's name
+    gross = min(item.order_line.unit_price * item.received_quantity, item.amount_paid)
+    amount = gross - (policy.restocking_fee(gross) if grade == "B" else 0)
+    if outcome == "refund" and not any(
+        other.outcome == "refund" for other in rr.items if other is not item
+    ):
+        amount -= min(policy.return_shipping_fee, amount)
+    return outcome, max(amount, 0)
+
+
+def diagnose(
+    rr: ReturnRequest, grades: dict[int, tuple[str, str, str]], actor: str = ""
+) -> list[ReturnItem]:
+    """Grade received items: `grades` maps item id → (grade A|B|C, note, reject reason or "").
+
+    Each item is graded once. Grade A goes back to stock on hand. The outcome follows
+    the customer's choice and the policy (see `refund_outcome`), or "rejected" when a
+    reason is given (the item is sent back; its exchange reservation is released).
+    When every received item is graded the return becomes `inspected`, reservations of
+    items that never arrived are released and the "diagnosis" e-mail goes out.
+    """
+    lock_return(rr)
+    if rr.status != "received":
+        if rr.status == "inspected":
+            raise InvalidTransition(_("Return %(rma)s was already inspected.", rma=rr.rma))
+        raise InvalidTransition(
+            _("Return %(rma)s cannot be inspected before its parcel is received.", rma=rr.rma)
+        )
+    if not grades:
+        raise ValidationFailed({"items": _("Choose a condition for at least one item.")})
+    policy = current_policy()
+    errors: dict[str, str] = {}
+    for item_id, (grade, note, reason) in grades.items():
+        item = _own_item(rr, item_id)
+        key = f"item-{item.id}"
+        if item.grade is not None:
+            raise InvalidTransition(
+                _("%(item)s was already inspected: a diagnosis is recorded once.",
+                  item=item_name(item))
+            )
+        if item.received_quantity == 0:
+            raise InvalidTransition(
+                _("%(item)s has not been received: it cannot be inspected.", item=item_name(item))
+            )
+        if grade not in GRADES:
+            errors[key] = _("%(item)s: choose a condition (A, B or C).", item=item_name(item))
+        elif len(note or "") > MAX_NOTE or len(reason or "") > MAX_NOTE:
+            errors[key] = _("Please keep notes under %(n)d characters.", n=MAX_NOTE)
+    if errors:
+        raise ValidationFailed(errors)
+
+    graded = []
+    now = utcnow()
+    for item in rr.items:
+        if item.id not in grades:
+            continue
+        grade, note, reason = grades[item.id]
+        item.grade, item.diagnosis_note = grade, (note or "").strip()
+        reason = (reason or "").strip()
+        if reason:
+            item.outcome, item.outcome_amount, item.rejection_reason = "rejected", None, reason
+            stock.release(item)
+        elif item.resolution == "exchange":
+            item.outcome, item.outcome_amount = "exchange", None
+            if item.exchange_tracking_code:  # shipped early (instant exchange)
+                item.resolved_at = now
+        else:
+            item.outcome, item.outcome_amount = refund_outcome(rr, item, grade, policy)
+        if grade == "A" and item.outcome != "rejected":
+            stock.restock(item.order_line.variant, item.received_quantity)
+        graded.append(item)
+    details = {
+        "items": [
+            {"sku": i.order_line.variant.sku, "grade": i.grade, "outcome": i.outcome}
+            for i in graded
+        ]
+    }
+    if all(i.grade is not None for i in rr.items if i.received_quantity > 0):
+        for item in rr.items:
+            if item.received_quantity == 0:
+                stock.release(item)
+        audit.transition(rr, "inspected", "items_inspected", actor_type="staff", actor=actor,
+                         **details)
+        notify(rr, "diagnosis", rows=diagnosis_rows(rr, policy))
+    else:
+        audit.record(rr, "items_graded", actor_type="staff", actor=actor, **details)
+    db.session.flush()
+    return graded
+
+
+def diagnosis_rows(rr: ReturnRequest, policy: Policy) -> list[dict]:
+    """What the diagnosis e-mail says about each item, amounts broken down."""
+    rows = []
+    for item in rr.items:
+        row = {"item": item, "name": item_name(item), "outcome": item.outcome,
+               "quantity": item.received_quantity, "amount": item.outcome_amount or 0,
+               "restocking_fee": 0, "shipping_fee": 0, "credit": 0}
+        if item.outcome in ("refund", "store_credit"):
+            gross = min(item.order_line.unit_price * item.received_quantity, item.amount_paid)
+            row["restocking_fee"] = policy.restocking_fee(gross) if item.grade == "B" else 0
+            row["shipping_fee"] = max(gross - row["restocking_fee"] - row["amount"], 0)
+            row["credit"] = policy.credit_with_bonus(row["amount"])
+        rows.append(row)
+    return rows
