@@ -22,7 +22,7 @@ def test_exchange_and_refund_journey(page, live_server, mailbox):
     tee.get_by_label("Combien en retourner").select_option("1")
     tee.get_by_label("Pourquoi le retournez-vous ?").select_option("too_small")
     tee.get_by_label("Échanger contre une autre taille ou couleur").check()
-    tee.get_by_label("Taille ou couleur").select_option(label="Blue · L — plus que 2")
+    tee.get_by_label("Taille ou couleur", exact=True).select_option(label="Blue · L — plus que 2")
     jeans = page.locator("section", has_text="JEAN-SLIM-INDIGO-32")
     jeans.get_by_label("Combien en retourner").select_option("1")
     jeans.get_by_label("Pourquoi le retournez-vous ?").select_option("changed_mind")

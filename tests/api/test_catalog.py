@@ -1,0 +1,122 @@
+"""PUT /api/v1/catalog: upsert variants, all or nothing, each bad field named."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Product, Variant
+from tests.api.conftest import count, variant
+from tests.api.spec import check_request
+
+CATALOG = "/api/v1/catalog"
+
+
+def get_variant(sku: str) -> Variant:
+    db.session.expire_all()
+    return db.session.scalar(select(Variant).where(Variant.sku == sku))
+
+
+def test_creates_then_updates_variants_and_counts_them(api):
+    body = {"variants": [variant(), variant(sku="TEE-ORG-BLUE-L", size="L", stock=3)]}
+    check_request("PUT", CATALOG, body)
+    response = api.put(CATALOG, json=body)
+    assert response.status_code == 200
+    assert response.get_json() == {"created": 2, "updated": 0}
+    assert count(Product) == 1
+    assert count(Variant) == 2
+
+    body = {
+        "variants": [
+            variant(price=2700, stock=0, name="Organic tee", returnable=False),
+            variant(sku="TEE-ORG-WHITE-M", colour="White", stock=4, name="Organic tee"),
+        ]
+    }
+    response = api.put(CATALOG, json=body)
+    assert response.get_json() == {"created": 1, "updated": 1}
+    v = get_variant("TEE-ORG-BLUE-M")
+    assert (v.price, v.stock_on_hand, v.returnable) == (2700, 0, False)
+    assert v.product.name == "Organic tee"
+    assert get_variant("TEE-ORG-BLUE-L").stock_on_hand == 3
+    assert count(Product) == 1
+    assert count(Variant) == 3
+
+
+def test_same_catalog_twice_only_updates(api):
+    body = {"variants": [variant()]}
+    api.put(CATALOG, json=body)
+    assert api.put(CATALOG, json=body).get_json() == {"created": 0, "updated": 1}
+    assert count(Variant) == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"price": 25.0}, "price", "integer"),
+        ({"price": "2500"}, "price", "integer"),
+        ({"price": -1}, "price", "at least 0"),
+        ({"stock": -2}, "stock", "at least 0"),
+        ({"stock": True}, "stock", "integer"),
+        ({"currency": "ZZZ"}, "currency", "unknown currency"),
+        ({"currency": "EURO"}, "currency", ""),
+        ({"sku": None}, "sku", "required"),
+        ({"sku": ""}, "sku", "required"),
+        ({"sku": "X" * 65}, "sku", "longer than 64"),
+        ({"name": 12}, "name", "string"),
+        ({"returnable": "yes"}, "returnable", "true or false"),
+    ],
+)
+def test_bad_field_is_named_and_nothing_is_written(api, changes, field, words):
+    body = {"variants": [variant(sku="GOOD-1"), variant(**changes)]}
+    response = api.put(CATALOG, json=body)
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert f"variants[1].{field}" in errors, errors
+    assert words in errors[f"variants[1].{field}"]
+    assert count(Variant) == 0
+    assert count(Product) == 0
+
+
+def test_missing_fields_are_each_named(api):
+    response = api.put(CATALOG, json={"variants": [{"sku": "A-1"}]})
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    for field in ("product", "name", "price", "currency", "stock"):
+        assert errors[f"variants[0].{field}"] == "is required"
+    assert "variants[0].sku" not in errors
+
+
+def test_bad_update_leaves_existing_variants_as_they_were(api):
+    api.put(CATALOG, json={"variants": [variant(), variant(sku="TEE-ORG-BLUE-L", size="L")]})
+    body = {"variants": [variant(price=9900, stock=1), variant(sku="TEE-ORG-BLUE-L", price=1.5)]}
+    response = api.put(CATALOG, json=body)
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]) == ["variants[1].price"]
+    v = get_variant("TEE-ORG-BLUE-M")
+    assert (v.price, v.stock_on_hand) == (2500, 12)
+
+
+def test_the_same_sku_twice_is_refused(api):
+    response = api.put(CATALOG, json={"variants": [variant(), variant(price=100)]})
+    assert response.status_code == 422
+    assert "variants[1].sku" in response.get_json()["errors"]
+    assert count(Variant) == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({}, "variants"), ({"variants": "TEE"}, "variants"), ({"variants": [3]}, "variants[0]")],
+)
+def test_wrong_structure_is_named(api, body, field):
+    response = api.put(CATALOG, json=body)
+    assert response.status_code == 422
+    assert field in response.get_json()["errors"]
+
+
+@pytest.mark.parametrize("data", ['{"variants": [', "", "variants=1", "[1, 2"])
+def test_malformed_json_is_a_400(api, data):
+    response = api.put(CATALOG, data=data)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "bad_request"
+    assert count(Variant) == 0
