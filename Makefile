@@ -21,7 +21,7 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/activate
 	touch $@ $(VENV)/.runtime
 
 $(MO): $(PO) | $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations -D messages
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -D messages
 
 translations: $(MO)
 

@@ -84,7 +84,12 @@ def domain_error(exc: DomainError):
     return jsonify(error="conflict", message=exc.message), 409
 
 
-@bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException):
     db.session.rollback()
     return jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description), exc.code
+
+
+# Handlers registered for a status code win over handlers for a class, so the app-wide
+# HTML pages (portal/errors.py) would answer these codes: claim them for the API too.
+for _error in (HTTPException, 400, 403, 404, 405, 413, 429):
+    bp.register_error_handler(_error, http_error)

@@ -71,7 +71,7 @@ def redeem(code: str, amount: int, idempotency_key: str) -> tuple[CreditTransact
     """
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise ValidationFailed({"amount": "must be a positive integer (minor units)"})
-    if not idempotency_key or len(idempotency_key) > 128:
+    if not isinstance(idempotency_key, str) or not idempotency_key or len(idempotency_key) > 128:
         raise ValidationFailed({"idempotency_key": "is required (at most 128 characters)"})
     credit = find_credit(code, lock=True)
     if credit is None:

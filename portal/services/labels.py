@@ -1,31 +1,51 @@
-"""Issuing return labels through the configured carrier.
+"""Issuing, retrying, re-issuing and voiding return labels through the carriers.
 
-The carrier call runs outside any write: the return is committed first; the call
-happens; then the label (or the failure, with when to retry) is recorded and
-committed. A failure leaves the return `requested` with the label pending, and
-`retry_pending_labels` (run by `labels retry` or the outbox worker) tries again.
+The carrier is never called while the session holds a write of ours:
+
+- `issue_label`: the caller has committed the return; the carrier is called; then the row is
+  locked, checked again, and the label (or the failure and when to retry) is recorded. The
+  caller commits. A failure leaves the return `requested` with the label pending.
+- `retry_pending_labels` (`labels retry`, the outbox worker): claims each due return with a
+  short committed lease, so that two workers never buy for the same return; the carrier gets
+  the stored shipment id back (`previous_shipment_id`), so a label is never bought twice.
+- Voiding: setting `Label.voided_at` (re-issue here; cancel and expiry in services.returns)
+  queues the carrier's void, which runs once the transaction has committed (and is dropped if
+  it rolls back). A failed void is logged and audited (`label_void_failed`); it never blocks
+  the customer.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import select
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from sqlalchemy import and_, event, insert, or_, select, update
+from sqlalchemy.orm import Session, object_session
 
 from labels import Address, LabelItem, RelayPointInfo
 from portal.carriers import get_carrier
-from portal.carriers.base import CarrierError, LabelRequest
+from portal.carriers.base import Carrier, CarrierError, IssuedLabel, LabelRequest
 from portal.extensions import db
 from portal.links import status_url
-from portal.models import Label, ReturnRequest
+from portal.models import AuditEvent, Label, RelayPoint, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.services import audit
-from portal.services.errors import InvalidTransition
+from portal.services.errors import DomainError, InvalidTransition
 from portal.services.policy import current_policy
 
+FIRST_RETRY_DELAY = timedelta(minutes=1)
 MAX_RETRY_DELAY = timedelta(hours=1)
+# How long a worker owns a return while it asks the carrier; also how long a return whose
+# first attempt never finished (the web process died) waits before the worker takes it over.
+LEASE = timedelta(minutes=5)
+REISSUABLE = ("requested", "label_issued")
+
+
+class LabelUnavailable(DomainError):
+    """The carrier could not make the new label just now; nothing changed."""
 
 
 def warehouse_address() -> Address:
@@ -35,8 +55,9 @@ def warehouse_address() -> Address:
     return Address(name=name, line1=line1, postcode=postcode, city=city, country=country or "FR")
 
 
-def build_request(rr: ReturnRequest) -> LabelRequest:
-    relay = rr.relay_point
+def build_request(rr: ReturnRequest, *, relay_point: RelayPoint | None = None) -> LabelRequest:
+    """What the carrier needs; `relay_point` overrides the return's (a change not yet saved)."""
+    relay = relay_point or rr.relay_point
     return LabelRequest(
         rma=rr.rma,
         sender=Address(
@@ -67,14 +88,43 @@ def build_request(rr: ReturnRequest) -> LabelRequest:
     )
 
 
+# issuing ----------------------------------------------------------------------------------------
 def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "") -> Label | None:
-    """Ask the carrier for a label and record the outcome (flushes; caller commits)."""
+    """Ask the carrier for the return's first label and record the outcome.
+
+    Call it with the return committed and nothing of ours unflushed: the carrier call must not
+    hold a write. Flushes; the caller commits. Returns the label, or None when it is pending
+    (retryable failure, or blocked until staff act on a non-retryable one)."""
+    if rr.status != "requested" or rr.current_label is not None:
+        return rr.current_label
     request = build_request(rr)
+    carrier = get_carrier()
     try:
-        issued = get_carrier().issue_label(request)
+        issued = carrier.issue_label(request)
     except CarrierError as exc:
-        _record_failure(rr, exc)
-        return None
+        _lock(rr)
+        if rr.status == "requested" and rr.current_label is None:
+            _record_failure(rr, exc)
+        return rr.current_label
+    _lock(rr)
+    if rr.status != "requested" or rr.current_label is not None:
+        # Cancelled, or issued by someone else, while we were asking: this one is not needed.
+        _queue_void(_PendingVoid.of(issued, rr.id, always=True))
+        return rr.current_label
+    return _record_label(rr, issued, request.valid_days, actor_type=actor_type, actor=actor)
+
+
+def _lock(rr: ReturnRequest) -> None:
+    """Re-read the return and its labels, locked until commit (PostgreSQL; SQLite serialises
+    writers anyway)."""
+    db.session.flush()
+    db.session.refresh(rr, with_for_update=True)
+    db.session.expire(rr, ["labels"])
+
+
+def _record_label(
+    rr: ReturnRequest, issued: IssuedLabel, valid_days: int, *, actor_type: str, actor: str
+) -> Label:
     now = utcnow()
     label = Label(
         carrier=issued.carrier,
@@ -82,30 +132,18 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
         external_id=issued.shipment_id,
         pdf=issued.pdf,
         issued_at=now,
-        expires_at=now + timedelta(days=request.valid_days),
+        expires_at=now + timedelta(days=valid_days),
     )
     rr.labels.append(label)
     rr.label_error, rr.label_next_attempt_at, rr.label_shipment_id = None, None, None
     rr.label_blocked = False
+    details = {"tracking_code": issued.tracking_code, "carrier": issued.carrier}
     if rr.status == "requested":
         audit.transition(
-            rr,
-            "label_issued",
-            "label_issued",
-            actor_type=actor_type,
-            actor=actor,
-            tracking_code=issued.tracking_code,
-            carrier=issued.carrier,
+            rr, "label_issued", "label_issued", actor_type=actor_type, actor=actor, **details
         )
     else:
-        audit.record(
-            rr,
-            "label_reissued",
-            actor_type=actor_type,
-            actor=actor,
-            tracking_code=issued.tracking_code,
-            carrier=issued.carrier,
-        )
+        audit.record(rr, "label_reissued", actor_type=actor_type, actor=actor, **details)
     notify(
         rr,
         "confirmation",
@@ -116,62 +154,286 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
     return label
 
 
+def retry_delay(attempts: int, retry_after: float | None = None) -> timedelta:
+    """When to try again after `attempts` failures: what the carrier asked for (429
+    Retry-After, never shortened), else 1, 2, 4 … minutes, at most an hour."""
+    if retry_after is not None:
+        return timedelta(seconds=max(retry_after, 1.0))
+    return min(FIRST_RETRY_DELAY * 2 ** min(max(attempts - 1, 0), 10), MAX_RETRY_DELAY)
+
+
 def _record_failure(rr: ReturnRequest, exc: CarrierError) -> None:
     first_failure = rr.label_attempts == 0
     rr.label_attempts += 1
     rr.label_error = str(exc)[:1000]
     if exc.shipment_id:
-        rr.label_shipment_id = exc.shipment_id
+        rr.label_shipment_id = exc.shipment_id  # looked up, never bought again, on retry
     if exc.retryable:
-        delay = timedelta(seconds=exc.retry_after or 60 * 2 ** min(rr.label_attempts - 1, 6))
-        rr.label_next_attempt_at = utcnow() + min(delay, MAX_RETRY_DELAY)
+        rr.label_next_attempt_at = utcnow() + retry_delay(rr.label_attempts, exc.retry_after)
     else:
-        rr.label_blocked = True
+        rr.label_blocked = True  # e.g. 402: staff must act (home page alert); no retries
         rr.label_next_attempt_at = None
     audit.record(
-        rr, "label_failed", actor_type="system", error=rr.label_error, retryable=exc.retryable
+        rr,
+        "label_failed",
+        actor_type="system",
+        error=rr.label_error,
+        retryable=exc.retryable,
+        attempts=rr.label_attempts,
+        next_attempt_at=rr.label_next_attempt_at.isoformat() if rr.label_next_attempt_at else None,
     )
     if first_failure:
         notify(rr, "label_pending")
     current_app.logger.warning("label for %s failed: %s", rr.rma, exc)
 
 
+# retrying ---------------------------------------------------------------------------------------
+def _due(now: datetime):
+    return and_(
+        ReturnRequest.status == "requested",
+        ReturnRequest.label_blocked.is_(False),
+        or_(
+            ReturnRequest.label_next_attempt_at <= now,
+            # never attempted to the end (the process died during the first attempt)
+            and_(
+                ReturnRequest.label_next_attempt_at.is_(None),
+                ReturnRequest.created_at < now - LEASE,
+            ),
+        ),
+    )
+
+
+def _claim(rr_id: int) -> bool:
+    """Own the return for one attempt (a lease); False if another worker got it first."""
+    now = utcnow()
+    result = db.session.execute(
+        update(ReturnRequest)
+        .where(ReturnRequest.id == rr_id, _due(now))
+        .values(label_next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
 def retry_pending_labels(limit: int = 20) -> int:
-    """Try again the labels that failed and are due. Commits after each return."""
+    """Try again the labels that failed and are due; returns how many were issued.
+
+    Commits: one short transaction to claim each return, another to record the outcome; the
+    carrier is called in between, outside any write."""
     due = db.session.scalars(
         select(ReturnRequest.id)
-        .where(
-            ReturnRequest.status == "requested",
-            ReturnRequest.label_blocked.is_(False),
-            ReturnRequest.label_next_attempt_at <= utcnow(),
-        )
+        .where(_due(utcnow()))
+        .order_by(ReturnRequest.label_next_attempt_at, ReturnRequest.id)
         .limit(limit)
     ).all()
+    db.session.commit()
     issued = 0
     for rr_id in due:
+        if not _claim(rr_id):
+            continue
         rr = db.session.get(ReturnRequest, rr_id)
-        if issue_label(rr) is not None:
+        try:
+            label = issue_label(rr)
+            db.session.commit()
+        except Exception:  # a bug must not stop the worker; the lease makes it wait
+            db.session.rollback()
+            current_app.logger.exception("label retry for return %s failed", rr_id)
+            continue
+        if label is not None:
             issued += 1
-        db.session.commit()
     return issued
 
 
+def unblock_labels() -> list[ReturnRequest]:
+    """After staff fixed the cause (e.g. funded the EasyPost account): try blocked labels
+    again at the next retry. Flushes; the caller commits."""
+    blocked = db.session.scalars(
+        select(ReturnRequest).where(
+            ReturnRequest.status == "requested", ReturnRequest.label_blocked.is_(True)
+        )
+    ).all()
+    now = utcnow()
+    for rr in blocked:
+        rr.label_blocked = False
+        rr.label_next_attempt_at = now
+        audit.record(rr, "label_unblocked", actor_type="system")
+    db.session.flush()
+    return list(blocked)
+
+
+# re-issuing -------------------------------------------------------------------------------------
+def reissue_label(
+    rr: ReturnRequest,
+    *,
+    actor_type: str,
+    actor: str = "",
+    relay_point: RelayPoint | None = None,
+) -> Label | None:
+    """A new label (optionally for another relay point); the old one stops being valid and is
+    voided at the carrier after commit. Flushes; the caller commits.
+
+    Raises InvalidTransition once the parcel is on its way, and LabelUnavailable when the
+    carrier fails (the old label stays valid; nothing changes). While the first label is still
+    being prepared, only the relay point changes and the label is tried again at once (the
+    worker does it, so that it is never bought twice); returns None then."""
+    if rr.status not in REISSUABLE:
+        raise InvalidTransition(_("A new label can only be issued before the parcel is sent."))
+    old = rr.current_label
+    if old is None:
+        return _retarget_pending(rr, relay_point, actor_type=actor_type, actor=actor)
+    request = build_request(rr, relay_point=relay_point)
+    carrier = get_carrier()
+    try:
+        issued = carrier.issue_label(request)
+    except CarrierError as exc:
+        current_app.logger.warning("new label for %s failed: %s", rr.rma, exc)
+        if exc.shipment_id:  # it may have been bought before the failure
+            _run_voids([_PendingVoid(carrier.name, "", exc.shipment_id, rr.id, always=True)])
+        raise LabelUnavailable(
+            _(
+                "We could not make a new label just now. Your current label still works; "
+                "please try again in a few minutes."
+            )
+        ) from exc
+    _lock(rr)
+    current = rr.current_label
+    if rr.status not in REISSUABLE or current is None or current.id != old.id:
+        # The parcel was scanned, or another request re-issued, while we were asking.
+        _queue_void(_PendingVoid.of(issued, rr.id, always=True))
+        if rr.status not in REISSUABLE:
+            raise InvalidTransition(_("A new label can only be issued before the parcel is sent."))
+        return current
+    current.voided_at = utcnow()  # queues the carrier void for after commit
+    if relay_point is not None:
+        rr.relay_point = relay_point
+    return _record_label(rr, issued, request.valid_days, actor_type=actor_type, actor=actor)
+
+
+def _retarget_pending(
+    rr: ReturnRequest, relay_point: RelayPoint | None, *, actor_type: str, actor: str
+) -> None:
+    if relay_point is not None and relay_point.id != rr.relay_point_id:
+        rr.relay_point = relay_point
+        audit.record(
+            rr, "relay_point_changed", actor_type=actor_type, actor=actor, relay=relay_point.name
+        )
+    if not rr.label_blocked:
+        rr.label_next_attempt_at = utcnow()
+    db.session.flush()
+    return None
+
+
 def void_current_label(rr: ReturnRequest) -> Label | None:
+    """Mark the current label void (the carrier is told after commit). Flushes nothing."""
     label = rr.current_label
     if label is not None:
         label.voided_at = utcnow()
     return label
 
 
-def reissue_label(
-    rr: ReturnRequest, *, actor_type: str, actor: str = "", relay_point=None
-) -> Label | None:
-    """A new label (optionally for another relay point); the old one stops being valid."""
-    if rr.status not in ("requested", "label_issued"):
-        raise InvalidTransition("A new label can only be issued before the parcel is sent.")
-    if relay_point is not None:
-        rr.relay_point = relay_point
-    void_current_label(rr)
-    rr.label_blocked = False
-    db.session.flush()
-    return issue_label(rr, actor_type=actor_type, actor=actor)
+# voiding at the carrier, after commit -----------------------------------------------------------
+_VOIDS = "retours.label_voids"
+
+
+@dataclass(frozen=True)
+class _PendingVoid:
+    carrier: str
+    tracking_code: str
+    shipment_id: str | None
+    return_id: int | None
+    # True: void even if the transaction rolls back (a label bought and then not needed).
+    always: bool = False
+
+    @classmethod
+    def of(cls, issued: IssuedLabel, return_id: int | None, *, always: bool) -> _PendingVoid:
+        return cls(issued.carrier, issued.tracking_code, issued.shipment_id, return_id, always)
+
+
+def _queue_void(void: _PendingVoid, session: Session | None = None) -> None:
+    session = session or db.session()
+    session.info.setdefault(_VOIDS, []).append(void)
+
+
+@event.listens_for(Label.voided_at, "set")
+def _label_voided(label: Label, value, oldvalue, _initiator) -> None:
+    if value is None or isinstance(oldvalue, datetime):
+        return
+    session = object_session(label)
+    if session is None:
+        return
+    void = _PendingVoid(label.carrier, label.tracking_code, label.external_id, label.return_id)
+    _queue_void(void, session)
+
+
+@event.listens_for(Session, "after_commit")
+def _void_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: wait for the real commit
+    _run_voids(session.info.pop(_VOIDS, []))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _void_after_rollback(session: Session, transaction) -> None:
+    if transaction.parent is not None or transaction.nested:
+        return
+    # Whatever is left was not committed: only labels bought for nothing are voided.
+    _run_voids([v for v in session.info.pop(_VOIDS, []) if v.always])
+
+
+def carrier_named(name: str) -> Carrier:
+    """The carrier that issued a label (not necessarily today's default)."""
+    if name == "easypost":
+        if not current_app.config.get("EASYPOST_API_KEY"):
+            raise CarrierError("EASYPOST_API_KEY is not set: cannot void", retryable=False)
+        from portal.carriers.easypost_carrier import EasyPostCarrier
+
+        return EasyPostCarrier.from_config(current_app.config)
+    if name == "local":
+        from portal.carriers.local import LocalRelayCarrier
+
+        return LocalRelayCarrier()
+    raise CarrierError(f"unknown carrier {name!r}", retryable=False)
+
+
+def _run_voids(voids: list[_PendingVoid]) -> None:
+    if not voids:
+        return
+    if not has_app_context():  # pragma: no cover - sessions outside the app
+        return
+    for void in voids:
+        try:
+            carrier_named(void.carrier).void_label(void.tracking_code, void.shipment_id)
+        except Exception as exc:  # noqa: BLE001 - a failed void never blocks anyone
+            current_app.logger.warning(
+                "could not void label %s (shipment %s) at %s: %s",
+                void.tracking_code or "-",
+                void.shipment_id or "-",
+                void.carrier,
+                exc,
+            )
+            _audit_void_failure(void, exc)
+
+
+def _audit_void_failure(void: _PendingVoid, exc: Exception) -> None:
+    """On its own connection: the session's transaction is over (or rolled back). Only for
+    labels the customer had (a tracking code); a half-made shipment's void is just logged."""
+    if void.return_id is None or not void.tracking_code:
+        return
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                insert(AuditEvent).values(
+                    return_id=void.return_id,
+                    actor_type="system",
+                    action="label_void_failed",
+                    details={
+                        "carrier": void.carrier,
+                        "tracking_code": void.tracking_code,
+                        "shipment_id": void.shipment_id,
+                        "error": str(exc)[:500],
+                    },
+                )
+            )
+    except Exception:  # noqa: BLE001
+        current_app.logger.exception("could not record the failed void of %s", void.tracking_code)

@@ -6,6 +6,7 @@ import dataclasses
 import io
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from pypdf import PdfReader
@@ -131,6 +132,18 @@ def test_same_input_gives_the_same_bytes(make_label):
     render_label(make_label(page_size="4x6", locale="en", relay_point=None))
 
     assert render_label(data) == first
+
+
+def test_labels_rendered_in_threads_match_labels_rendered_one_by_one(make_label):
+    names = ("Łukasz Źródło", "Zoë Ősz", "Ωμέγα", "Jürgen Groß", "Nuño Peña", "Anne Roy")
+    labels = [
+        make_label(rma=f"R-{i:04d}", sender=dataclasses.replace(make_label().sender, name=name))
+        for i, name in enumerate(names * 4)
+    ]
+    one_by_one = [render_label(data) for data in labels]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(render_label, labels)) == one_by_one
 
 
 def test_decomposed_accents_are_printed_as_one_letter(make_label, read_pdf):

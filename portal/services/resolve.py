@@ -1,0 +1,262 @@
+"""Support verbs: refund, ship an exchange, send a rejected item back, goodwill.
+
+When every received item is resolved, the return moves on to `refunded`,
+`exchanged` or `rejected` (`finish_if_resolved`). Each verb locks the return,
+checks its guard on fresh data, writes the audit event and queues the e-mail in the
+caller's transaction, and flushes; the route commits once.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal.carriers.local import new_tracking_code
+from portal.extensions import db
+from portal.models import Refund, ReturnItem, ReturnRequest, StoreCredit, Variant
+from portal.models.base import utcnow
+from portal.notifications import notify
+from portal.services import audit, credits, payments, stock
+from portal.services.errors import AlreadyDone, InvalidTransition, OutOfStock, ValidationFailed
+from portal.services.policy import current_policy
+from portal.services.warehouse import item_name, lock_return
+
+REFUND_OUTCOMES = ("refund", "store_credit")
+MAX_NOTE = 500
+
+
+def _check_item(rr: ReturnRequest, item: ReturnItem) -> None:
+    if item.return_id != rr.id:
+        raise ValidationFailed({"item": _("This item is not part of return %(rma)s.", rma=rr.rma)})
+
+
+def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund:
+    """Refund one inspected item, exactly once.
+
+    Guards, in order: the return's row lock (two staff members or a double click wait
+    for each other), then "no refund exists for this item" read after the lock, then
+    the database's UNIQUE(return_item_id) inside a savepoint as the last guard. The
+    amount is the diagnosed one, never more than what was paid for the item. Raises
+    InvalidTransition before inspection, AlreadyDone the second time.
+    """
+    lock_return(rr)
+    _check_item(rr, item)
+    if item.grade is None:
+        raise InvalidTransition(
+            _("%(item)s cannot be refunded yet: it must be received and inspected first.",
+              item=item_name(item))
+        )
+    if item.outcome not in REFUND_OUTCOMES:
+        raise InvalidTransition(
+            _("%(item)s is not to be refunded: the outcome of its inspection is %(outcome)s.",
+              item=item_name(item), outcome=item.outcome)
+        )
+    if db.session.scalar(select(Refund.id).where(Refund.return_item_id == item.id)):
+        raise AlreadyDone(_("%(item)s has already been refunded.", item=item_name(item)))
+    amount = min(item.outcome_amount or 0, item.amount_paid)
+    already = db.session.scalar(
+        select(func.coalesce(func.sum(Refund.amount), 0)).where(Refund.return_id == rr.id)
+    )
+    paid = sum(i.amount_paid for i in rr.items if i.received_quantity > 0)
+    if already + amount > paid:
+        raise InvalidTransition(
+            _("This refund would exceed what was paid for the returned items.")
+        )
+    refund = Refund(
+        return_item_id=item.id,
+        return_id=rr.id,
+        amount=amount,
+        currency=rr.order.currency,
+        method="store_credit" if item.outcome == "store_credit" else "original_payment",
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(refund)
+    except IntegrityError as exc:
+        raise AlreadyDone(_("%(item)s has already been refunded.", item=item_name(item))) from exc
+    policy = current_policy()
+    credit = payments.settle(refund, rr, policy)
+    item.resolved_at = utcnow()
+    audit.record(
+        rr, "refund_issued", actor_type="staff", actor=actor,
+        sku=item.order_line.variant.sku, amount=amount, currency=refund.currency,
+        method=refund.method, status=refund.status,
+    )
+    notify(rr, "refund", refund=refund, credit=credit, name=item_name(item))
+    finish_if_resolved(rr, actor_type="staff", actor=actor)
+    db.session.flush()
+    return refund
+
+
+def _ship_from_available(variant: Variant, quantity: int) -> None:
+    """Take `quantity` unreserved units off the shelf, or raise OutOfStock."""
+    result = db.session.execute(
+        update(Variant)
+        .where(Variant.id == variant.id,
+               Variant.stock_on_hand - Variant.stock_reserved >= quantity)
+        .values(stock_on_hand=Variant.stock_on_hand - quantity)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise OutOfStock("", variant.sku)
+    db.session.refresh(variant)
+
+
+def ship_exchange(
+    rr: ReturnRequest, item: ReturnItem, *, actor_type: str, actor: str = "", early: bool = False
+) -> str:
+    """Ship the replacement for an exchange item; returns its tracking number.
+
+    Normally after inspection (outcome "exchange"); `early=True` ships as soon as the
+    carrier picked the parcel up (instant-exchange policy). The reservation becomes a
+    shipment (reserved and on hand both drop). A released reservation (an expired
+    return) is taken again first; if the stock is gone, OutOfStock says so. Only the
+    units received are replaced after a partial receipt.
+    """
+    lock_return(rr)
+    _check_item(rr, item)
+    if item.resolution != "exchange" or item.exchange_variant is None:
+        raise InvalidTransition(_("%(item)s is not an exchange.", item=item_name(item)))
+    if item.exchange_tracking_code:
+        raise AlreadyDone(_("The exchange for %(item)s has already been shipped.",
+                            item=item_name(item)))
+    if early:
+        if rr.status not in ("label_issued", "in_transit"):
+            raise InvalidTransition(_("An early exchange ships only while the parcel travels."))
+        quantity = item.quantity
+    else:
+        if item.grade is None:
+            raise InvalidTransition(
+                _("The exchange for %(item)s cannot ship yet: the item must be received and "
+                  "inspected first.", item=item_name(item))
+            )
+        if item.outcome != "exchange":
+            raise InvalidTransition(
+                _("%(item)s was rejected at inspection: no exchange is sent.",
+                  item=item_name(item))
+            )
+        quantity = item.received_quantity
+    variant = item.exchange_variant
+    try:
+        if quantity == item.quantity:
+            if not item.stock_reserved:
+                stock.reserve(variant, quantity)
+                item.stock_reserved = True
+            stock.ship_reserved(item)
+        else:
+            stock.release(item)
+            _ship_from_available(variant, quantity)
+    except OutOfStock as exc:
+        raise OutOfStock(
+            _("%(variant)s is out of stock: the exchange cannot be shipped. Offer the customer "
+              "a refund or store credit instead.", variant=f"{variant.sku}"),
+            exc.sku,
+        ) from exc
+    code = new_tracking_code()
+    item.exchange_tracking_code = code
+    if not early:
+        item.resolved_at = utcnow()
+    audit.record(
+        rr, "exchange_shipped", actor_type=actor_type, actor=actor,
+        sku=variant.sku, quantity=quantity, tracking_code=code, early=early,
+    )
+    notify(rr, "exchange_shipped", name=item_name(item), variant=variant, quantity=quantity,
+           tracking_code=code)
+    finish_if_resolved(rr, actor_type=actor_type, actor=actor)
+    db.session.flush()
+    return code
+
+
+def reject_item(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> str:
+    """Send an item rejected at inspection back to the customer; returns the tracking number.
+
+    The customer already has the reason (the diagnosis e-mail). Nothing is refunded.
+    """
+    lock_return(rr)
+    _check_item(rr, item)
+    if item.outcome != "rejected":
+        raise InvalidTransition(
+            _("%(item)s was not rejected at inspection: it cannot be sent back.",
+              item=item_name(item))
+        )
+    if item.resolved_at is not None:
+        raise AlreadyDone(_("%(item)s has already been sent back.", item=item_name(item)))
+    code = new_tracking_code()
+    item.resolved_at = utcnow()
+    audit.record(
+        rr, "item_sent_back", actor_type="staff", actor=actor,
+        sku=item.order_line.variant.sku, reason=item.rejection_reason, tracking_code=code,
+    )
+    finish_if_resolved(rr, actor_type="staff", actor=actor)
+    db.session.flush()
+    return code
+
+
+def finish_if_resolved(rr: ReturnRequest, *, actor_type: str, actor: str = "") -> bool:
+    """Move an inspected return to refunded / exchanged / rejected once all is resolved."""
+    if rr.status != "inspected":
+        return False
+    received = [i for i in rr.items if i.received_quantity > 0]
+    if not received or any(i.resolved_at is None for i in received):
+        return False
+    outcomes = {i.outcome for i in received}
+    if outcomes & set(REFUND_OUTCOMES):
+        final = "refunded"
+    elif "exchange" in outcomes:
+        final = "exchanged"
+    else:
+        final = "rejected"
+    rr.resolved_at = utcnow()
+    audit.transition(rr, final, "return_resolved", actor_type=actor_type, actor=actor)
+    return True
+
+
+def mark_refund_paid(refund: Refund, actor: str = "") -> Refund:
+    """The shop paid this refund back (manual provider): pending → reimbursed, once."""
+    locked = db.session.scalar(
+        select(Refund)
+        .where(Refund.id == refund.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if locked.status == "reimbursed":
+        raise AlreadyDone(_("This refund is already marked as paid."))
+    if locked.method != "original_payment":
+        raise InvalidTransition(_("Only refunds to the original payment are paid by the shop."))
+    locked.status = "reimbursed"
+    locked.paid_at = utcnow()
+    rr = db.session.get(ReturnRequest, locked.return_id)
+    audit.record(rr, "refund_paid", actor_type="staff", actor=actor, amount=locked.amount,
+                 currency=locked.currency)
+    db.session.flush()
+    return locked
+
+
+def goodwill_gesture(rr: ReturnRequest, amount: int, note: str, actor: str = "") -> StoreCredit:
+    """A store credit for when something went wrong on our side; audited and e-mailed.
+
+    At most the order's total; the note (required) is part of the e-mail.
+    """
+    note = (note or "").strip()
+    order_total = sum(line.unit_price * line.quantity for line in rr.order.lines)
+    errors = {}
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        errors["amount"] = _("Enter an amount greater than zero.")
+    elif amount > order_total:
+        errors["amount"] = _("A gesture cannot be more than the order's total.")
+    if not note:
+        errors["note"] = _("Write a short message to the customer.")
+    elif len(note) > MAX_NOTE:
+        errors["note"] = _("Please keep the message under %(n)d characters.", n=MAX_NOTE)
+    if errors:
+        raise ValidationFailed(errors)
+    credit = credits.issue_credit(
+        amount=amount, currency=rr.order.currency, owner_name=rr.contact_name,
+        owner_email=rr.contact_email, kind="goodwill", return_id=rr.id, note=note,
+    )
+    audit.record(rr, "goodwill_gesture", actor_type="staff", actor=actor, amount=amount,
+                 currency=credit.currency, note=note)
+    notify(rr, "goodwill", credit=credit, note=note)
+    db.session.flush()
+    return credit

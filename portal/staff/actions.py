@@ -1,0 +1,124 @@
+"""What staff do to a return: one POST route per verb, each calling one service verb.
+
+Parse the form, call the verb, commit once, redirect to the return page; a domain
+error is flashed and rolled back, and nothing changes (see `blueprint.run`).
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from portal.extensions import db
+from portal.i18n import money
+from portal.models import ReturnRequest
+from portal.security import role_required
+from portal.services import resolve, warehouse
+from portal.services.errors import DomainError
+from portal.services.labels import reissue_label
+from portal.staff.blueprint import actor, bp, error_text, item_or_404, return_or_404, run
+from portal.staff.forms import parse_amount, parse_quantity
+
+
+def _back(rr: ReturnRequest):
+    return redirect(url_for("staff.return_page", rma=rr.rma))
+
+
+@bp.post("/returns/<rma>/receive")
+@role_required("warehouse")
+def receive(rma: str):
+    rr = return_or_404(rma)
+    form = request.form
+
+    def verb():
+        quantities = {
+            item.id: parse_quantity(form.get(f"qty-{item.id}"), f"item-{item.id}")
+            for item in rr.items
+        }
+        notes = {item.id: form.get(f"note-{item.id}", "") for item in rr.items}
+        return warehouse.receive_parcel(rr, quantities, form.get("note", ""), actor(),
+                                        item_notes=notes)
+
+    run(verb, lambda got: _("Parcel received: %(n)d unit(s) recorded.", n=sum(got.values())))
+    return _back(rr)
+
+
+@bp.post("/returns/<rma>/diagnose")
+@role_required("warehouse")
+def diagnose(rma: str):
+    rr = return_or_404(rma)
+    form = request.form
+    grades = {
+        item.id: (
+            form.get(f"grade-{item.id}", "").strip().upper(),
+            form.get(f"diagnosis-note-{item.id}", ""),
+            form.get(f"reject-{item.id}", ""),
+        )
+        for item in rr.items
+        if form.get(f"grade-{item.id}", "").strip()
+    }
+    run(lambda: warehouse.diagnose(rr, grades, actor()),
+        lambda graded: _("Diagnosis saved for %(n)d item(s).", n=len(graded)))
+    return _back(rr)
+
+
+@bp.post("/returns/<rma>/items/<int:item_id>/refund")
+@role_required("support")
+def refund(rma: str, item_id: int):
+    rr = return_or_404(rma)
+    item = item_or_404(rr, item_id)
+    run(lambda: resolve.issue_refund(rr, item, actor()),
+        lambda r: _("Refund of %(amount)s recorded (%(method)s).",
+                    amount=money(r.amount, r.currency),
+                    method=_("store credit") if r.method == "store_credit"
+                    else _("original payment")))
+    return _back(rr)
+
+
+@bp.post("/returns/<rma>/items/<int:item_id>/ship-exchange")
+@role_required("support")
+def ship_exchange(rma: str, item_id: int):
+    rr = return_or_404(rma)
+    item = item_or_404(rr, item_id)
+    run(lambda: resolve.ship_exchange(rr, item, actor_type="staff", actor=actor()),
+        lambda code: _("Exchange shipped. Tracking number: %(code)s.", code=code))
+    return _back(rr)
+
+
+@bp.post("/returns/<rma>/items/<int:item_id>/send-back")
+@role_required("support")
+def send_back(rma: str, item_id: int):
+    rr = return_or_404(rma)
+    item = item_or_404(rr, item_id)
+    run(lambda: resolve.reject_item(rr, item, actor()),
+        lambda code: _("Item sent back to the customer. Tracking number: %(code)s.", code=code))
+    return _back(rr)
+
+
+@bp.post("/returns/<rma>/goodwill")
+@role_required("support")
+def goodwill(rma: str):
+    rr = return_or_404(rma)
+    run(lambda: resolve.goodwill_gesture(rr, parse_amount(request.form.get("amount")),
+                                         request.form.get("note", ""), actor()),
+        lambda credit: _("Goodwill gesture of %(amount)s sent to the customer.",
+                         amount=money(credit.initial_amount, credit.currency)))
+    return _back(rr)
+
+
+@bp.post("/returns/<rma>/reissue-label")
+@role_required("support")
+def reissue(rma: str):
+    rr = return_or_404(rma)
+    try:
+        label = reissue_label(rr, actor_type="staff", actor=actor())
+    except DomainError as exc:
+        db.session.rollback()
+        flash(error_text(exc), "error")
+        return _back(rr)
+    db.session.commit()  # a carrier failure is recorded too, to be retried
+    if label is None:
+        flash(_("The carrier refused the label: %(error)s", error=rr.label_error or ""), "error")
+    else:
+        flash(_("New label issued and e-mailed: %(code)s.", code=label.tracking_code), "success")
+    return _back(rr)

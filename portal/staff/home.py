@@ -1,0 +1,52 @@
+"""The staff home (queues and counts) and the scan station."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.security import role_required
+from portal.services import queues
+from portal.services.warehouse import find_by_scan
+from portal.staff.blueprint import bp
+from portal.staff.forms import ScanForm
+
+
+@bp.get("/")
+@role_required("warehouse")
+def home():
+    q = (request.args.get("q") or "").strip()[:100]
+    sort = request.args.get("sort") if request.args.get("sort") in queues.SORTS else "oldest"
+    only = request.args.get("queue")
+    names = (only,) if only in queues.QUEUES else queues.QUEUES
+    lists = {name: queues.queue(name, q=q, sort=sort, limit=50) for name in names}
+    titles = {
+        "late": _("Late: received more than 2 working days ago, not yet resolved"),
+        "awaiting": _("Labels issued, not yet received"),
+        "to_diagnose": _("Received, not yet inspected"),
+        "to_resolve": _("Inspected, not yet resolved"),
+    }
+    return render_template(
+        "staff/home.html", counts=queues.counts(), lists=lists, titles=titles, q=q, sort=sort,
+        only=only if only in queues.QUEUES else None, blocked=queues.blocked_labels(),
+        scan_form=ScanForm(formdata=None),
+    )
+
+
+@bp.route("/scan", methods=["GET", "POST"])
+@role_required("warehouse")
+def scan():
+    form = ScanForm()
+    if request.method == "POST":
+        code = (form.code.data or "").strip()
+        rr = find_by_scan(code) if form.validate_on_submit() else None
+        if rr is not None:
+            return redirect(url_for("staff.return_page", rma=rr.rma))
+        form.code.data = ""
+        error = (
+            _("Nothing found for “%(code)s”. Check the code and scan again.", code=code[:64])
+            if code
+            else _("Scan a label or type a tracking or return number.")
+        )
+        return render_template("staff/scan.html", form=form, scan_error=error), 404
+    return render_template("staff/scan.html", form=form)
