@@ -73,6 +73,17 @@ def role_required(role: str) -> Callable:
 
 
 def init_app(app: Flask) -> None:
+    if app.config["PUBLIC_URL"].startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+
+    @app.after_request
+    def security_headers(response):
+        # Status-page links carry their token in the path: never send it as a referrer.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
     login_manager.session_protection = "strong"
