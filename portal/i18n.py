@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from babel.numbers import format_currency
 from flask import (
@@ -52,14 +53,39 @@ def fmt_date(value: date | datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt)
 
 
+def here() -> str:
+    """Where the language links come back to: this page, if it can be fetched again.
+
+    A page that answers a form (the "order not found" page answers POST /lookup) has an
+    address that only takes POST; its language links go to the first page instead."""
+    if request.method in ("GET", "HEAD"):
+        query = request.query_string.decode("utf-8", "replace")
+        return request.path + ("?" + query if query else "")
+    rule = request.url_rule
+    if rule is not None and "GET" in (rule.methods or ()):
+        return request.path
+    return url_for("customer.start")
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    # Browsers read "\" as "/" and drop tabs and newlines: "/\evil.example" and
+    # "/\t/evil.example" would both leave the site.
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
 @bp.get("/lang/<code>")
 def switch(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("customer.start")
-    return redirect(target)
+    return redirect(local_path(request.args.get("next")) or url_for("customer.start"))
 
 
 def init_app(app: Flask) -> None:
@@ -70,3 +96,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["lang_next"] = here

@@ -33,6 +33,7 @@ def clean_image(data: bytes) -> tuple[str, bytes]:
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             if image.mode not in ("RGB", "RGBA", "L"):
                 image = image.convert("RGB")
+            image.info = {}  # PNG would otherwise copy the colour profile (ICC) over
             out = io.BytesIO()
             if kind == "JPEG":
                 image.convert("RGB").save(out, "JPEG", quality=85)

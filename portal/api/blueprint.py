@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
@@ -18,6 +19,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 webhooks_bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def hash_token(token: str) -> str:
@@ -49,7 +51,12 @@ def authenticate():
         response = jsonify(error="unauthorized", message="A valid bearer token is required.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="retours"'
         return response, 401
-    row.last_used_at = utcnow()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
+        # Its own short transaction: held until the end of the request, this row lock
+        # would make every request of one token wait for the one before it.
+        row.last_used_at = now
+        db.session.commit()
     g.api_token = row
     return None
 

@@ -152,6 +152,9 @@ for n in range(9, 21):
 
 
 def load_demo(today: datetime) -> dict:
+    """Load the demo shop with dates relative to the day of `today` (its time of day is
+    ignored, so that loading twice on one day changes nothing). Flushes; the caller commits."""
+    today = today.replace(hour=0, minute=0, second=0, microsecond=0)
     variants = [
         {
             "sku": sku,

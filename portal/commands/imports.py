@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 
@@ -16,17 +17,37 @@ import_cli = AppGroup("import", help="Load the shop's catalogue or orders from a
 
 
 def read_records(path: str) -> Iterator[tuple[int, object]]:
-    """Yield (record number, record) from a JSON list or a JSON Lines file."""
-    with open(path, encoding="utf-8-sig") as fh:
+    """Yield (record number, record) from a JSON list or a JSON Lines file.
+
+    A JSON list is read whole: when it is not valid JSON (or not UTF-8) nothing can be
+    imported. In JSON Lines a bad line is one rejected record (a ValueError in its place).
+    """
+    with open(path, "rb") as fh:
+        bom = fh.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
+        fh.seek(len(codecs.BOM_UTF8) if bom else 0)
         head = fh.read(1)
-        while head and head.isspace():
+        while head.isspace():
             head = fh.read(1)
         fh.seek(0)
-        if head == "[":
-            for n, record in enumerate(json.load(fh), 1):
-                yield n, record
+        if head == b"[":
+            try:
+                records = json.loads(fh.read().decode("utf-8-sig"))
+            except UnicodeDecodeError as exc:
+                raise click.ClickException(
+                    f"{path} is not UTF-8 ({exc.reason}); nothing imported."
+                ) from exc
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(
+                    f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}); nothing imported."
+                ) from exc
+            yield from enumerate(records, 1)
             return
-        for n, line in enumerate(fh, 1):
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield n, ValueError(f"not UTF-8 ({exc.reason})")
+                continue
             if not line.strip():
                 continue
             try:

@@ -29,26 +29,41 @@ def expire() -> None:
 
 
 @labels_cli.command("retry")
-def retry() -> None:
+@click.option(
+    "--unblock",
+    is_flag=True,
+    help="First clear the labels blocked by a non-retryable error (e.g. after funding the "
+    "EasyPost account), so that they are tried again now.",
+)
+def retry(unblock: bool) -> None:
     """Try again the labels whose purchase failed and are due."""
-    from portal.services.labels import retry_pending_labels
+    from portal.services.labels import retry_pending_labels, unblock_labels
 
+    if unblock:
+        unblocked = unblock_labels()
+        db.session.commit()
+        click.echo(f"unblocked {len(unblocked)}")
     click.echo(f"issued {retry_pending_labels()}")
 
 
 @carrier_cli.command("event")
 @click.argument("tracking")
 @click.argument("status", type=click.Choice(TRACKING_STATUSES))
-def event(tracking: str, status: str) -> None:
+@click.option("--event-id", help="The carrier's event id (default: a new one); same id = replay.")
+def event(tracking: str, status: str, event_id: str | None) -> None:
     """Feed a tracking event for TRACKING (as the carrier's webhook would)."""
     from portal.services.tracking import apply_tracking
 
     update = TrackingUpdate(
-        event_id=f"local-{uuid.uuid4()}",
-        tracking_code=tracking.upper(),
+        event_id=event_id or f"local-{uuid.uuid4()}",
+        tracking_code=tracking.strip().upper(),
         status=status,
         occurred_at=utcnow(),
     )
     outcome = apply_tracking(update, provider="local")
     db.session.commit()
     click.echo(outcome)
+    if outcome == "unknown":
+        raise click.ClickException(
+            f"no label has the tracking code {update.tracking_code} (event stored, unmatched)"
+        )

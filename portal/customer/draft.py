@@ -16,6 +16,7 @@ from portal.models import DraftPhoto, Order
 from portal.services.returns import Contact, ItemChoice, ReturnDraft
 
 KEY = "journey"
+DONE = "journey_done"  # the submission key of the return this browser just confirmed
 
 
 def start(order: Order, *, gift: bool) -> None:
@@ -42,6 +43,17 @@ def update(**changes) -> None:
 
 def clear() -> None:
     session.pop(KEY, None)
+
+
+def finish(submission_key: str) -> None:
+    """The journey is over; remember which return it made, for the back button and
+    a second click on "confirm"."""
+    session.pop(KEY, None)
+    session[DONE] = submission_key
+
+
+def finished_key() -> str | None:
+    return session.get(DONE)
 
 
 def choices(data: dict) -> list[ItemChoice]:

@@ -23,27 +23,39 @@ from portal.customer.pages import item_rows, lookup_key, parse_items, reason_lab
 from portal.extensions import db, limiter
 from portal.i18n import current_locale
 from portal.links import status_path
-from portal.models import Order, RelayPoint
+from portal.models import Order, RelayPoint, Variant
 from portal.services import lookup
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.estimates import estimate
 from portal.services.labels import issue_label
 from portal.services.policy import current_policy
 from portal.services.relay_points import nearest_relay_points
-from portal.services.returns import create_return, find_by_submission
+from portal.services.returns import create_return, find_by_submission, validate_choices
 
 
 def _lookup_limit() -> str:
     return current_app.config["LOOKUP_RATE_LIMIT"]
 
 
-def _journey_or_restart():
+def _journey():
+    """(data, order, None) for the journey in progress, or (None, None, where to go)."""
     data = draft.current()
     if data is None:
+        done = _finished_return()
+        if done is not None:  # the back button after confirming: show what was made
+            return None, None, redirect(status_path(done))
         flash(_("Your session has ended. Please find your order again."), "info")
-        return None, None
+        return None, None, redirect(url_for("customer.start"))
     order = db.session.get(Order, data["order_id"])
-    return data, order
+    if order is None:
+        draft.clear()
+        return None, None, redirect(url_for("customer.start"))
+    return data, order, None
+
+
+def _finished_return():
+    key = draft.finished_key()
+    return find_by_submission(key) if key else None
 
 
 @bp.get("/")
@@ -72,9 +84,9 @@ def find_order():
 
 @bp.route("/return/items", methods=["GET", "POST"])
 def items():
-    data, order = _journey_or_restart()
-    if order is None:
-        return redirect(url_for("customer.start"))
+    data, order, elsewhere = _journey()
+    if elsewhere is not None:
+        return elsewhere
     policy = current_policy()
     errors: dict[str, str] = {}
     form = PlainForm()
@@ -82,14 +94,17 @@ def items():
         if not form.validate_on_submit():
             abort(400)
         chosen, errors = parse_items(order, data, policy)
-        draft.update(items=chosen)
-        data = draft.current()
+        db.session.commit()  # keeps the photos the customer uploaded
         if not errors:
-            db.session.commit()  # keeps the photos the customer uploaded
+            draft.update(items=chosen, errors={})
             if data["gift"] and not data.get("contact"):
                 return redirect(url_for("customer.gift_contact"))
             return redirect(url_for("customer.relay"))
-        db.session.commit()
+        # shown again to be corrected, not kept: bad input changes nothing
+        data = {**data, "items": chosen}
+    elif data.get("errors"):  # what went wrong on confirming, shown once next to the fields
+        errors = dict(data["errors"])
+        draft.update(errors={})
     rows = item_rows(order, data, policy, date.today())
     return render_template(
         "customer/items.html",
@@ -105,9 +120,9 @@ def items():
 
 @bp.route("/return/relay", methods=["GET", "POST"])
 def relay():
-    data, order = _journey_or_restart()
-    if order is None:
-        return redirect(url_for("customer.start"))
+    data, order, elsewhere = _journey()
+    if elsewhere is not None:
+        return elsewhere
     if not data["items"]:
         return redirect(url_for("customer.items"))
     form = PlainForm()
@@ -133,23 +148,31 @@ def relay():
 
 @bp.get("/return/review")
 def review():
-    data, order = _journey_or_restart()
-    if order is None:
-        return redirect(url_for("customer.start"))
+    data, order, elsewhere = _journey()
+    if elsewhere is not None:
+        return elsewhere
     if not data["items"]:
         return redirect(url_for("customer.items"))
     if not data.get("relay_point_id"):
         return redirect(url_for("customer.relay"))
     lines = {line.id: line for line in order.lines}
     choices = draft.choices(data)
+    policy = current_policy()
+    problems = validate_choices(
+        order, choices, gift=data["gift"], policy=policy, today=date.today()
+    )
     point = db.session.get(RelayPoint, data["relay_point_id"])
+    if point is None or not point.active:
+        problems["relay_point"] = _("Please choose a drop-off point from the list.")
+    if problems:  # stock or eligibility changed since the choices were made
+        return _back_to_fix(data, problems)
     return render_template(
         "customer/review.html",
         order=order,
         choices=choices,
         lines=lines,
         point=point,
-        totals=estimate(choices, lines, current_policy()),
+        totals=estimate(choices, lines, policy),
         form=PlainForm(),
         gift=data["gift"],
         contact=data.get("contact"),
@@ -163,6 +186,9 @@ def confirm():
         abort(400)
     data = draft.current()
     if data is None:
+        done = _finished_return()
+        if done is not None:  # a second click, or the back button and confirm again
+            return redirect(status_path(done) + "?new=1")
         flash(_("Your session has ended. Please find your order again."), "info")
         return redirect(url_for("customer.start"))
     existing = find_by_submission(data["key"])
@@ -176,22 +202,17 @@ def confirm():
         )
         draft.drop_photos(data["key"])
         db.session.commit()
-    except OutOfStock as exc:
+    except OutOfStock as exc:  # lost the race for the last unit after validating
         db.session.rollback()
-        items = {
-            line_id: {**item, "resolution": "", "exchange": None}
-            if item["resolution"] == "exchange" and _variant_sku(item) == exc.sku
-            else item
+        taken = {
+            f"item-{line_id}-exchange": exc.message
             for line_id, item in data["items"].items()
+            if item["resolution"] == "exchange" and _variant_sku(item) == exc.sku
         }
-        draft.update(items=items)
-        flash(exc.message + " " + _("Please choose another option."), "error")
-        return redirect(url_for("customer.items"))
+        return _back_to_fix(data, taken)
     except ValidationFailed as exc:
         db.session.rollback()
-        for message in exc.errors.values():
-            flash(message, "error")
-        return redirect(url_for("customer.items"))
+        return _back_to_fix(data, exc.errors)
     except IntegrityError:
         db.session.rollback()  # the same submission won a race with this one
         rr = find_by_submission(data["key"])
@@ -200,12 +221,47 @@ def confirm():
         return redirect(status_path(rr) + "?new=1")
     issue_label(rr, actor_type="customer", actor=rr.contact_email)
     db.session.commit()
-    draft.clear()
+    draft.finish(data["key"])
     return redirect(status_path(rr) + "?new=1")
 
 
-def _variant_sku(item: dict) -> str | None:
-    from portal.models import Variant
+def _back_to_fix(data: dict, errors: dict[str, str]):
+    """Confirming failed (stock taken, items no longer returnable, relay point closed):
+    back to the page that can fix it, with every other choice kept."""
+    if "relay_point" in errors:
+        flash(errors.pop("relay_point"), "error")
+        draft.update(relay_point_id=None)
+        if not errors:
+            return redirect(url_for("customer.relay"))
+    if "contact" in errors:
+        flash(errors.pop("contact"), "error")
+        if not errors:
+            return redirect(url_for("customer.gift_contact"))
+    items = dict(data["items"])
+    for field, message in list(errors.items()):
+        line_id = field.split("-")[1] if field.startswith("item-") else None
+        item = items.get(line_id) if line_id else None
+        if item is not None and field.endswith("-exchange"):
+            variant = _variant(item)
+            if variant is not None and variant.available < item["quantity"]:
+                message = _("Sorry, %(item)s was just taken by someone else.", item=_name(variant))
+            message = message + " " + _("Please choose another option.")
+            items[line_id] = {**item, "resolution": "", "exchange": None}
+            errors[field] = message
+        flash(message, "error")
+    draft.update(items=items, errors=errors)
+    return redirect(url_for("customer.items"))
 
-    variant = db.session.get(Variant, item.get("exchange") or 0)
+
+def _variant(item: dict) -> Variant | None:
+    return db.session.get(Variant, item.get("exchange") or 0)
+
+
+def _variant_sku(item: dict) -> str | None:
+    variant = _variant(item)
     return variant.sku if variant else None
+
+
+def _name(variant: Variant) -> str:
+    name = variant.product.name
+    return f"{name} ({variant.label})" if variant.label else name

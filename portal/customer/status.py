@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from portal.customer.blueprint import bp
 from portal.customer.forms import PlainForm
 from portal.extensions import db
-from portal.links import status_path
+from portal.links import status_path, status_url
 from portal.models import RelayPoint, ReturnRequest
 from portal.security import read_status_token
 from portal.services import timeline
@@ -37,6 +37,7 @@ def status(token: str):
         "customer/status.html",
         rr=rr,
         token=token,
+        status_url=status_url(rr),
         steps=timeline.steps(rr),
         events=events,
         next_step=timeline.next_step(rr, current_policy().label_valid_days),

@@ -76,7 +76,11 @@ def _base(name: str, q: str) -> Select:
 
 
 def queue(
-    name: str, *, q: str = "", sort: str = "oldest", now: datetime | None = None,
+    name: str,
+    *,
+    q: str = "",
+    sort: str = "oldest",
+    now: datetime | None = None,
     limit: int = 200,
 ) -> list[Row]:
     """The returns in queue `name`, filtered by `q`, oldest (or newest) first."""

@@ -20,7 +20,7 @@ from portal.notifications import notify
 from portal.services import audit, credits, payments, stock
 from portal.services.errors import AlreadyDone, InvalidTransition, OutOfStock, ValidationFailed
 from portal.services.policy import current_policy
-from portal.services.warehouse import item_name, lock_return
+from portal.services.warehouse import item_name, lock_return, variant_name
 
 REFUND_OUTCOMES = ("refund", "store_credit")
 MAX_NOTE = 500
@@ -44,13 +44,18 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
     _check_item(rr, item)
     if item.grade is None:
         raise InvalidTransition(
-            _("%(item)s cannot be refunded yet: it must be received and inspected first.",
-              item=item_name(item))
+            _(
+                "%(item)s cannot be refunded yet: it must be received and inspected first.",
+                item=item_name(item),
+            )
         )
     if item.outcome not in REFUND_OUTCOMES:
         raise InvalidTransition(
-            _("%(item)s is not to be refunded: the outcome of its inspection is %(outcome)s.",
-              item=item_name(item), outcome=item.outcome)
+            _(
+                "%(item)s is not to be refunded: the outcome of its inspection is %(outcome)s.",
+                item=item_name(item),
+                outcome=item.outcome,
+            )
         )
     if db.session.scalar(select(Refund.id).where(Refund.return_item_id == item.id)):
         raise AlreadyDone(_("%(item)s has already been refunded.", item=item_name(item)))
@@ -60,9 +65,7 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
     )
     paid = sum(i.amount_paid for i in rr.items if i.received_quantity > 0)
     if already + amount > paid:
-        raise InvalidTransition(
-            _("This refund would exceed what was paid for the returned items.")
-        )
+        raise InvalidTransition(_("This refund would exceed what was paid for the returned items."))
     refund = Refund(
         return_item_id=item.id,
         return_id=rr.id,
@@ -79,9 +82,15 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
     credit = payments.settle(refund, rr, policy)
     item.resolved_at = utcnow()
     audit.record(
-        rr, "refund_issued", actor_type="staff", actor=actor,
-        sku=item.order_line.variant.sku, amount=amount, currency=refund.currency,
-        method=refund.method, status=refund.status,
+        rr,
+        "refund_issued",
+        actor_type="staff",
+        actor=actor,
+        sku=item.order_line.variant.sku,
+        amount=amount,
+        currency=refund.currency,
+        method=refund.method,
+        status=refund.status,
     )
     notify(rr, "refund", refund=refund, credit=credit, name=item_name(item))
     finish_if_resolved(rr, actor_type="staff", actor=actor)
@@ -93,8 +102,7 @@ def _ship_from_available(variant: Variant, quantity: int) -> None:
     """Take `quantity` unreserved units off the shelf, or raise OutOfStock."""
     result = db.session.execute(
         update(Variant)
-        .where(Variant.id == variant.id,
-               Variant.stock_on_hand - Variant.stock_reserved >= quantity)
+        .where(Variant.id == variant.id, Variant.stock_on_hand - Variant.stock_reserved >= quantity)
         .values(stock_on_hand=Variant.stock_on_hand - quantity)
         .execution_options(synchronize_session=False)
     )
@@ -119,8 +127,9 @@ def ship_exchange(
     if item.resolution != "exchange" or item.exchange_variant is None:
         raise InvalidTransition(_("%(item)s is not an exchange.", item=item_name(item)))
     if item.exchange_tracking_code:
-        raise AlreadyDone(_("The exchange for %(item)s has already been shipped.",
-                            item=item_name(item)))
+        raise AlreadyDone(
+            _("The exchange for %(item)s has already been shipped.", item=item_name(item))
+        )
     if early:
         if rr.status not in ("label_issued", "in_transit"):
             raise InvalidTransition(_("An early exchange ships only while the parcel travels."))
@@ -128,13 +137,15 @@ def ship_exchange(
     else:
         if item.grade is None:
             raise InvalidTransition(
-                _("The exchange for %(item)s cannot ship yet: the item must be received and "
-                  "inspected first.", item=item_name(item))
+                _(
+                    "The exchange for %(item)s cannot ship yet: the item must be received and "
+                    "inspected first.",
+                    item=item_name(item),
+                )
             )
         if item.outcome != "exchange":
             raise InvalidTransition(
-                _("%(item)s was rejected at inspection: no exchange is sent.",
-                  item=item_name(item))
+                _("%(item)s was rejected at inspection: no exchange is sent.", item=item_name(item))
             )
         quantity = item.received_quantity
     variant = item.exchange_variant
@@ -149,8 +160,11 @@ def ship_exchange(
             _ship_from_available(variant, quantity)
     except OutOfStock as exc:
         raise OutOfStock(
-            _("%(variant)s is out of stock: the exchange cannot be shipped. Offer the customer "
-              "a refund or store credit instead.", variant=f"{variant.sku}"),
+            _(
+                "%(variant)s is out of stock: the exchange cannot be shipped. Offer the customer "
+                "a refund or store credit instead.",
+                variant=f"{variant.sku}",
+            ),
             exc.sku,
         ) from exc
     code = new_tracking_code()
@@ -158,11 +172,23 @@ def ship_exchange(
     if not early:
         item.resolved_at = utcnow()
     audit.record(
-        rr, "exchange_shipped", actor_type=actor_type, actor=actor,
-        sku=variant.sku, quantity=quantity, tracking_code=code, early=early,
+        rr,
+        "exchange_shipped",
+        actor_type=actor_type,
+        actor=actor,
+        sku=variant.sku,
+        quantity=quantity,
+        tracking_code=code,
+        early=early,
     )
-    notify(rr, "exchange_shipped", name=item_name(item), variant=variant, quantity=quantity,
-           tracking_code=code)
+    notify(
+        rr,
+        "exchange_shipped",
+        name=item_name(item),
+        variant_name=variant_name(variant),
+        quantity=quantity,
+        tracking_code=code,
+    )
     finish_if_resolved(rr, actor_type=actor_type, actor=actor)
     db.session.flush()
     return code
@@ -177,16 +203,23 @@ def reject_item(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> str:
     _check_item(rr, item)
     if item.outcome != "rejected":
         raise InvalidTransition(
-            _("%(item)s was not rejected at inspection: it cannot be sent back.",
-              item=item_name(item))
+            _(
+                "%(item)s was not rejected at inspection: it cannot be sent back.",
+                item=item_name(item),
+            )
         )
     if item.resolved_at is not None:
         raise AlreadyDone(_("%(item)s has already been sent back.", item=item_name(item)))
     code = new_tracking_code()
     item.resolved_at = utcnow()
     audit.record(
-        rr, "item_sent_back", actor_type="staff", actor=actor,
-        sku=item.order_line.variant.sku, reason=item.rejection_reason, tracking_code=code,
+        rr,
+        "item_sent_back",
+        actor_type="staff",
+        actor=actor,
+        sku=item.order_line.variant.sku,
+        reason=item.rejection_reason,
+        tracking_code=code,
     )
     finish_if_resolved(rr, actor_type="staff", actor=actor)
     db.session.flush()
@@ -227,8 +260,14 @@ def mark_refund_paid(refund: Refund, actor: str = "") -> Refund:
     locked.status = "reimbursed"
     locked.paid_at = utcnow()
     rr = db.session.get(ReturnRequest, locked.return_id)
-    audit.record(rr, "refund_paid", actor_type="staff", actor=actor, amount=locked.amount,
-                 currency=locked.currency)
+    audit.record(
+        rr,
+        "refund_paid",
+        actor_type="staff",
+        actor=actor,
+        amount=locked.amount,
+        currency=locked.currency,
+    )
     db.session.flush()
     return locked
 
@@ -252,11 +291,23 @@ def goodwill_gesture(rr: ReturnRequest, amount: int, note: str, actor: str = "")
     if errors:
         raise ValidationFailed(errors)
     credit = credits.issue_credit(
-        amount=amount, currency=rr.order.currency, owner_name=rr.contact_name,
-        owner_email=rr.contact_email, kind="goodwill", return_id=rr.id, note=note,
+        amount=amount,
+        currency=rr.order.currency,
+        owner_name=rr.contact_name,
+        owner_email=rr.contact_email,
+        kind="goodwill",
+        return_id=rr.id,
+        note=note,
     )
-    audit.record(rr, "goodwill_gesture", actor_type="staff", actor=actor, amount=amount,
-                 currency=credit.currency, note=note)
+    audit.record(
+        rr,
+        "goodwill_gesture",
+        actor_type="staff",
+        actor=actor,
+        amount=amount,
+        currency=credit.currency,
+        note=note,
+    )
     notify(rr, "goodwill", credit=credit, note=note)
     db.session.flush()
     return credit

@@ -14,6 +14,15 @@ from portal.models import Order, OrderLine, Product, ReturnItem, ReturnRequest, 
 from portal.services.errors import ValidationFailed
 from portal.services.validation import Checker
 
+# the columns' sizes; country is checked to be two letters afterwards
+ADDRESS_MAX_LENGTHS = {
+    "name": 200,
+    "line1": 200,
+    "line2": 200,
+    "postcode": 16,
+    "city": 100,
+    "country": 200,
+}
 GIFT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -48,7 +57,9 @@ def upsert_variants(payload) -> dict[str, int]:
             "currency": check.currency(item, "currency", f"{f}.currency"),
             "stock": check.integer(item, "stock", f"{f}.stock"),
             "returnable": check.boolean(item, "returnable", f"{f}.returnable", True),
-            "weight_grams": item.get("weight_grams"),
+            "weight_grams": check.integer(item, "weight_grams", f"{f}.weight_grams", minimum=1)
+            if item.get("weight_grams") is not None
+            else None,
         }
         if row["sku"] in seen:
             check.fail(f"{f}.sku", "appears twice in this request")
@@ -64,7 +75,7 @@ def upsert_variants(payload) -> dict[str, int]:
             product = Product(code=row["product"], name=row["name"])
             db.session.add(product)
         product.name = row["name"]
-        if isinstance(row["weight_grams"], int) and row["weight_grams"] > 0:
+        if row["weight_grams"]:
             product.weight_grams = row["weight_grams"]
         variant = db.session.scalar(select(Variant).where(Variant.sku == row["sku"]))
         if variant is None:
@@ -99,8 +110,8 @@ def _read_order(number: str, payload, check: Checker) -> dict:
     }
     addr = check.mapping(payload, "shipping_address", "shipping_address") or {}
     order["address"] = {
-        key: check.text(addr, key, f"shipping_address.{key}", required=key != "line2")
-        for key in ("name", "line1", "line2", "postcode", "city", "country")
+        key: check.text(addr, key, f"shipping_address.{key}", required=key != "line2", max_len=n)
+        for key, n in ADDRESS_MAX_LENGTHS.items()
     }
     country = order["address"]["country"]
     if country is not None and (len(country) != 2 or not country.isalpha()):

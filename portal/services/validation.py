@@ -8,6 +8,8 @@ from functools import cache
 from babel.numbers import list_currencies
 from email_validator import EmailNotValidError, validate_email
 
+MAX_INT = 2**31 - 1  # the database's INTEGER
+
 
 @cache
 def currencies() -> frozenset[str]:
@@ -38,7 +40,9 @@ class Checker:
             return None
         return value
 
-    def integer(self, data: dict, key: str, field: str, *, minimum: int | None = 0) -> int | None:
+    def integer(
+        self, data: dict, key: str, field: str, *, minimum: int | None = 0, maximum: int = MAX_INT
+    ) -> int | None:
         value = data.get(key)
         if value is None:
             self.fail(field, "is required")
@@ -48,6 +52,9 @@ class Checker:
             return None
         if minimum is not None and value < minimum:
             self.fail(field, f"must be at least {minimum}")
+            return None
+        if value > maximum:
+            self.fail(field, f"must be at most {maximum}")
             return None
         return value
 
@@ -86,12 +93,12 @@ class Checker:
             return None
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            return parsed.astimezone(UTC)
+        except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00
             self.fail(field, "must be an ISO 8601 date-time")
             return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
 
     def mapping(self, data: dict, key: str, field: str, *, required=True) -> dict | None:
         value = data.get(key)

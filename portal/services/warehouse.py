@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from portal.extensions import db
-from portal.models import Label, ReturnItem, ReturnRequest
+from portal.models import Label, ReturnItem, ReturnRequest, Variant
 from portal.models.base import utcnow
 from portal.models.returns import GRADES
 from portal.notifications import notify
@@ -49,10 +49,13 @@ def promised_by(rr: ReturnRequest) -> datetime | None:
     return add_working_days(rr.received_at, PROMISE_WORKING_DAYS)
 
 
-def item_name(item: ReturnItem) -> str:
-    """'Organic T-shirt (Blue · M)': what the customer calls the item."""
-    variant = item.order_line.variant
+def variant_name(variant: Variant) -> str:
+    """'Organic T-shirt (Blue · M)': what the customer calls it."""
     return f"{variant.product.name} ({variant.label})" if variant.label else variant.product.name
+
+
+def item_name(item: ReturnItem) -> str:
+    return variant_name(item.order_line.variant)
 
 
 def normalize_code(code: str) -> str:
@@ -92,9 +95,7 @@ def lock_return(rr: ReturnRequest) -> None:
     of at the first insert. On both, a second caller waits for the first to commit and
     then reads what it committed.
     """
-    db.session.execute(
-        select(ReturnRequest.id).where(ReturnRequest.id == rr.id).with_for_update()
-    )
+    db.session.execute(select(ReturnRequest.id).where(ReturnRequest.id == rr.id).with_for_update())
     db.session.execute(
         update(ReturnRequest)
         .where(ReturnRequest.id == rr.id)
@@ -117,8 +118,9 @@ def _own_item(rr: ReturnRequest, item_id: int) -> ReturnItem:
     for item in rr.items:
         if item.id == item_id:
             return item
-    raise ValidationFailed({f"item-{item_id}": _("This item is not part of return %(rma)s.",
-                                                   rma=rr.rma)})
+    raise ValidationFailed(
+        {f"item-{item_id}": _("This item is not part of return %(rma)s.", rma=rr.rma)}
+    )
 
 
 # -- receive ---------------------------------------------------------------------------
@@ -142,13 +144,18 @@ def receive_parcel(
     lock_return(rr)
     if rr.status == "cancelled":
         raise InvalidTransition(
-            _("Return %(rma)s was cancelled: its parcel cannot be received. "
-              "Put it aside and ask support.", rma=rr.rma)
+            _(
+                "Return %(rma)s was cancelled: its parcel cannot be received. "
+                "Put it aside and ask support.",
+                rma=rr.rma,
+            )
         )
     if rr.status not in RECEIVABLE:
         raise InvalidTransition(
-            _("Return %(rma)s has already been inspected: no more items can be received.",
-              rma=rr.rma)
+            _(
+                "Return %(rma)s has already been inspected: no more items can be received.",
+                rma=rr.rma,
+            )
         )
     item_notes = item_notes or {}
     note = (note or "").strip()
@@ -157,14 +164,17 @@ def receive_parcel(
     for item_id, quantity in quantities.items():
         item = _own_item(rr, item_id)
         if quantity < 0:
-            errors[f"item-{item.id}"] = _("%(item)s: the quantity cannot be negative.",
-                                          item=item_name(item))
+            errors[f"item-{item.id}"] = _(
+                "%(item)s: the quantity cannot be negative.", item=item_name(item)
+            )
         elif quantity and item.grade is not None:
             errors[f"item-{item.id}"] = _("%(item)s was already inspected.", item=item_name(item))
         elif item.received_quantity + quantity > item.quantity:
             errors[f"item-{item.id}"] = _(
                 "%(item)s: only %(n)d expected in total, %(done)d already received.",
-                item=item_name(item), n=item.quantity, done=item.received_quantity,
+                item=item_name(item),
+                n=item.quantity,
+                done=item.received_quantity,
             )
         elif quantity:
             received[item.id] = quantity
@@ -194,11 +204,19 @@ def receive_parcel(
         "note": note,
     }
     if rr.status != "received":
-        audit.transition(rr, "received", "parcel_received", actor_type="staff", actor=actor,
-                         **details)
+        audit.transition(
+            rr, "received", "parcel_received", actor_type="staff", actor=actor, **details
+        )
     else:
-        audit.record(rr, "parcel_received", actor_type="staff", actor=actor,
-                     from_status="received", to_status="received", **details)
+        audit.record(
+            rr,
+            "parcel_received",
+            actor_type="staff",
+            actor=actor,
+            from_status="received",
+            to_status="received",
+            **details,
+        )
     lines = [(item_name(i), received[i.id]) for i in rr.items if i.id in received]
     missing = [
         (item_name(i), i.quantity - i.received_quantity)
@@ -261,8 +279,10 @@ def diagnose(
         key = f"item-{item.id}"
         if item.grade is not None:
             raise InvalidTransition(
-                _("%(item)s was already inspected: a diagnosis is recorded once.",
-                  item=item_name(item))
+                _(
+                    "%(item)s was already inspected: a diagnosis is recorded once.",
+                    item=item_name(item),
+                )
             )
         if item.received_quantity == 0:
             raise InvalidTransition(
@@ -305,9 +325,13 @@ def diagnose(
         for item in rr.items:
             if item.received_quantity == 0:
                 stock.release(item)
-        audit.transition(rr, "inspected", "items_inspected", actor_type="staff", actor=actor,
-                         **details)
+        audit.transition(
+            rr, "inspected", "items_inspected", actor_type="staff", actor=actor, **details
+        )
         notify(rr, "diagnosis", rows=diagnosis_rows(rr, policy))
+        from portal.services.resolve import finish_if_resolved  # resolve builds on this module
+
+        finish_if_resolved(rr, actor_type="staff", actor=actor)  # an exchange shipped early
     else:
         audit.record(rr, "items_graded", actor_type="staff", actor=actor, **details)
     db.session.flush()
@@ -318,9 +342,17 @@ def diagnosis_rows(rr: ReturnRequest, policy: Policy) -> list[dict]:
     """What the diagnosis e-mail says about each item, amounts broken down."""
     rows = []
     for item in rr.items:
-        row = {"item": item, "name": item_name(item), "outcome": item.outcome,
-               "quantity": item.received_quantity, "amount": item.outcome_amount or 0,
-               "restocking_fee": 0, "shipping_fee": 0, "credit": 0}
+        row = {
+            "item": item,
+            "name": item_name(item),
+            "outcome": item.outcome,
+            "quantity": item.received_quantity,
+            "amount": item.outcome_amount or 0,
+            "restocking_fee": 0,
+            "shipping_fee": 0,
+            "credit": 0,
+            "exchange_name": variant_name(item.exchange_variant) if item.exchange_variant else "",
+        }
         if item.outcome in ("refund", "store_credit"):
             gross = min(item.order_line.unit_price * item.received_quantity, item.amount_paid)
             row["restocking_fee"] = policy.restocking_fee(gross) if item.grade == "B" else 0

@@ -36,8 +36,9 @@ def receive(rma: str):
             for item in rr.items
         }
         notes = {item.id: form.get(f"note-{item.id}", "") for item in rr.items}
-        return warehouse.receive_parcel(rr, quantities, form.get("note", ""), actor(),
-                                        item_notes=notes)
+        return warehouse.receive_parcel(
+            rr, quantities, form.get("note", ""), actor(), item_notes=notes
+        )
 
     run(verb, lambda got: _("Parcel received: %(n)d unit(s) recorded.", n=sum(got.values())))
     return _back(rr)
@@ -57,8 +58,10 @@ def diagnose(rma: str):
         for item in rr.items
         if form.get(f"grade-{item.id}", "").strip()
     }
-    run(lambda: warehouse.diagnose(rr, grades, actor()),
-        lambda graded: _("Diagnosis saved for %(n)d item(s).", n=len(graded)))
+    run(
+        lambda: warehouse.diagnose(rr, grades, actor()),
+        lambda graded: _("Diagnosis saved for %(n)d item(s).", n=len(graded)),
+    )
     return _back(rr)
 
 
@@ -67,11 +70,14 @@ def diagnose(rma: str):
 def refund(rma: str, item_id: int):
     rr = return_or_404(rma)
     item = item_or_404(rr, item_id)
-    run(lambda: resolve.issue_refund(rr, item, actor()),
-        lambda r: _("Refund of %(amount)s recorded (%(method)s).",
-                    amount=money(r.amount, r.currency),
-                    method=_("store credit") if r.method == "store_credit"
-                    else _("original payment")))
+    run(
+        lambda: resolve.issue_refund(rr, item, actor()),
+        lambda r: _(
+            "Refund of %(amount)s recorded (%(method)s).",
+            amount=money(r.amount, r.currency),
+            method=_("store credit") if r.method == "store_credit" else _("original payment"),
+        ),
+    )
     return _back(rr)
 
 
@@ -80,8 +86,10 @@ def refund(rma: str, item_id: int):
 def ship_exchange(rma: str, item_id: int):
     rr = return_or_404(rma)
     item = item_or_404(rr, item_id)
-    run(lambda: resolve.ship_exchange(rr, item, actor_type="staff", actor=actor()),
-        lambda code: _("Exchange shipped. Tracking number: %(code)s.", code=code))
+    run(
+        lambda: resolve.ship_exchange(rr, item, actor_type="staff", actor=actor()),
+        lambda code: _("Exchange shipped. Tracking number: %(code)s.", code=code),
+    )
     return _back(rr)
 
 
@@ -90,8 +98,10 @@ def ship_exchange(rma: str, item_id: int):
 def send_back(rma: str, item_id: int):
     rr = return_or_404(rma)
     item = item_or_404(rr, item_id)
-    run(lambda: resolve.reject_item(rr, item, actor()),
-        lambda code: _("Item sent back to the customer. Tracking number: %(code)s.", code=code))
+    run(
+        lambda: resolve.reject_item(rr, item, actor()),
+        lambda code: _("Item sent back to the customer. Tracking number: %(code)s.", code=code),
+    )
     return _back(rr)
 
 
@@ -99,10 +109,15 @@ def send_back(rma: str, item_id: int):
 @role_required("support")
 def goodwill(rma: str):
     rr = return_or_404(rma)
-    run(lambda: resolve.goodwill_gesture(rr, parse_amount(request.form.get("amount")),
-                                         request.form.get("note", ""), actor()),
-        lambda credit: _("Goodwill gesture of %(amount)s sent to the customer.",
-                         amount=money(credit.initial_amount, credit.currency)))
+    run(
+        lambda: resolve.goodwill_gesture(
+            rr, parse_amount(request.form.get("amount")), request.form.get("note", ""), actor()
+        ),
+        lambda credit: _(
+            "Goodwill gesture of %(amount)s sent to the customer.",
+            amount=money(credit.initial_amount, credit.currency),
+        ),
+    )
     return _back(rr)
 
 

@@ -41,7 +41,10 @@ def login():
         return render_template("staff/login.html", form=form, login_error=error), 401
     db.session.commit()  # a rehashed password, if any
     target = _safe_next(request.args.get("next"))
-    session.clear()
+    lang = session.get("lang")
+    session.clear()  # a new session: nothing planted before login survives it
+    if lang:
+        session["lang"] = lang
     login_user(user)
     session["login_at"] = session["seen_at"] = time.time()
     return redirect(target)

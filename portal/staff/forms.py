@@ -20,15 +20,17 @@ class LoginForm(FlaskForm):
 
 
 class ScanForm(FlaskForm):
-    code = StringField(_l("Tracking number or return number"),
-                       validators=[DataRequired(), Length(max=64)])
+    code = StringField(
+        _l("Tracking number or return number"), validators=[DataRequired(), Length(max=64)]
+    )
 
 
 class StaffForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r, r) for r in ROLES])
-    password = PasswordField(_l("Password (10 characters or more)"),
-                             validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=list(ROLES))
+    password = PasswordField(
+        _l("Password (10 characters or more)"), validators=[DataRequired(), Length(max=200)]
+    )
 
 
 def parse_quantity(raw: str | None, field: str) -> int:

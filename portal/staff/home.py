@@ -27,8 +27,14 @@ def home():
         "to_resolve": _("Inspected, not yet resolved"),
     }
     return render_template(
-        "staff/home.html", counts=queues.counts(), lists=lists, titles=titles, q=q, sort=sort,
-        only=only if only in queues.QUEUES else None, blocked=queues.blocked_labels(),
+        "staff/home.html",
+        counts=queues.counts(),
+        lists=lists,
+        titles=titles,
+        q=q,
+        sort=sort,
+        only=only if only in queues.QUEUES else None,
+        blocked=queues.blocked_labels(),
         scan_form=ScanForm(formdata=None),
     )
 

@@ -27,6 +27,8 @@ def refund_paid(refund_id: int):
     refund = db.session.get(Refund, refund_id)
     if refund is None:
         abort(404)
-    run(lambda: resolve.mark_refund_paid(refund, actor()),
-        lambda r: _("Refund of %(amount)s marked as paid.", amount=money(r.amount, r.currency)))
+    run(
+        lambda: resolve.mark_refund_paid(refund, actor()),
+        lambda r: _("Refund of %(amount)s marked as paid.", amount=money(r.amount, r.currency)),
+    )
     return redirect(url_for("staff.refunds"))

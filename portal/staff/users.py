@@ -31,8 +31,9 @@ def users():
         return _page(form, 400)
     created = run(
         lambda: staff_service.create_staff(form.email.data, form.role.data, form.password.data),
-        lambda user: _("Account created for %(email)s (%(role)s).", email=user.email,
-                       role=user.role),
+        lambda user: _(
+            "Account created for %(email)s (%(role)s).", email=user.email, role=user.role
+        ),
     )
     if not created:
         return _page(form, 400)
@@ -48,6 +49,8 @@ def disable_user(user_id: int):
     if user.id == current_user.id:
         flash(_("You cannot disable your own account."), "error")
         return redirect(url_for("staff.users"))
-    run(lambda: staff_service.disable_staff(user.email),
-        lambda u: _("%(email)s is disabled and logged out everywhere.", email=u.email))
+    run(
+        lambda: staff_service.disable_staff(user.email),
+        lambda u: _("%(email)s is disabled and logged out everywhere.", email=u.email),
+    )
     return redirect(url_for("staff.users"))

@@ -65,7 +65,8 @@ def response_spec(method: str, template: str, status: int) -> tuple[dict, str]:
         f"(documented: {', '.join(responses)})"
     )
     return _follow(
-        responses[str(status)], _pointer("paths", template, method.lower(), "responses", str(status))
+        responses[str(status)],
+        _pointer("paths", template, method.lower(), "responses", str(status)),
     )
 
 

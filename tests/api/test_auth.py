@@ -74,3 +74,10 @@ def test_cli_prints_a_working_token_and_stores_only_its_hash(app, client, runner
     second = runner.invoke(args=["api-token", "create", "shop-prod"]).output.strip()
     assert second != token
     assert count(ApiToken) == 2
+
+
+def test_last_use_is_recorded_even_for_a_read(client, api_token):
+    response = Api(client, api_token).get("/api/v1/orders/{number}", number="FR-1")
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None

@@ -65,6 +65,10 @@ def test_same_catalog_twice_only_updates(api):
         ({"sku": "X" * 65}, "sku", "longer than 64"),
         ({"name": 12}, "name", "string"),
         ({"returnable": "yes"}, "returnable", "true or false"),
+        ({"price": 10**12}, "price", "at most 2147483647"),
+        ({"stock": 2**31}, "stock", "at most"),
+        ({"weight_grams": 0}, "weight_grams", "at least 1"),
+        ({"weight_grams": "heavy"}, "weight_grams", "integer"),
     ],
 )
 def test_bad_field_is_named_and_nothing_is_written(api, changes, field, words):

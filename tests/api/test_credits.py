@@ -8,10 +8,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from portal.api.blueprint import create_token
 from portal.extensions import db
 from portal.models import CreditTransaction, StoreCredit
 from portal.services.credits import issue_credit
-from tests.api.spec import check_request
+from tests.api.spec import check_request, check_response
 
 CREDIT = "/api/v1/credits/{code}"
 REDEEM = "/api/v1/credits/{code}/redeem"
@@ -165,30 +166,39 @@ def test_a_body_that_is_not_a_json_object_is_a_400(api, data):
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
     reason="needs TEST_DATABASE_URL pointing at PostgreSQL",
 )
-def test_concurrent_redemptions_never_spend_more_than_the_balance(app, api_token):
-    def redeem(code: str, key: str, barrier: threading.Barrier, out: list) -> None:
+def test_concurrent_redemptions_never_spend_more_than_the_balance(app):
+    # one token per thread, so that nothing but the credit itself is shared
+    tokens = [create_token(f"checkout-{n}") for n in range(2)]
+    db.session.commit()
+
+    def redeem(code: str, key: str, token: str, barrier: threading.Barrier, out: list) -> None:
         with app.app_context():
             client = app.test_client()
             barrier.wait(timeout=10)
             response = client.post(
                 f"/api/v1/credits/{code}/redeem",
                 json={"amount": 60, "idempotency_key": key},
-                headers={"Authorization": f"Bearer {api_token}"},
+                headers={"Authorization": f"Bearer {token}"},
             )
-            out.append(response.status_code)
+            out.append(response)
 
     for round_ in range(20):
         code = new_credit(100)
         barrier = threading.Barrier(2)
-        statuses: list[int] = []
+        responses: list = []
         threads = [
-            threading.Thread(target=redeem, args=(code, f"{round_}-{n}", barrier, statuses))
+            threading.Thread(
+                target=redeem, args=(code, f"{round_}-{n}", tokens[n], barrier, responses)
+            )
             for n in range(2)
         ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=30)
-        assert sorted(statuses) == [201, 409], f"round {round_}: {statuses}"
+        statuses = sorted(response.status_code for response in responses)
+        assert statuses == [201, 409], f"round {round_}: {statuses}"
+        for response in responses:
+            check_response(response, "POST", REDEEM)
         assert balance(code) == 40
         assert redemptions(code) == 1

@@ -9,6 +9,8 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
+from portal.extensions import db
+
 RECEIPT = "/api/v1/orders/{number}/gift-receipt.pdf"
 GIFT_CODE = "GIFT-7KQ2-M9XD-W4TZ"
 
@@ -19,8 +21,6 @@ def gift_order(factory):
     order = factory.order(
         [("JEAN-M", 2), ("JEAN-L", 1)], number="FR-20001", gift_code=GIFT_CODE, unit_price=4321
     )
-    from portal.extensions import db
-
     db.session.commit()
     return order
 
@@ -35,7 +35,9 @@ def qr_codes(data: bytes) -> list[str]:
         image = document[0].render(scale=4).to_pil()
     finally:
         document.close()
-    return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    return [
+        r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode
+    ]
 
 
 def test_receipt_lists_items_and_code_without_any_price(api, gift_order):
@@ -61,8 +63,6 @@ def test_receipt_in_english(api, gift_order):
 
 def test_no_receipt_for_an_order_that_is_not_a_gift(api, factory):
     factory.order(number="FR-20002")
-    from portal.extensions import db
-
     db.session.commit()
     response = api.get(RECEIPT, number="FR-20002")
     assert response.status_code == 404

@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-from tests.api.spec import SPEC, documented_operations, errors_for, operation
+from tests.api.spec import SPEC, Api, documented_operations, errors_for, operation
 
 RULE_ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
@@ -97,3 +97,14 @@ def test_schemas_are_strict_enough_to_catch_a_wrong_shape():
     error = "/components/schemas/ValidationError"
     assert errors_for({"error": "validation_failed", "errors": {"email": "bad"}}, error) == []
     assert errors_for({"error": "validation_failed", "errors": {"email": 1}}, error)
+
+
+def test_webhook_refusals_match_the_document(app, client):
+    webhook = Api(client, None)
+    body = {"object": "Event", "description": "tracker.updated", "result": {}}
+    app.config["EASYPOST_WEBHOOK_SECRET"] = None
+    assert webhook.post("/webhooks/easypost", json=body).status_code == 503
+    app.config["EASYPOST_WEBHOOK_SECRET"] = "whsec"
+    headers = {"X-Hmac-Signature": "hmac-sha256-hex=00"}
+    assert webhook.post("/webhooks/easypost", json=body, headers=headers).status_code == 401
+    assert webhook.post("/webhooks/easypost", json=body).status_code == 401

@@ -145,7 +145,9 @@ class Page(HTMLParser):
         if tag == "option" and self._option is not None and self._open_control is not None:
             value, text, selected = self._option
             text = squash(text)
-            self._open_control.options.append((value if value is not None else text, text, selected))
+            self._open_control.options.append(
+                (value if value is not None else text, text, selected)
+            )
             self._option = None
         if tag in ("select", "textarea"):
             self._open_control = None

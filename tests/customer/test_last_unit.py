@@ -1,0 +1,176 @@
+"""The last unit of a size is never promised to two people."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import date
+
+import pytest
+
+from portal.extensions import db
+from portal.models import ReturnRequest, Variant
+from portal.services.errors import OutOfStock, ValidationFailed
+from portal.services.policy import current_policy
+from portal.services.returns import ItemChoice, ReturnDraft, create_return
+from tests.conftest import PG_URL
+from tests.customer.pagekit import confirm, item_fields, page, to_review
+
+
+def stock(sku: str) -> tuple[int, int]:
+    db.session.expire_all()
+    v = db.session.query(Variant).filter_by(sku=sku).one()
+    return v.stock_on_hand, v.stock_reserved
+
+
+@pytest.fixture
+def last_l(factory):
+    factory.variants("TEE", M=5, L=1)
+    factory.variants("SOCK", price=900, M=5)
+    point = factory.relay_point()
+    db.session.commit()
+    return point
+
+
+def test_second_customer_is_told_and_keeps_other_choices(app, en, factory, last_l):
+    large = db.session.query(Variant).filter_by(sku="TEE-L").one()
+    anne = factory.order([("TEE-M", 1)], email="anne@example.fr")
+    bob = factory.order([("TEE-M", 1), ("SOCK-M", 1)], email="bob@example.fr")
+    db.session.commit()
+    bob_client = app.test_client()
+    bob_client.get("/lang/en")
+    tee, sock = bob.lines
+    # both see the last L, and both choose it
+    to_review(en, anne, last_l, item_fields(anne.lines[0], resolution="exchange", exchange=large))
+    bob_choices = {
+        **item_fields(
+            tee, reason="too_small", resolution="exchange", exchange=large, comment="Too tight"
+        ),
+        **item_fields(sock, reason="changed_mind", resolution="refund"),
+    }
+    to_review(bob_client, bob, last_l, bob_choices)
+    # Anne confirms first
+    assert confirm(en).headers["Location"].startswith("/r/")
+    assert stock("TEE-L") == (1, 1)
+    # Bob is sent back to the items page and told why
+    response = confirm(bob_client)
+    assert response.headers["Location"] == "/return/items"
+    shown = page(bob_client.get("/return/items"))
+    told = (
+        "Sorry, TEE shirt (Blue · L) was just taken by someone else. Please choose another option."
+    )
+    assert told in shown.text
+    assert shown.by_id(f"item-{tee.id}-exchange-error") == told  # next to the item
+    assert "none available right now" in shown.text
+    # everything else Bob chose is still there; only the exchange must be chosen again
+    kept = shown.form_posting_to("").values()
+    assert kept[f"item-{tee.id}-quantity"] == "1"
+    assert kept[f"item-{tee.id}-reason"] == "too_small"
+    assert kept[f"item-{tee.id}-comment"] == "Too tight"
+    assert f"item-{tee.id}-resolution" not in kept
+    assert kept[f"item-{sock.id}-quantity"] == "1"
+    assert kept[f"item-{sock.id}-reason"] == "changed_mind"
+    assert kept[f"item-{sock.id}-resolution"] == "refund"
+    # nothing was made for Bob, and the L is promised once
+    assert db.session.query(ReturnRequest).filter_by(contact_email="bob@example.fr").count() == 0
+    assert stock("TEE-L") == (1, 1)
+    # the message is shown once, not on every later visit
+    assert told not in page(bob_client.get("/return/items")).text
+    # Bob picks store credit instead and finishes; the relay point was kept
+    kept[f"item-{tee.id}-resolution"] = "store_credit"
+    assert bob_client.post("/return/items", data=kept).status_code == 302
+    assert "TEE shirt (Blue · M) — store credit" in page(bob_client.get("/return/review")).text
+    assert confirm(bob_client).headers["Location"].startswith("/r/")
+    assert stock("TEE-L") == (1, 1)
+
+
+def test_review_page_catches_a_unit_taken_meanwhile(en, factory, last_l):
+    large = db.session.query(Variant).filter_by(sku="TEE-L").one()
+    bob = factory.order([("TEE-M", 1)])
+    db.session.commit()
+    to_review(en, bob, last_l, item_fields(bob.lines[0], resolution="exchange", exchange=large))
+    factory.return_(factory.order([("TEE-M", 1)]), resolution="exchange", exchange_sku="TEE-L")
+    response = en.get("/return/review")  # e.g. a reload of the review page
+    assert response.headers["Location"] == "/return/items"
+    assert "was just taken by someone else" in page(en.get("/return/items")).text
+    assert stock("TEE-L") == (1, 1)
+
+
+def test_unit_taken_between_checking_and_reserving(en, factory, last_l, monkeypatch):
+    """The race itself: another customer's reservation commits after this request checked
+    the stock and before it reserves. The conditional UPDATE refuses; the customer is told."""
+    from sqlalchemy import update
+
+    from portal.services import stock as stock_service
+
+    large = db.session.query(Variant).filter_by(sku="TEE-L").one()
+    bob = factory.order([("TEE-M", 1)])
+    db.session.commit()
+    to_review(en, bob, last_l, item_fields(bob.lines[0], resolution="exchange", exchange=large))
+    real_reserve = stock_service.reserve
+
+    def someone_else_first(variant, quantity):
+        with db.engine.begin() as other:  # another connection: another customer
+            other.execute(update(Variant).where(Variant.id == variant.id).values(stock_reserved=1))
+        return real_reserve(variant, quantity)
+
+    monkeypatch.setattr(stock_service, "reserve", someone_else_first)
+    response = confirm(en)
+    assert response.headers["Location"] == "/return/items"
+    shown = page(en.get("/return/items"))
+    assert "Sorry, TEE shirt (Blue · L) was just taken by someone else." in shown.text
+    assert db.session.query(ReturnRequest).count() == 0
+    assert stock("TEE-L") == (1, 1)
+
+
+def _draft(order, large_id: int, point_id: int) -> ReturnDraft:
+    line = order.lines[0]
+    return ReturnDraft(
+        order_id=order.id,
+        items=[ItemChoice(line.id, 1, "too_small", "exchange", exchange_variant_id=large_id)],
+        relay_point_id=point_id,
+        locale="en",
+        submission_key=uuid.uuid4().hex,
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not (PG_URL or "").startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
+)
+def test_threads_racing_for_the_last_unit_on_postgresql(app, factory, last_l):
+    n = 8
+    large_id = db.session.query(Variant).filter_by(sku="TEE-L").one().id
+    orders = [factory.order([("TEE-M", 1)]) for _ in range(n)]
+    db.session.commit()
+    drafts = [_draft(o, large_id, last_l.id) for o in orders]
+    barrier = threading.Barrier(n)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def customer(draft: ReturnDraft) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                create_return(draft, policy=current_policy(), today=date.today())
+                db.session.commit()
+                outcome = "made"
+            except (OutOfStock, ValidationFailed):
+                db.session.rollback()
+                outcome = "refused"
+            except Exception as exc:  # noqa: BLE001 - reported below
+                db.session.rollback()
+                outcome = f"error: {exc!r}"
+            finally:
+                db.session.remove()
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=customer, args=(d,)) for d in drafts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["made"] + ["refused"] * (n - 1)
+    assert stock("TEE-L") == (1, 1)
+    assert db.session.query(ReturnRequest).count() == 1

@@ -1,0 +1,176 @@
+"""The status page: a signed link; cancel before drop-off; another relay point."""
+
+from __future__ import annotations
+
+import pytest
+from itsdangerous import URLSafeSerializer
+
+from portal.carriers.base import TrackingUpdate
+from portal.extensions import db
+from portal.links import status_path
+from portal.models import ReturnRequest, Variant
+from portal.outbox import deliver_due
+from portal.services.tracking import apply_tracking
+from tests.customer.pagekit import page
+
+
+@pytest.fixture
+def exchange(shop, factory, mailbox):
+    """An exchange of TEE-M for TEE-L (one L reserved), label issued, mailbox empty."""
+    rr = factory.return_(shop.order, resolution="exchange", exchange_sku="TEE-L", locale="en")
+    deliver_due()
+    mailbox.clear()
+    return rr
+
+
+def reserved(sku: str) -> int:
+    db.session.expire_all()
+    return db.session.query(Variant).filter_by(sku=sku).one().stock_reserved
+
+
+def test_cancel_before_drop_off_releases_stock_and_emails(en, exchange, mailbox):
+    path = status_path(exchange)
+    assert reserved("TEE-L") == 1
+    shown = page(en.get(path))
+    form = shown.form_posting_to(f"{path}/cancel")
+    response = en.post(form.action, data=form.values())
+    assert response.headers["Location"] == path
+    after = page(en.get(path))
+    assert "Your return is cancelled." in after.text
+    assert "This return was cancelled." in after.by_id("next-step")
+    assert not [f for f in after.forms if f.action.endswith("/cancel")]  # no button any more
+    assert "/label.pdf" not in " ".join(after.links)
+    assert en.get(f"{path}/label.pdf").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(ReturnRequest, exchange.id).status == "cancelled"
+    assert reserved("TEE-L") == 0
+    mails = mailbox.to(exchange.contact_email)
+    assert [m["X-Retours-Kind"] for m in mails] == ["cancelled"]
+    assert exchange.rma in mails[0]["Subject"] and "cancelled" in mails[0]["Subject"]
+
+
+def test_cancelled_items_can_be_returned_again(en, exchange):
+    en.post(status_path(exchange) + "/cancel")
+    assert (
+        en.post(
+            "/lookup", data={"number": exchange.order.number, "contact": exchange.order.email}
+        ).status_code
+        == 302
+    )
+    line = exchange.order.lines[0]
+    assert "still returnable: 1" in page(en.get("/return/items")).by_id(f"item-{line.id}-details")
+
+
+def test_cancel_twice_changes_nothing_more(en, exchange, mailbox):
+    path = status_path(exchange)
+    en.post(path + "/cancel")
+    again = en.post(path + "/cancel")
+    assert again.headers["Location"] == path
+    assert "can no longer be cancelled" in page(en.get(path)).text
+    assert reserved("TEE-L") == 0
+    assert mailbox.kinds(exchange.contact_email) == ["cancelled"]
+
+
+def test_cancel_after_drop_off_is_refused_and_changes_nothing(en, exchange, mailbox):
+    outcome = apply_tracking(
+        TrackingUpdate("evt-1", exchange.current_label.tracking_code, "in_transit"),
+        provider="local",
+    )
+    assert outcome == "applied"
+    db.session.commit()
+    mailbox.clear()
+    path = status_path(exchange)
+    before = page(en.get(path))
+    assert not [f for f in before.forms if f.action.endswith("/cancel")]
+    response = en.post(path + "/cancel")  # an old tab still showing the button
+    assert response.headers["Location"] == path
+    shown = page(en.get(path))
+    assert "This return can no longer be cancelled: the parcel is already on its way." in shown.text
+    db.session.expire_all()
+    assert db.session.get(ReturnRequest, exchange.id).status == "in_transit"
+    assert reserved("TEE-L") == 1
+    assert mailbox.kinds(exchange.contact_email) == []
+    assert "Parcel dropped off" in shown.text
+
+
+def _forgeries(rr, app):
+    good = status_path(rr)[len("/r/") :]
+    other_secret = URLSafeSerializer("not-the-secret", salt="return-status").dumps(rr.access_key)
+    other_salt = URLSafeSerializer(app.config["SECRET_KEY"], salt="other").dumps(rr.access_key)
+    unknown = URLSafeSerializer(app.config["SECRET_KEY"], salt="return-status").dumps("nope")
+    not_text = URLSafeSerializer(app.config["SECRET_KEY"], salt="return-status").dumps([1])
+    dot = good.rindex(".") + 1  # change the signature's first character
+    flipped = good[:dot] + ("A" if good[dot] != "A" else "B") + good[dot + 1 :]
+    return [
+        good + "x",
+        flipped,
+        other_secret,
+        other_salt,
+        unknown,
+        not_text,
+        rr.access_key,
+        rr.rma,
+        "x" * 300,
+    ]
+
+
+@pytest.mark.parametrize("suffix", ["", "/label.pdf", "/relay"])
+def test_forged_or_tampered_token_is_a_plain_404(en, exchange, app, suffix):
+    for token in _forgeries(exchange, app):
+        response = en.get(f"/r/{token}{suffix}")
+        assert response.status_code == 404, token
+        shown = page(response)
+        assert "Page not found" in shown.text
+        assert "This link is not valid." in shown.text
+        assert exchange.rma not in shown.text
+
+
+def test_forged_token_cannot_cancel(en, exchange, app, mailbox):
+    for token in _forgeries(exchange, app):
+        assert en.post(f"/r/{token}/cancel").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(ReturnRequest, exchange.id).status == "label_issued"
+    assert reserved("TEE-L") == 1
+    assert mailbox.kinds() == []
+
+
+def test_status_page_needs_no_login_and_shows_no_order_number(client, exchange):
+    shown = page(client.get(status_path(exchange)))
+    assert exchange.rma in shown.text
+    assert exchange.order.number not in shown.text
+    assert exchange.order.email not in shown.text
+
+
+def test_change_relay_point_gives_a_new_label(en, exchange, factory):
+    other = factory.relay_point(name="Librairie du Canal")
+    db.session.commit()
+    path = status_path(exchange)
+    old = exchange.current_label.tracking_code
+    choose = page(en.get(path + "/relay"))
+    assert "Librairie du Canal" in choose.text
+    response = en.post(path + "/relay", data={"relay_point_id": other.id})
+    assert response.headers["Location"] == path
+    shown = page(en.get(path))
+    assert "Here is your new label. The previous one no longer works." in shown.text
+    db.session.expire_all()
+    rr = db.session.get(ReturnRequest, exchange.id)
+    assert rr.relay_point_id == other.id
+    assert rr.current_label.tracking_code != old
+    assert shown.by_id("tracking") == rr.current_label.tracking_code
+
+
+@pytest.mark.parametrize("choice", ["inactive", "999999", "abc", ""])
+def test_change_relay_refuses_unknown_or_inactive_points(en, exchange, factory, choice):
+    closed = factory.relay_point(name="Closed for good")
+    closed.active = False
+    db.session.commit()
+    value = str(closed.id) if choice == "inactive" else choice
+    path = status_path(exchange)
+    old = exchange.current_label.tracking_code
+    response = en.post(path + "/relay", data={"relay_point_id": value})
+    assert response.headers["Location"] == path + "/relay"
+    assert "Please choose a drop-off point from the list." in page(en.get(path + "/relay")).text
+    db.session.expire_all()
+    rr = db.session.get(ReturnRequest, exchange.id)
+    assert rr.current_label.tracking_code == old
+    assert rr.relay_point_id != closed.id

@@ -1,0 +1,62 @@
+"""The scan station: one focused input; a scanner types the code and Enter."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.extensions import db
+from portal.services.labels import reissue_label
+from tests.staff.staffkit import page
+
+
+@pytest.fixture
+def rr(factory, warehouse):
+    return factory.return_()
+
+
+def scan(client, code):
+    return client.post("/staff/scan", data={"code": code})
+
+
+def test_the_scan_page_has_one_focused_labelled_input(client, warehouse):
+    text = page(client.get("/staff/scan"))
+    assert 'id="scan-code"' in text and "autofocus" in text
+    assert '<label for="scan-code">Tracking number or return number</label>' in text
+
+
+@pytest.mark.parametrize("typed", ["{code}", "{lower}", "  {code}\n", "{spaced}"])
+def test_the_tracking_number_opens_the_return(client, rr, typed):
+    code = rr.current_label.tracking_code
+    typed = typed.format(code=code, lower=code.lower(), spaced=" ".join([code[:4], code[4:]]))
+    response = scan(client, typed)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/staff/returns/{rr.rma}"
+
+
+@pytest.mark.parametrize("how", [str, str.lower, lambda r: r.replace("-", ""), lambda r: f" {r} "])
+def test_the_return_number_opens_the_return(client, rr, how):
+    response = scan(client, how(rr.rma))
+    assert response.headers["Location"] == f"/staff/returns/{rr.rma}"
+
+
+def test_an_old_label_still_finds_its_return(client, rr):
+    old = rr.current_label.tracking_code
+    reissue_label(rr, actor_type="staff", actor="s")
+    db.session.commit()
+    assert rr.current_label.tracking_code != old
+    assert scan(client, old).headers["Location"] == f"/staff/returns/{rr.rma}"
+
+
+def test_an_unknown_code_says_so_and_keeps_focus(client, rr):
+    response = scan(client, "XX123456789FR")
+    assert response.status_code == 404
+    text = page(response)
+    assert "Nothing found for “XX123456789FR”. Check the code and scan again." in text
+    assert 'id="scan-code"' in text and "autofocus" in text
+    assert 'value="XX123456789FR"' not in text  # cleared, ready for the next scan
+
+
+def test_an_empty_scan_asks_for_a_code(client, warehouse):
+    response = scan(client, "   ")
+    assert response.status_code == 404
+    assert "Scan a label or type a tracking or return number." in page(response)

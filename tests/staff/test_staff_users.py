@@ -1,0 +1,48 @@
+"""Staff management, for admins: list, create, disable."""
+
+from __future__ import annotations
+
+from portal.extensions import db
+from portal.models import StaffUser
+from tests.staff.staffkit import page
+
+
+def create(client, email, role="warehouse", password="a long enough password"):
+    return client.post("/staff/users", data={"email": email, "role": role, "password": password},
+                       follow_redirects=True)
+
+
+def test_an_admin_creates_an_account_that_can_log_in(app, client, auth):
+    auth.login("admin")
+    text = page(create(client, "New.Person@Example.com", "support"))
+    assert "Account created for new.person@example.com (support)." in text
+    assert "new.person@example.com" in text.split('id="staff-list"')[1]
+    other = app.test_client()
+    response = other.post("/staff/login", data={"email": "new.person@example.com",
+                                                "password": "a long enough password"})
+    assert response.status_code == 302
+
+
+def test_a_short_password_or_a_taken_email_is_refused(client, auth):
+    admin = auth.login("admin")
+    assert "password must be at least 10 characters" in page(create(client, "a@example.com",
+                                                                     password="short"))
+    assert "email already has an account" in page(create(client, admin.email))
+    assert db.session.query(StaffUser).count() == 1
+
+
+def test_an_admin_disables_an_account(client, auth, factory):
+    auth.login("admin")
+    colleague = factory.staff("warehouse")
+    text = page(client.post(f"/staff/users/{colleague.id}/disable", follow_redirects=True))
+    assert f"{colleague.email} is disabled and logged out everywhere." in text
+    db.session.expire_all()
+    assert colleague.active is False
+
+
+def test_an_admin_cannot_disable_themself(client, auth):
+    admin = auth.login("admin")
+    text = page(client.post(f"/staff/users/{admin.id}/disable", follow_redirects=True))
+    assert "You cannot disable your own account." in text
+    db.session.expire_all()
+    assert admin.active is True
