@@ -42,6 +42,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(exc):
+        if is_api():
+            return exc
         return _page(
             413,
             _("Files too large"),

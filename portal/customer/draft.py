@@ -7,19 +7,23 @@ draft's submission key and attached when the return is created.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from flask import session
 from sqlalchemy import delete, select
 
 from portal.extensions import db
 from portal.models import DraftPhoto, Order
+from portal.models.base import utcnow
 from portal.services.returns import Contact, ItemChoice, ReturnDraft
 
 KEY = "journey"
+ABANDONED_AFTER = timedelta(days=1)
 DONE = "journey_done"  # the submission key of the return this browser just confirmed
 
 
 def start(order: Order, *, gift: bool) -> None:
+    purge_abandoned_photos()
     session[KEY] = {
         "order_id": order.id,
         "gift": gift,
@@ -97,3 +101,11 @@ def to_return_draft(data: dict, locale: str) -> ReturnDraft:
 
 def drop_photos(draft_key: str) -> None:
     db.session.execute(delete(DraftPhoto).where(DraftPhoto.draft_key == draft_key))
+
+
+def purge_abandoned_photos(now: datetime | None = None) -> int:
+    """Delete the photos of journeys left unfinished for more than a day (the caller
+    commits). Run at each new journey, so abandoned uploads never pile up."""
+    cutoff = (now or utcnow()) - ABANDONED_AFTER
+    result = db.session.execute(delete(DraftPhoto).where(DraftPhoto.created_at < cutoff))
+    return result.rowcount or 0

@@ -63,6 +63,12 @@ def start():
     return render_template("customer/start.html", form=LookupForm())
 
 
+@bp.get("/lookup")
+def lookup_page():
+    """The lookup answers a POST; typing its address (or a bookmark) shows the form."""
+    return redirect(url_for("customer.start"))
+
+
 @bp.post("/lookup")
 @limiter.limit(_lookup_limit, methods=["POST"])
 @limiter.limit(_lookup_limit, methods=["POST"], key_func=lookup_key)
@@ -79,6 +85,7 @@ def find_order():
         )
         return render_template("customer/start.html", form=form, lookup_error=error), 404
     draft.start(order, gift=False)
+    db.session.commit()
     return redirect(url_for("customer.items"))
 
 
@@ -179,6 +186,11 @@ def review():
     )
 
 
+@bp.get("/return/confirm")
+def confirm_page():
+    return redirect(url_for("customer.review"))
+
+
 @bp.post("/return/confirm")
 def confirm():
     form = PlainForm()
@@ -193,6 +205,7 @@ def confirm():
         return redirect(url_for("customer.start"))
     existing = find_by_submission(data["key"])
     if existing is not None:  # double click, reload, back button: one return only
+        draft.finish(data["key"])
         return redirect(status_path(existing) + "?new=1")
     try:
         rr = create_return(
@@ -218,6 +231,7 @@ def confirm():
         rr = find_by_submission(data["key"])
         if rr is None:
             raise
+        draft.finish(data["key"])
         return redirect(status_path(rr) + "?new=1")
     issue_label(rr, actor_type="customer", actor=rr.contact_email)
     db.session.commit()
@@ -244,8 +258,11 @@ def _back_to_fix(data: dict, errors: dict[str, str]):
         if item is not None and field.endswith("-exchange"):
             variant = _variant(item)
             if variant is not None and variant.available < item["quantity"]:
-                message = _("Sorry, %(item)s was just taken by someone else.", item=_name(variant))
-            message = message + " " + _("Please choose another option.")
+                message = (
+                    _("Sorry, %(item)s was just taken by someone else.", item=_name(variant))
+                    + " "
+                    + _("Please choose another option.")
+                )
             items[line_id] = {**item, "resolution": "", "exchange": None}
             errors[field] = message
         flash(message, "error")

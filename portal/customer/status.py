@@ -18,6 +18,8 @@ from portal.services.policy import current_policy
 from portal.services.relay_points import nearest_relay_points
 from portal.services.returns import cancel_return
 
+CHANGEABLE = ("requested", "label_issued")  # before drop-off
+
 
 def _return_for(token: str) -> ReturnRequest:
     key = read_status_token(token)
@@ -80,9 +82,13 @@ def change_relay(token: str):
     """Choose another relay point (or just get a new label) before drop-off."""
     rr = _return_for(token)
     form = PlainForm()
+    if request.method == "POST" and not form.validate_on_submit():
+        abort(400)
+    if rr.status not in CHANGEABLE:  # dropped off, cancelled or expired: nothing to change
+        # the words of services.labels.reissue_label, translated here
+        flash(_("A new label can only be issued before the parcel is sent."), "error")
+        return redirect(status_path(rr))
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
         point = db.session.get(RelayPoint, request.form.get("relay_point_id", type=int) or 0)
         if point is None or not point.active:
             flash(_("Please choose a drop-off point from the list."), "error")

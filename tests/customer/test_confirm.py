@@ -122,3 +122,22 @@ def test_review_reflects_what_was_chosen_and_where(en, on_review):
     assert "Expected refund: €25.00" in shown.text
     form = shown.form_posting_to("/return/confirm")
     assert form.method == "post"
+
+
+def test_confirm_address_typed_in_the_browser_goes_to_the_review(en, on_review):
+    response = en.get("/return/confirm")
+    assert response.headers["Location"] == "/return/review"
+    assert returns() == []
+
+
+def test_two_clicks_in_flight_with_the_same_cookie_make_one_return(en, on_review, mailbox):
+    """Both requests leave the browser before the first answer sets the new cookie."""
+    cookie_before = en.get_cookie("session").value
+    first = confirm(en)
+    en.set_cookie("session", cookie_before)  # the second request carries the old cookie
+    second = confirm(en)
+    assert second.headers["Location"] == first.headers["Location"]
+    assert len(returns()) == 1
+    assert mailbox.kinds(on_review.order.email) == ["confirmation"]
+    # and that answer ends the journey too
+    assert en.get("/return/review").headers["Location"] == first.headers["Location"].split("?")[0]

@@ -92,3 +92,13 @@ def _any_point() -> int:
     from portal.models import RelayPoint
 
     return db.session.query(RelayPoint).first().id
+
+
+def test_skipping_the_details_page_is_caught_on_confirming(en, gift):
+    en.post("/gift", data={"code": CODE})
+    en.post("/return/items", data=item_fields(gift.lines[0], resolution="store_credit"))
+    en.post("/return/relay", data={"relay_point_id": _any_point()})  # typed the address
+    response = confirm(en)
+    assert response.headers["Location"] == "/return/contact"
+    assert "Please tell us your name and e-mail." in page(en.get("/return/contact")).text
+    assert returns() == []

@@ -179,3 +179,15 @@ def test_eligibility_reason_in_french(client, factory):
     why = shown.by_id(f"item-{order.lines[0].id}-why")
     assert why != "Not delivered yet: you can return it once it has arrived."
     assert "livr" in why.lower()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="services/timeline.py next_step() writes dates as %d/%m/%Y in every language",
+)
+def test_what_happens_next_has_a_date_in_the_customers_format(client, factory):
+    rr = factory.return_(factory.order(), locale="en")
+    client.get("/lang/en")
+    next_step = page(client.get(status_path(rr))).by_id("next-step")
+    expires = format_date(rr.current_label.expires_at.date(), "medium", locale="en")
+    assert expires in next_step

@@ -124,7 +124,7 @@ class TestStoreCreditBonus:
 
     def test_bonus_shown_in_french(self, client, shop):
         shown = items_page(client, shop.order)  # no Accept-Language: French
-        assert "27,50 €" in shown.text and "25,00 €" in shown.text
+        assert "27,50 € en avoir au lieu de 25,00 €" in shown.text
         assert "€27.50" not in shown.text
 
     def test_review_totals_include_the_bonus(self, en, shop):
@@ -133,6 +133,28 @@ class TestStoreCreditBonus:
         en.post("/return/relay", data={"relay_point_id": shop.point.id})
         totals = page(en.get("/return/review")).by_id("totals")
         assert "Expected store credit: €27.50" in totals
+
+
+class TestReturnShippingFee:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "RETURN_SHIPPING_FEE": 490}
+
+    def test_fee_is_deducted_from_the_expected_refund_only(self, en, factory):
+        factory.variants("TEE", M=5, L=5)
+        factory.variants("SOCK", price=900, M=5)
+        order = factory.order([("TEE-M", 1), ("SOCK-M", 1)])
+        point = factory.relay_point()
+        db.session.commit()
+        tee, sock = order.lines
+        lookup(en, order)
+        data = {**item_fields(tee), **item_fields(sock, resolution="store_credit")}
+        en.post("/return/items", data=data)
+        en.post("/return/relay", data={"relay_point_id": point.id})
+        totals = page(en.get("/return/review")).by_id("totals")
+        assert "Expected refund: €20.10" in totals
+        assert "Return shipping of €4.90 is deducted from the refund." in totals
+        assert "Expected store credit: €9.00" in totals
 
 
 def test_no_bonus_text_without_a_bonus(en, shop):

@@ -96,3 +96,8 @@ def test_order_number_never_appears_in_a_url(en, factory):
     # and a failed lookup page links nowhere with the number either
     failed = page(en.post("/lookup", data={"number": "T-00777", "contact": "x@y.fr"}))
     assert all("t-00777" not in link.lower() for link in failed.links)
+
+
+def test_lookup_address_typed_in_the_browser_shows_the_form(en):
+    response = en.get("/lookup")
+    assert response.status_code == 302 and response.headers["Location"] == "/"

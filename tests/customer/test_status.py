@@ -174,3 +174,27 @@ def test_change_relay_refuses_unknown_or_inactive_points(en, exchange, factory, 
     rr = db.session.get(ReturnRequest, exchange.id)
     assert rr.current_label.tracking_code == old
     assert rr.relay_point_id != closed.id
+
+
+@pytest.mark.parametrize("state", ["in_transit", "cancelled"])
+def test_relay_point_cannot_change_after_drop_off_or_cancel(en, exchange, factory, state):
+    if state == "in_transit":
+        apply_tracking(
+            TrackingUpdate("evt-2", exchange.current_label.tracking_code, "in_transit"),
+            provider="local",
+        )
+        db.session.commit()
+    else:
+        en.post(status_path(exchange) + "/cancel")
+    other = factory.relay_point(name="Librairie du Canal")
+    db.session.commit()
+    path = status_path(exchange)
+    assert en.get(path + "/relay").headers["Location"] == path
+    response = en.post(path + "/relay", data={"relay_point_id": other.id})
+    assert response.headers["Location"] == path
+    assert "A new label can only be issued before the parcel is sent." in page(en.get(path)).text
+    db.session.expire_all()
+    rr = db.session.get(ReturnRequest, exchange.id)
+    assert rr.status == state
+    assert rr.relay_point_id != other.id
+    assert len(rr.labels) == 1

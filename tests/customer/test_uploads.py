@@ -163,3 +163,22 @@ def test_photos_survive_an_error_elsewhere_on_the_page(en, started):
     confirm(en)
     db.session.expire_all()
     assert db.session.query(ReturnPhoto).count() == 1
+
+
+def test_photos_of_abandoned_journeys_are_purged(en, started, factory):
+    from datetime import timedelta
+
+    from portal.models.base import utcnow
+
+    def files():
+        return [(io.BytesIO(photo()), "p.jpg")]
+
+    assert en.post("/return/items", data=damaged(started.line, files())).status_code == 302
+    old = db.session.query(DraftPhoto).one()
+    old.created_at = utcnow() - timedelta(days=2)  # left unfinished two days ago
+    db.session.commit()
+    assert en.post("/return/items", data=damaged(started.line, files())).status_code == 302
+    assert db.session.query(DraftPhoto).count() == 2
+    lookup(en, started.order)  # a new journey, anyone's
+    db.session.expire_all()
+    assert db.session.query(DraftPhoto).count() == 1  # the fresh one stays

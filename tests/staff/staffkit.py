@@ -47,8 +47,9 @@ class Desk:
         for item in rr.items:
             qty = (quantities or {}).get(item.id, item.quantity - item.received_quantity)
             data[f"qty-{item.id}"] = str(qty)
-        return self.client.post(f"/staff/returns/{rr.rma}/receive", data=data,
-                                follow_redirects=True)
+        return self.client.post(
+            f"/staff/returns/{rr.rma}/receive", data=data, follow_redirects=True
+        )
 
     def diagnose(self, rr, grade: str = "A", reject: str = "", note: str = "", items=None):
         data = {}
@@ -56,23 +57,27 @@ class Desk:
             data[f"grade-{item.id}"] = grade
             data[f"diagnosis-note-{item.id}"] = note
             data[f"reject-{item.id}"] = reject
-        return self.client.post(f"/staff/returns/{rr.rma}/diagnose", data=data,
-                                follow_redirects=True)
+        return self.client.post(
+            f"/staff/returns/{rr.rma}/diagnose", data=data, follow_redirects=True
+        )
 
     def refund(self, rr, item=None):
         item = item or rr.items[0]
-        return self.client.post(f"/staff/returns/{rr.rma}/items/{item.id}/refund",
-                                follow_redirects=True)
+        return self.client.post(
+            f"/staff/returns/{rr.rma}/items/{item.id}/refund", follow_redirects=True
+        )
 
     def ship(self, rr, item=None):
         item = item or rr.items[0]
-        return self.client.post(f"/staff/returns/{rr.rma}/items/{item.id}/ship-exchange",
-                                follow_redirects=True)
+        return self.client.post(
+            f"/staff/returns/{rr.rma}/items/{item.id}/ship-exchange", follow_redirects=True
+        )
 
     def send_back(self, rr, item=None):
         item = item or rr.items[0]
-        return self.client.post(f"/staff/returns/{rr.rma}/items/{item.id}/send-back",
-                                follow_redirects=True)
+        return self.client.post(
+            f"/staff/returns/{rr.rma}/items/{item.id}/send-back", follow_redirects=True
+        )
 
 
 def flush_mail(mailbox) -> None:
@@ -102,8 +107,13 @@ def gift_return(factory, *, resolution: str = "store_credit", locale: str = "fr"
             locale=locale,
             submission_key=uuid.uuid4().hex,
             gift=True,
-            contact=Contact(name="Léa Roux", email="lea@example.fr", line1="2 rue Neuve",
-                            postcode="75011", city="Paris"),
+            contact=Contact(
+                name="Léa Roux",
+                email="lea@example.fr",
+                line1="2 rue Neuve",
+                postcode="75011",
+                city="Paris",
+            ),
         ),
         policy=current_policy(),
         today=date.today(),

@@ -68,7 +68,6 @@ def run_rounds(app, factory) -> None:
         results = refund_at_once(app, rr_id, item_id)
         db.session.expire_all()
         refunds = db.session.query(Refund).filter_by(return_item_id=item_id).all()
-        print(results)
         assert len(refunds) == 1, results
         assert sorted(results)[-1] == "refunded" and results.count("refunded") == 1, results
         assert db.session.get(ReturnRequest, rr_id).status == "refunded"
@@ -76,8 +75,9 @@ def run_rounds(app, factory) -> None:
 
 @pytest.mark.slow
 @pytest.mark.postgres
-@pytest.mark.skipif(not (PG_URL or "").startswith("postgresql"),
-                    reason="needs TEST_DATABASE_URL on PostgreSQL")
+@pytest.mark.skipif(
+    not (PG_URL or "").startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
+)
 def test_two_refunds_at_once_make_one_on_postgresql(app, factory):
     run_rounds(app, factory)
 

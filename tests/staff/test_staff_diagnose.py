@@ -25,8 +25,11 @@ def two_items(factory):
     line = order.lines[1]
     from portal.models import ReturnItem
 
-    rr.items.append(ReturnItem(order_line=line, quantity=1, reason="too_big",
-                               resolution="refund", amount_paid=7900))
+    rr.items.append(
+        ReturnItem(
+            order_line=line, quantity=1, reason="too_big", resolution="refund", amount_paid=7900
+        )
+    )
     db.session.commit()
     return rr
 
@@ -42,15 +45,20 @@ def test_grade_a_goes_back_to_stock_and_the_customer_hears(factory, warehouse, d
     rr = reload(rr)
     item = rr.items[0]
     assert (rr.status, item.grade, item.outcome, item.outcome_amount) == (
-        "inspected", "A", "refund", 2500)
+        "inspected",
+        "A",
+        "refund",
+        2500,
+    )
     assert item.diagnosis_note == "as new, tags on"
     assert actions(rr)[-1] == "items_inspected"
     assert mailbox.kinds("anne@example.fr") == ["received", "diagnosis"]
     assert "25,00 €" in text_of(mailbox.to("anne@example.fr")[1])
 
 
-def test_grade_b_pays_the_restocking_fee_and_stays_out_of_stock(app, factory, warehouse, desk,
-                                                              mailbox):
+def test_grade_b_pays_the_restocking_fee_and_stays_out_of_stock(
+    app, factory, warehouse, desk, mailbox
+):
     app.config["RESTOCKING_FEE_PERCENT"] = 20
     rr = factory.return_(locale="en", with_label=False)
     flush_mail(mailbox)
@@ -82,8 +90,7 @@ def test_grade_c_is_refunded_in_full_and_not_restocked(app, factory, warehouse, 
     assert reload(rr).items[0].outcome_amount == 2500
 
 
-def test_the_return_shipping_fee_is_taken_once_per_return(app, two_items, warehouse, desk,
-                                                          mailbox):
+def test_the_return_shipping_fee_is_taken_once_per_return(app, two_items, warehouse, desk, mailbox):
     app.config["RETURN_SHIPPING_FEE"] = 490
     flush_mail(mailbox)
     desk.receive(two_items)
@@ -95,8 +102,9 @@ def test_the_return_shipping_fee_is_taken_once_per_return(app, two_items, wareho
     assert body.count("The return shipping cost of €4.90 was deducted.") == 1
 
 
-def test_store_credit_pays_no_shipping_fee_and_shows_the_bonus(app, factory, warehouse, desk,
-                                                               mailbox):
+def test_store_credit_pays_no_shipping_fee_and_shows_the_bonus(
+    app, factory, warehouse, desk, mailbox
+):
     app.config["RETURN_SHIPPING_FEE"] = 490
     app.config["STORE_CREDIT_BONUS_PERCENT"] = 10
     rr = factory.return_(resolution="store_credit", locale="fr", with_label=False)
@@ -109,18 +117,21 @@ def test_store_credit_pays_no_shipping_fee_and_shows_the_bonus(app, factory, war
     assert "27,50 €" in body and "2,50 €" in body
 
 
-def test_a_rejected_item_gets_its_reason_and_releases_the_exchange(factory, warehouse, desk,
-                                                                   mailbox):
+def test_a_rejected_item_gets_its_reason_and_releases_the_exchange(
+    factory, warehouse, desk, mailbox
+):
     factory.variants("TEE", M=5, L=5)
-    rr = factory.return_(resolution="exchange", exchange_sku="TEE-L", locale="en",
-                         with_label=False)
+    rr = factory.return_(resolution="exchange", exchange_sku="TEE-L", locale="en", with_label=False)
     assert stock("TEE-L") == (5, 1)
     flush_mail(mailbox)
     desk.receive(rr)
     desk.diagnose(rr, grade="C", reject="not our item")
     item = reload(rr).items[0]
     assert (item.outcome, item.rejection_reason, item.stock_reserved) == (
-        "rejected", "not our item", False)
+        "rejected",
+        "not our item",
+        False,
+    )
     assert stock("TEE-L") == (5, 0)
     assert stock("TEE-M")[0] == 5  # a rejected item never goes back to stock
     body = text_of(mailbox.to("anne@example.fr")[-1])

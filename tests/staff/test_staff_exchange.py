@@ -91,8 +91,13 @@ def test_after_expiry_an_exchange_out_of_stock_says_so(exchange, support, desk):
 
 def test_a_partial_receipt_replaces_only_what_came_back(factory, support, desk):
     factory.variants("TEE", M=5, L=5)
-    rr = factory.return_(factory.order([("TEE-M", 2)]), quantity=2, resolution="exchange",
-                         exchange_sku="TEE-L", with_label=False)
+    rr = factory.return_(
+        factory.order([("TEE-M", 2)]),
+        quantity=2,
+        resolution="exchange",
+        exchange_sku="TEE-L",
+        with_label=False,
+    )
     assert stock("TEE-L") == (5, 2)
     desk.receive(rr, {rr.items[0].id: 1})
     desk.diagnose(rr)
@@ -101,13 +106,13 @@ def test_a_partial_receipt_replaces_only_what_came_back(factory, support, desk):
     assert reload(rr).status == "exchanged"
 
 
-def test_instant_exchange_ships_when_the_carrier_picks_up(app, exchange, support, desk,
-                                                         mailbox):
+def test_instant_exchange_ships_when_the_carrier_picks_up(app, exchange, support, desk, mailbox):
     app.config["INSTANT_EXCHANGE"] = True
     flush_mail(mailbox)
     code = exchange.current_label.tracking_code
-    assert apply_tracking(TrackingUpdate("evt-1", code, "in_transit"), provider="local") == \
-        "applied"
+    assert (
+        apply_tracking(TrackingUpdate("evt-1", code, "in_transit"), provider="local") == "applied"
+    )
     db.session.commit()
     rr = reload(exchange)
     assert rr.status == "in_transit" and rr.items[0].exchange_tracking_code
@@ -119,7 +124,11 @@ def test_instant_exchange_ships_when_the_carrier_picks_up(app, exchange, support
     assert rr.status == "exchanged"
     assert actions(rr).count("exchange_shipped") == 1
     assert mailbox.kinds("anne@example.fr") == [
-        "in_transit", "exchange_shipped", "received", "diagnosis"]
+        "in_transit",
+        "exchange_shipped",
+        "received",
+        "diagnosis",
+    ]
 
 
 def test_a_rejected_exchange_is_not_shipped(exchange, support, desk):

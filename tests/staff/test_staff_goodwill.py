@@ -10,12 +10,14 @@ from tests.staff.staffkit import actions, flush_mail, page, reload, text_of
 
 
 def gesture(client, rr, amount, note="Sorry for the late label."):
-    return client.post(f"/staff/returns/{rr.rma}/goodwill",
-                       data={"amount": amount, "note": note}, follow_redirects=True)
+    return client.post(
+        f"/staff/returns/{rr.rma}/goodwill",
+        data={"amount": amount, "note": note},
+        follow_redirects=True,
+    )
 
 
-def test_a_gesture_is_a_credit_with_an_email_and_an_audit_event(client, factory, support,
-                                                                 mailbox):
+def test_a_gesture_is_a_credit_with_an_email_and_an_audit_event(client, factory, support, mailbox):
     rr = factory.return_(locale="fr", with_label=False)
     flush_mail(mailbox)
     text = page(gesture(client, rr, "12,50"))
@@ -23,7 +25,10 @@ def test_a_gesture_is_a_credit_with_an_email_and_an_audit_event(client, factory,
     credit = db.session.query(StoreCredit).one()
     assert (credit.kind, credit.balance, credit.currency) == ("goodwill", 1250, "EUR")
     assert (credit.owner_email, credit.return_id, credit.note) == (
-        "anne@example.fr", rr.id, "Sorry for the late label.")
+        "anne@example.fr",
+        rr.id,
+        "Sorry for the late label.",
+    )
     assert credit.code in text
     assert actions(rr)[-1] == "goodwill_gesture"
     assert reload(rr).status == "requested"  # a gesture changes no status
@@ -52,6 +57,10 @@ def test_a_bad_gesture_is_refused(client, factory, support, mailbox, amount, not
 
 def test_warehouse_staff_cannot_give_gestures(client, factory, warehouse):
     rr = factory.return_(with_label=False)
-    assert client.post(f"/staff/returns/{rr.rma}/goodwill",
-                       data={"amount": "5", "note": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/staff/returns/{rr.rma}/goodwill", data={"amount": "5", "note": "x"}
+        ).status_code
+        == 403
+    )
     assert db.session.query(StoreCredit).count() == 0

@@ -37,7 +37,10 @@ def test_scan_receive_diagnose_refund_and_exchange(client, factory, auth, desk, 
     shipped = text_of(mailbox.to("camille@example.fr")[-1])
     assert tee.items[0].exchange_tracking_code in shipped
     assert actions(tee)[-4:] == [
-        "parcel_received", "items_inspected", "exchange_shipped", "return_resolved",
+        "parcel_received",
+        "items_inspected",
+        "exchange_shipped",
+        "return_resolved",
     ]
 
 

@@ -119,8 +119,9 @@ def test_a_parcel_arriving_after_the_label_expired_can_be_received(factory, ware
     assert reload(rr).status == "received"
 
 
-def test_the_return_page_offers_reception_only_while_it_makes_sense(client, factory, warehouse,
-                                                                    desk):
+def test_the_return_page_offers_reception_only_while_it_makes_sense(
+    client, factory, warehouse, desk
+):
     rr = factory.return_()
     assert 'id="receive-form"' in page(client.get(f"/staff/returns/{rr.rma}"))
     desk.receive(rr)

@@ -9,8 +9,15 @@ from portal.extensions import db
 from portal.models import Refund, StoreCredit
 from portal.services import resolve, warehouse
 from portal.services.errors import AlreadyDone, InvalidTransition
-from tests.staff.staffkit import actions, flush_mail, gift_return, page, refund_count, reload
-from tests.staff.staffkit import text_of
+from tests.staff.staffkit import (
+    actions,
+    flush_mail,
+    gift_return,
+    page,
+    refund_count,
+    reload,
+    text_of,
+)
 
 
 def inspected(factory, **kwargs):
@@ -29,7 +36,11 @@ def test_a_refund_is_recorded_for_the_shop_to_pay(factory, support, desk, mailbo
     assert "Refund of €25.00 recorded (original payment)." in text
     refund = db.session.query(Refund).one()
     assert (refund.amount, refund.currency, refund.method, refund.status) == (
-        2500, "EUR", "original_payment", "pending")
+        2500,
+        "EUR",
+        "original_payment",
+        "pending",
+    )
     assert refund.payment_reference == "pi_test"
     rr = reload(rr)
     assert rr.status == "refunded" and rr.resolved_at is not None
@@ -43,13 +54,13 @@ def test_refund_email_says_when_the_money_arrives(factory, support, desk, mailbo
     flush_mail(mailbox)
     desk.refund(rr)
     body = text_of(mailbox.to("anne@example.fr")[0])
-    assert "We have refunded €25.00 for TEE shirt (Blue · M) to your original payment method." \
-        in body
+    assert (
+        "We have refunded €25.00 for TEE shirt (Blue · M) to your original payment method." in body
+    )
     assert "within 5 to 10 working days" in body
 
 
-def test_a_refund_before_receipt_is_refused_and_changes_nothing(factory, support, desk,
-                                                                mailbox):
+def test_a_refund_before_receipt_is_refused_and_changes_nothing(factory, support, desk, mailbox):
     rr = factory.return_(with_label=False)
     flush_mail(mailbox)
     text = page(desk.refund(rr))
@@ -93,12 +104,24 @@ def test_the_service_refuses_the_second_refund(factory):
 def test_the_database_allows_one_refund_per_item(factory):
     rr = inspected(factory)
     item = rr.items[0]
-    db.session.add_all([
-        Refund(return_item_id=item.id, return_id=rr.id, amount=1, currency="EUR",
-               method="original_payment"),
-        Refund(return_item_id=item.id, return_id=rr.id, amount=1, currency="EUR",
-               method="original_payment"),
-    ])
+    db.session.add_all(
+        [
+            Refund(
+                return_item_id=item.id,
+                return_id=rr.id,
+                amount=1,
+                currency="EUR",
+                method="original_payment",
+            ),
+            Refund(
+                return_item_id=item.id,
+                return_id=rr.id,
+                amount=1,
+                currency="EUR",
+                method="original_payment",
+            ),
+        ]
+    )
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -179,8 +202,15 @@ def test_the_return_is_refunded_only_when_every_item_is(factory, support, desk):
     rr = factory.return_(order, with_label=False)
     from portal.models import ReturnItem
 
-    rr.items.append(ReturnItem(order_line=order.lines[1], quantity=1, reason="too_big",
-                               resolution="store_credit", amount_paid=2500))
+    rr.items.append(
+        ReturnItem(
+            order_line=order.lines[1],
+            quantity=1,
+            reason="too_big",
+            resolution="store_credit",
+            amount_paid=2500,
+        )
+    )
     db.session.commit()
     desk.receive(rr)
     desk.diagnose(rr)

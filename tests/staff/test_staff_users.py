@@ -8,8 +8,11 @@ from tests.staff.staffkit import page
 
 
 def create(client, email, role="warehouse", password="a long enough password"):
-    return client.post("/staff/users", data={"email": email, "role": role, "password": password},
-                       follow_redirects=True)
+    return client.post(
+        "/staff/users",
+        data={"email": email, "role": role, "password": password},
+        follow_redirects=True,
+    )
 
 
 def test_an_admin_creates_an_account_that_can_log_in(app, client, auth):
@@ -18,15 +21,18 @@ def test_an_admin_creates_an_account_that_can_log_in(app, client, auth):
     assert "Account created for new.person@example.com (support)." in text
     assert "new.person@example.com" in text.split('id="staff-list"')[1]
     other = app.test_client()
-    response = other.post("/staff/login", data={"email": "new.person@example.com",
-                                                "password": "a long enough password"})
+    response = other.post(
+        "/staff/login",
+        data={"email": "new.person@example.com", "password": "a long enough password"},
+    )
     assert response.status_code == 302
 
 
 def test_a_short_password_or_a_taken_email_is_refused(client, auth):
     admin = auth.login("admin")
-    assert "password must be at least 10 characters" in page(create(client, "a@example.com",
-                                                                     password="short"))
+    assert "password must be at least 10 characters" in page(
+        create(client, "a@example.com", password="short")
+    )
     assert "email already has an account" in page(create(client, admin.email))
     assert db.session.query(StaffUser).count() == 1
 
