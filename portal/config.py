@@ -58,6 +58,7 @@ def from_environment(instance_path: str) -> dict:
         "STORE_CREDIT_BONUS_PERCENT": _int("STORE_CREDIT_BONUS_PERCENT", 0),
         "RESTOCKING_FEE_PERCENT": _int("RESTOCKING_FEE_PERCENT", 0),
         "RETURN_SHIPPING_FEE": _int("RETURN_SHIPPING_FEE", 0),
+        "PAYMENT_PROVIDER": os.environ.get("PAYMENT_PROVIDER") or "manual",
         "GIFT_REFUND_TO_BUYER": _bool("GIFT_REFUND_TO_BUYER", False),
         "INSTANT_EXCHANGE": _bool("INSTANT_EXCHANGE", False),
         "LABEL_VALID_DAYS": _int("LABEL_VALID_DAYS", 14),

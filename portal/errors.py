@@ -1,13 +1,18 @@
-"""Human error pages (the API answers JSON through its own handlers)."""
+"""Error pages: HTML for people, JSON under /api/ and /webhooks/ (routing errors such as
+an unknown URL or a wrong method never reach the API blueprint's own handlers)."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 
 
 def _page(code: int, title: str, message: str):
     return render_template("errors/error.html", title=title, message=message), code
+
+
+def _json(exc):
+    return jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description), exc.code
 
 
 def init_app(app: Flask) -> None:
@@ -17,7 +22,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(exc):
         if is_api():
-            return exc
+            return _json(exc)
         return _page(
             400,
             _("Something was wrong with that request"),
@@ -27,13 +32,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(403)
     def forbidden(exc):
         if is_api():
-            return exc
+            return _json(exc)
         return _page(403, _("Not allowed"), _("Your account cannot do this."))
 
     @app.errorhandler(404)
     def not_found(exc):
         if is_api():
-            return exc
+            return _json(exc)
         return _page(
             404,
             _("Page not found"),
@@ -43,7 +48,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(exc):
         if is_api():
-            return exc
+            return _json(exc)
         return _page(
             413,
             _("Files too large"),
@@ -53,9 +58,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(exc):
         if is_api():
-            return exc
+            return _json(exc)
         return _page(
             429,
             _("Too many attempts"),
             _("For your security, please wait a few minutes before trying again."),
         )
+
+    @app.errorhandler(405)
+    def wrong_method(exc):
+        if is_api():
+            return _json(exc)
+        return exc

@@ -9,7 +9,9 @@ import threading
 from email import message_from_bytes, policy
 
 import pytest
+from flask import g, has_app_context
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import text
 
 from portal import create_app
@@ -107,19 +109,47 @@ def app_config(tmp_path, smtp_server, _pg_schema) -> dict:
     }
 
 
+# What Flask extensions cache on `g` for one request. The `app` fixture keeps one app
+# context open for the whole test and the test client reuses it, so without clearing
+# these a locale, a loaded user or a CSRF token would leak from one request to the next.
+PER_REQUEST = ("_flask_babel", "outbox_queued", "_login_user", "csrf_token")
+
+
 class BufferedClient(FlaskClient):
-    """Reads each response whole and closes it, as a real server does, so that the
-    work registered with `call_on_close` (e-mail delivery) runs before we look."""
+    """Each request starts with nothing cached on `g`, as with a real server; each
+    response is read whole and closed, so that the work registered with
+    `call_on_close` (e-mail delivery) runs before the test looks."""
 
     def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in PER_REQUEST:
+                g.pop(name, None)
         kwargs.setdefault("buffered", True)
         return super().open(*args, **kwargs)
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by the apps of this test run (each test builds an app)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = MemoryBytecodeCache()
 
 
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
     app.test_client_class = BufferedClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
         if PG_URL:
             tables = ", ".join(t.name for t in db.metadata.sorted_tables)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n import fmt_date
 from portal.models import AuditEvent, ReturnRequest
+from portal.services.warehouse import promised_by
 
 STEP_ACTIONS = {
     "requested": ("return_requested",),
@@ -87,12 +89,12 @@ def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
         return _(
             "Print the label, stick it on the parcel and drop it off at your relay point "
             "before %(date)s.",
-            date=label.expires_at.date().strftime("%d/%m/%Y"),
+            date=fmt_date(label.expires_at.date()),
         )
     if rr.status == "in_transit":
         return _("Your parcel is on its way to us. We'll e-mail you when it arrives.")
     if rr.status in ("received", "inspected") and rr.received_at is not None:
-        by = (rr.received_at + timedelta(days=2)).date().strftime("%d/%m/%Y")
+        by = fmt_date(promised_by(rr).date())
         return _("We're checking your items. Your refund or exchange follows by %(date)s.", date=by)
     if rr.status in ("refunded", "exchanged", "rejected", "closed"):
         return _("All done. Thank you!")

@@ -81,3 +81,10 @@ def test_last_use_is_recorded_even_for_a_read(client, api_token):
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+
+
+def test_unknown_api_url_and_wrong_method_answer_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404 and response.is_json
+    response = client.delete("/api/v1/catalog")
+    assert response.status_code == 405 and response.json["error"] == "method_not_allowed"

@@ -5,30 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from flask import g
 
 from portal.extensions import db
-from tests.conftest import BufferedClient
-
-# What Flask extensions cache on `g` for one request. The test client reuses the app
-# context the `app` fixture pushed, so without this a locale computed while a factory
-# rendered a French e-mail would stick to every later request of the test.
-PER_REQUEST = ("_flask_babel", "outbox_queued", "_login_user")
-
-
-class FreshRequestClient(BufferedClient):
-    """Each request starts with nothing cached on `g`, as with a real server."""
-
-    def open(self, *args, **kwargs):
-        for name in PER_REQUEST:
-            g.pop(name, None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = FreshRequestClient
-    return app.test_client()
 
 
 @pytest.fixture

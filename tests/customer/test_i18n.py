@@ -181,10 +181,6 @@ def test_eligibility_reason_in_french(client, factory):
     assert "livr" in why.lower()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/timeline.py next_step() writes dates as %d/%m/%Y in every language",
-)
 def test_what_happens_next_has_a_date_in_the_customers_format(client, factory):
     rr = factory.return_(factory.order(), locale="en")
     client.get("/lang/en")
