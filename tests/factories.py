@@ -162,6 +162,7 @@ class Factory:
         return rr
 
     def staff(self, role: str = "warehouse", email: str | None = None) -> StaffUser:
-        user = staff.create_staff(email or f"{role}-{next(_numbers)}@shop.example.com", role, PASSWORD)
+        email = email or f"{role}-{next(_numbers)}@shop.example.com"
+        user = staff.create_staff(email, role, PASSWORD)
         db.session.commit()
         return user
