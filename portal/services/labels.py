@@ -16,24 +16,23 @@ The carrier is never called while the session holds a write of ours:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, event, insert, or_, select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import and_, or_, select, update
 
 from labels import Address, LabelItem, RelayPointInfo
 from portal.carriers import get_carrier
-from portal.carriers.base import Carrier, CarrierError, IssuedLabel, LabelRequest
+from portal.carriers.base import CarrierError, IssuedLabel, LabelRequest
 from portal.extensions import db
 from portal.links import status_url
-from portal.models import AuditEvent, Label, RelayPoint, ReturnRequest
+from portal.models import Label, RelayPoint, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.services import audit
 from portal.services.errors import DomainError, InvalidTransition
+from portal.services.label_voids import PendingVoid, queue_void, run_voids
 from portal.services.policy import current_policy
 
 FIRST_RETRY_DELAY = timedelta(minutes=1)
@@ -109,7 +108,7 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
     _lock(rr)
     if rr.status != "requested" or rr.current_label is not None:
         # Cancelled, or issued by someone else, while we were asking: this one is not needed.
-        _queue_void(_PendingVoid.of(issued, rr.id, always=True))
+        queue_void(PendingVoid.of(issued, rr.id, always=True))
         return rr.current_label
     return _record_label(rr, issued, request.valid_days, actor_type=actor_type, actor=actor)
 
@@ -289,7 +288,7 @@ def reissue_label(
     except CarrierError as exc:
         current_app.logger.warning("new label for %s failed: %s", rr.rma, exc)
         if exc.shipment_id:  # it may have been bought before the failure
-            _run_voids([_PendingVoid(carrier.name, "", exc.shipment_id, rr.id, always=True)])
+            run_voids([PendingVoid(carrier.name, "", exc.shipment_id, rr.id, always=True)])
         raise LabelUnavailable(
             _(
                 "We could not make a new label just now. Your current label still works; "
@@ -300,7 +299,7 @@ def reissue_label(
     current = rr.current_label
     if rr.status not in REISSUABLE or current is None or current.id != old.id:
         # The parcel was scanned, or another request re-issued, while we were asking.
-        _queue_void(_PendingVoid.of(issued, rr.id, always=True))
+        queue_void(PendingVoid.of(issued, rr.id, always=True))
         if rr.status not in REISSUABLE:
             raise InvalidTransition(_("A new label can only be issued before the parcel is sent."))
         return current
@@ -330,110 +329,3 @@ def void_current_label(rr: ReturnRequest) -> Label | None:
     if label is not None:
         label.voided_at = utcnow()
     return label
-
-
-# voiding at the carrier, after commit -----------------------------------------------------------
-_VOIDS = "retours.label_voids"
-
-
-@dataclass(frozen=True)
-class _PendingVoid:
-    carrier: str
-    tracking_code: str
-    shipment_id: str | None
-    return_id: int | None
-    # True: void even if the transaction rolls back (a label bought and then not needed).
-    always: bool = False
-
-    @classmethod
-    def of(cls, issued: IssuedLabel, return_id: int | None, *, always: bool) -> _PendingVoid:
-        return cls(issued.carrier, issued.tracking_code, issued.shipment_id, return_id, always)
-
-
-def _queue_void(void: _PendingVoid, session: Session | None = None) -> None:
-    session = session or db.session()
-    session.info.setdefault(_VOIDS, []).append(void)
-
-
-@event.listens_for(Label.voided_at, "set")
-def _label_voided(label: Label, value, oldvalue, _initiator) -> None:
-    if value is None or isinstance(oldvalue, datetime):
-        return
-    session = object_session(label)
-    if session is None:
-        return
-    void = _PendingVoid(label.carrier, label.tracking_code, label.external_id, label.return_id)
-    _queue_void(void, session)
-
-
-@event.listens_for(Session, "after_commit")
-def _void_after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a savepoint: wait for the real commit
-    _run_voids(session.info.pop(_VOIDS, []))
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _void_after_rollback(session: Session, transaction) -> None:
-    if transaction.parent is not None or transaction.nested:
-        return
-    # Whatever is left was not committed: only labels bought for nothing are voided.
-    _run_voids([v for v in session.info.pop(_VOIDS, []) if v.always])
-
-
-def carrier_named(name: str) -> Carrier:
-    """The carrier that issued a label (not necessarily today's default)."""
-    if name == "easypost":
-        if not current_app.config.get("EASYPOST_API_KEY"):
-            raise CarrierError("EASYPOST_API_KEY is not set: cannot void", retryable=False)
-        from portal.carriers.easypost_carrier import EasyPostCarrier
-
-        return EasyPostCarrier.from_config(current_app.config)
-    if name == "local":
-        from portal.carriers.local import LocalRelayCarrier
-
-        return LocalRelayCarrier()
-    raise CarrierError(f"unknown carrier {name!r}", retryable=False)
-
-
-def _run_voids(voids: list[_PendingVoid]) -> None:
-    if not voids:
-        return
-    if not has_app_context():  # pragma: no cover - sessions outside the app
-        return
-    for void in voids:
-        try:
-            carrier_named(void.carrier).void_label(void.tracking_code, void.shipment_id)
-        except Exception as exc:  # noqa: BLE001 - a failed void never blocks anyone
-            current_app.logger.warning(
-                "could not void label %s (shipment %s) at %s: %s",
-                void.tracking_code or "-",
-                void.shipment_id or "-",
-                void.carrier,
-                exc,
-            )
-            _audit_void_failure(void, exc)
-
-
-def _audit_void_failure(void: _PendingVoid, exc: Exception) -> None:
-    """On its own connection: the session's transaction is over (or rolled back). Only for
-    labels the customer had (a tracking code); a half-made shipment's void is just logged."""
-    if void.return_id is None or not void.tracking_code:
-        return
-    try:
-        with db.engine.begin() as connection:
-            connection.execute(
-                insert(AuditEvent).values(
-                    return_id=void.return_id,
-                    actor_type="system",
-                    action="label_void_failed",
-                    details={
-                        "carrier": void.carrier,
-                        "tracking_code": void.tracking_code,
-                        "shipment_id": void.shipment_id,
-                        "error": str(exc)[:500],
-                    },
-                )
-            )
-    except Exception:  # noqa: BLE001
-        current_app.logger.exception("could not record the failed void of %s", void.tracking_code)

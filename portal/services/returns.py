@@ -15,7 +15,7 @@ from portal.models import Order, RelayPoint, ReturnItem, ReturnPhoto, ReturnRequ
 from portal.models.base import utcnow
 from portal.models.returns import REASONS, RESOLUTIONS
 from portal.notifications import notify
-from portal.services import audit, stock
+from portal.services import audit, label_voids, stock  # noqa: F401  (label_voids: voids after commit)
 from portal.services.eligibility import check_order
 from portal.services.errors import InvalidTransition, ValidationFailed
 from portal.services.policy import Policy
