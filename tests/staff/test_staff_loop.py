@@ -59,4 +59,4 @@ def test_refund_loop_in_french(client, factory, auth, desk, mailbox):
     assert [m["X-Retours-Kind"] for m in mails] == ["received", "diagnosis", "refund"]
     assert "25,00 €" in text_of(mails[1])
     assert "25,00 €" in text_of(mails[2])
-    assert "5 to 10 working days" in text_of(mails[2])
+    assert "5 à 10 jours ouvrés" in text_of(mails[2])
