@@ -10,6 +10,7 @@ message is ever dropped.
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -125,10 +126,34 @@ def _deliver_after_request(app: Flask) -> None:
             app.logger.exception("outbox: delivery after request failed")
 
 
+def _body_then(body: bytes, after) -> Iterator[bytes]:
+    yield body
+    after()
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def deliver_soon(response):
-        if g.get("outbox_queued") and app.config.get("DELIVER_MAIL_AFTER_REQUEST"):
-            real_app = current_app._get_current_object()
-            response.call_on_close(lambda: _deliver_after_request(real_app))
+        """Deliver this request's e-mails once the response is out.
+
+        Normally when the server closes the response; but werkzeug's development server
+        skips `close()` when the browser drops the connection early (common after a
+        redirect), so delivery also starts right after the last byte of a buffered body
+        is handed to the server. Whichever comes first runs it, once.
+        """
+        if not (g.get("outbox_queued") and app.config.get("DELIVER_MAIL_AFTER_REQUEST")):
+            return response
+        real_app = current_app._get_current_object()
+        done: list[bool] = []
+
+        def deliver_once() -> None:
+            if not done:
+                done.append(True)
+                _deliver_after_request(real_app)
+
+        response.call_on_close(deliver_once)
+        if not response.is_streamed and not response.direct_passthrough:
+            body = response.get_data()
+            response.headers["Content-Length"] = str(len(body))
+            response.response = _body_then(body, deliver_once)
         return response
