@@ -115,3 +115,18 @@ def test_without_smtp_mail_is_written_as_eml_and_listed_in_debug(app_config, tmp
 
 def test_dev_mail_page_is_absent_outside_debug(client):
     assert client.get("/dev/mail/").status_code == 404
+
+
+def test_mail_leaves_once_the_body_is_sent_even_if_the_server_never_closes(
+    client, factory, mailbox
+):
+    """werkzeug's dev server skips close() when the browser resets the connection."""
+    order = factory.order()
+    rr = factory.return_(order, with_label=False)
+    db.session.commit()
+    from portal.links import status_path
+
+    response = client.post(status_path(rr) + "/cancel", buffered=False)
+    assert mailbox.to(rr.contact_email) == []  # nothing sent before the body went out
+    b"".join(response.response)  # the server writes the body, and never calls close()
+    assert mailbox.kinds(rr.contact_email) == ["cancelled"]
