@@ -5,7 +5,6 @@ about each step by e-mail, in French, with the right amounts."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -13,33 +12,14 @@ from playwright.sync_api import expect
 
 from portal.commands.demo import DEMO_PASSWORD
 from portal.extensions import db
-from portal.models import OutboxMessage, Refund, ReturnRequest, Variant
+from portal.models import Refund, ReturnRequest, Variant
+from tests.browser.mailwait import wait_for_mail
 
 CUSTOMER = "camille.martin@example.fr"
 WAREHOUSE = "warehouse@maison-lin.example"
 SUPPORT = "support@maison-lin.example"
 TEE = "TEE-ORG-BLUE-M"
 JEANS = "JEAN-SLIM-INDIGO-32"
-
-
-def wait_for_mail(mailbox, address: str, kind: str, timeout: float = 10.0):
-    """The e-mail of `kind` to `address`: the outbox sends it just after the response."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in mailbox.to(address):
-            if message["X-Retours-Kind"] == kind:
-                return message
-        time.sleep(0.05)
-    db.session.expire_all()
-    outbox = [
-        (row.kind, row.status, row.attempts)
-        for row in db.session.query(OutboxMessage).order_by(OutboxMessage.id)
-        if address in row.recipient
-    ]
-    raise AssertionError(
-        f"no {kind!r} e-mail for {address} after {timeout} s; received {mailbox.kinds(address)}; "
-        f"outbox (kind, status, attempts): {outbox}"
-    )
 
 
 def body(message) -> str:

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from portal.extensions import db
 from portal.models import ReturnRequest, Variant
+from tests.browser.mailwait import wait_for_mail
 
 
 def test_exchange_and_refund_journey(page, live_server, mailbox):
@@ -46,8 +47,8 @@ def test_exchange_and_refund_journey(page, live_server, mailbox):
     rr = db.session.query(ReturnRequest).filter_by(rma=rma).one()
     assert rr.status == "label_issued"
     assert db.session.query(Variant).filter_by(sku="TEE-ORG-BLUE-L").one().stock_reserved == 1
-    mails = mailbox.to("camille.martin@example.fr")
-    assert [m["X-Retours-Kind"] for m in mails] == ["confirmation"]
-    assert rma in mails[0]["Subject"]
-    attachment = next(mails[0].iter_attachments())
+    mail = wait_for_mail(mailbox, "camille.martin@example.fr", "confirmation")
+    assert mailbox.kinds("camille.martin@example.fr") == ["confirmation"]
+    assert rma in mail["Subject"]
+    attachment = next(mail.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"

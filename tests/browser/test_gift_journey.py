@@ -6,38 +6,18 @@ from __future__ import annotations
 
 import io
 import re
-import time
 
 from pypdf import PdfReader
 
 from portal.commands.demo import GIFT_CODE
 from portal.extensions import db
 from portal.models import OutboxMessage, ReturnRequest, Variant
+from tests.browser.mailwait import wait_for_mail
 
 BUYER = "gift.buyer@example.fr"
 RECIPIENT = "lea.fontaine@example.fr"
 # What the buyer's order holds and the recipient must never see.
 SECRETS = ("€", "25,00", "129,00", BUYER, "Inès Garçon", "27 rue Mercière")
-
-
-def wait_for_mail(mailbox, address: str, kind: str, timeout: float = 10.0):
-    """The e-mail of `kind` to `address`: the outbox sends it just after the response."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in mailbox.to(address):
-            if message["X-Retours-Kind"] == kind:
-                return message
-        time.sleep(0.05)
-    db.session.expire_all()
-    outbox = [
-        (row.kind, row.status, row.attempts)
-        for row in db.session.query(OutboxMessage).order_by(OutboxMessage.id)
-        if address in row.recipient
-    ]
-    raise AssertionError(
-        f"no {kind!r} e-mail for {address} after {timeout} s; received {mailbox.kinds(address)}; "
-        f"outbox (kind, status, attempts): {outbox}"
-    )
 
 
 def test_gift_exchange_and_store_credit(page, live_server, mailbox):
