@@ -6,12 +6,14 @@ import json
 from functools import cache
 from pathlib import Path
 
-from flask import abort, jsonify
+from flask import Response, abort, current_app, jsonify, request
 from sqlalchemy import select
 
+from labels import GiftReceiptData, GiftReceiptLine, render_gift_receipt
 from portal.api.blueprint import bp, json_body
 from portal.api.serialize import order_json, return_json
 from portal.extensions import db
+from portal.links import public_url
 from portal.models import Order, ReturnRequest
 from portal.services import shop_sync
 
@@ -61,11 +63,6 @@ def get_return(rma: str):
 @bp.get("/orders/<number>/gift-receipt.pdf")
 def gift_receipt(number: str):
     """A printable gift receipt: items without prices, the message, the code as text and QR."""
-    from flask import Response, current_app, request
-
-    from labels import GiftReceiptData, GiftReceiptLine, render_gift_receipt
-    from portal.links import public_url
-
     order = db.session.scalar(select(Order).where(Order.number == number))
     if order is None:
         abort(404, "No order with this number.")

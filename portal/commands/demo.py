@@ -151,11 +151,9 @@ for n in range(9, 21):
     )
 
 
-def load_demo(today: datetime) -> dict:
-    """Load the demo shop with dates relative to the day of `today` (its time of day is
-    ignored, so that loading twice on one day changes nothing). Flushes; the caller commits."""
-    today = today.replace(hour=0, minute=0, second=0, microsecond=0)
-    variants = [
+def demo_variants() -> list[dict]:
+    """The demo catalogue as the API's `PUT /catalog` takes it."""
+    return [
         {
             "sku": sku,
             "product": code,
@@ -171,6 +169,13 @@ def load_demo(today: datetime) -> dict:
         for code, name, price, weight, returnable, skus in CATALOG
         for sku, size, colour, stock in skus
     ]
+
+
+def load_demo(today: datetime) -> dict:
+    """Load the demo shop with dates relative to the day of `today` (its time of day is
+    ignored, so that loading twice on one day changes nothing). Flushes; the caller commits."""
+    today = today.replace(hour=0, minute=0, second=0, microsecond=0)
+    variants = demo_variants()
     shop_sync.upsert_variants({"variants": variants})
     policy = current_policy()
     for number, email, addr, delivered_ago, lines, extra in ORDERS:

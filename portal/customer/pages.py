@@ -99,22 +99,14 @@ def parse_items(order: Order, data: dict, policy: Policy) -> tuple[dict, dict[st
             "exchange": exchange,
         }
         errors.update(_store_photos(data["key"], line, chosen[str(line.id)]["reason"]))
-    unknown = [k for k in form if k.startswith("item-") and _line_id(k) not in _ids(order)]
-    if unknown:
+    line_ids = {str(line.id) for line in order.lines}
+    if any(k.startswith("item-") and k.split("-")[1] not in line_ids for k in form):
         errors["items"] = _("This item is not part of your order.")
     choices = draft.choices({"items": chosen})
     errors.update(
         validate_choices(order, choices, gift=data["gift"], policy=policy, today=date.today())
     )
     return chosen, errors
-
-
-def _ids(order: Order) -> set[int]:
-    return {line.id for line in order.lines}
-
-
-def _line_id(key: str) -> int:
-    return _int(key.split("-")[1] if key.count("-") >= 1 else "", -1)
 
 
 def _store_photos(draft_key: str, line: OrderLine, reason: str) -> dict[str, str]:

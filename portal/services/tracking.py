@@ -19,6 +19,8 @@ from portal.extensions import db
 from portal.models import AuditEvent, CarrierEvent, Label, ReturnRequest
 from portal.notifications import notify
 from portal.services import audit
+from portal.services.policy import current_policy
+from portal.services.resolve import ship_exchange
 
 SCANNED = ("in_transit", "out_for_delivery", "delivered")
 
@@ -107,11 +109,9 @@ def _arrival_recorded(rr: ReturnRequest) -> bool:
 
 
 def _maybe_instant_exchange(rr: ReturnRequest) -> None:
-    from portal.services.policy import current_policy
 
     if not current_policy().instant_exchange:
         return
-    from portal.services.resolve import ship_exchange
 
     for item in rr.items:
         if item.resolution == "exchange" and item.exchange_tracking_code is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.commands.demo import CATALOG, ORDERS
+from portal.commands.demo import CATALOG, ORDERS, demo_variants
 from portal.extensions import db
 from portal.models import Order, Variant
 from tests.api.conftest import count
@@ -13,24 +13,7 @@ from tests.api.spec import check_request
 
 
 def test_demo_catalogue_is_accepted(api):
-    body = {
-        "variants": [
-            {
-                "sku": sku,
-                "product": code,
-                "name": name,
-                "size": size,
-                "colour": colour,
-                "price": price,
-                "currency": "EUR",
-                "stock": stock,
-                "returnable": returnable,
-                "weight_grams": weight,
-            }
-            for code, name, price, weight, returnable, skus in CATALOG
-            for sku, size, colour, stock in skus
-        ]
-    }
+    body = {"variants": demo_variants()}
     check_request("PUT", "/api/v1/catalog", body)
     response = api.put("/api/v1/catalog", json=body)
     assert response.status_code == 200
