@@ -1,30 +1,74 @@
-"""Fixtures: a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL),
-the app, client and CLI runner, factories, a real SMTP server on loopback."""
+"""Fixtures: the app on an empty database per test (SQLite, or PostgreSQL with
+TEST_DATABASE_URL; the schema is built once per session, see tests/dbkit.py), the client
+and CLI runner, factories, a real SMTP server on loopback. tests/README.md explains them."""
 
 from __future__ import annotations
 
 import os
 import socket
 import threading
+from collections.abc import Iterator
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
-from sqlalchemy import text
+from sqlalchemy import event
 
 from portal import create_app
 from portal.extensions import db
+from tests import dbkit
 from tests.factories import PASSWORD, Factory
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_configure(config):
+    if PG_URL and not PG_URL.startswith("postgresql"):
+        raise pytest.UsageError(f"TEST_DATABASE_URL must be a postgresql URL, not {PG_URL!r}")
 
 
 def pytest_sessionstart(session):
     from scripts.compile_translations import compile_all
 
     compile_all()
+
+
+POSTGRES_ONLY = "PostgreSQL only: set TEST_DATABASE_URL (CI's second pass does)"
+
+
+def pytest_collection_modifyitems(config, items):
+    """`postgres` tests skip on SQLite with one reason; with TEST_DATABASE_URL they run."""
+    if PG_URL:
+        return
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.skip(reason=POSTGRES_ONLY))
+
+
+GROUPS = ("postgres", "browser")
+
+
+def pytest_runtest_logreport(report):
+    for group in GROUPS:
+        if group in report.keywords and (report.when == "call" or report.outcome != "passed"):
+            OUTCOMES.setdefault(group, {})[report.nodeid] = report.outcome
+
+
+OUTCOMES: dict[str, dict[str, str]] = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line per group that may skip, so a CI log says whether it ran, e.g.
+    `postgres-only tests: 3 passed` (on PostgreSQL) or `...: 3 skipped` (on SQLite)."""
+    backend = "PostgreSQL" if PG_URL else "SQLite"
+    for group in GROUPS:
+        outcomes = list(OUTCOMES.get(group, {}).values())
+        counts = ", ".join(f"{outcomes.count(o)} {o}" for o in sorted(set(outcomes)))
+        label = "postgres-only" if group == "postgres" else group
+        terminalreporter.write_line(f"{label} tests on {backend}: {counts or 'none collected'}")
 
 
 def free_port() -> int:
@@ -78,28 +122,40 @@ def mailbox(smtp_server):
 
 
 @pytest.fixture(scope="session")
-def _pg_schema():
-    """On PostgreSQL: create the tables once; each test truncates them."""
+def sqlite_template(tmp_path_factory) -> Path:
+    """An SQLite file holding the empty schema, built once; tests copy it."""
+    return dbkit.build_sqlite_template(tmp_path_factory.mktemp("schema") / "template.sqlite")
+
+
+@pytest.fixture(scope="session")
+def _pg_schema() -> Iterator[dbkit.PostgresSchema | None]:
+    """On PostgreSQL: the tables, created once for the session."""
     if not PG_URL:
         yield None
         return
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": PG_URL, "SECRET_KEY": "t"})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield PG_URL
-
-
-def _database_url(tmp_path, pg_url) -> str:
-    return pg_url or f"sqlite:///{tmp_path / 'test.sqlite'}"
+    schema = dbkit.PostgresSchema(PG_URL)
+    yield schema
+    schema.close()
 
 
 @pytest.fixture
-def app_config(tmp_path, smtp_server, _pg_schema) -> dict:
+def database_url(request, tmp_path) -> str:
+    """This test's database, holding the empty schema: a copy of the SQLite template, or
+    the PostgreSQL database with its tables emptied and id sequences restarted."""
+    if not PG_URL:
+        return dbkit.copy_sqlite(
+            request.getfixturevalue("sqlite_template"), tmp_path / "test.sqlite"
+        )
+    request.getfixturevalue("_pg_schema").clean()
+    return dbkit.without_flush(PG_URL)
+
+
+@pytest.fixture
+def app_config(tmp_path, smtp_server, database_url) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path, _pg_schema),
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "SMTP_URL": smtp_server[1],
@@ -147,20 +203,16 @@ TEMPLATE_CACHE = MemoryBytecodeCache()
 
 @pytest.fixture
 def app(app_config):
+    """The app, inside an app context for the whole test, on an empty database."""
     app = create_app(app_config)
     app.test_client_class = BufferedClient
     app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
-        if PG_URL:
-            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
-        else:
-            db.create_all()
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", dbkit.no_fsync)
         yield app
         db.session.remove()
-        if not PG_URL:
-            db.engine.dispose()
+        db.engine.dispose()
 
 
 @pytest.fixture

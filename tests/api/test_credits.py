@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -162,10 +161,6 @@ def test_a_body_that_is_not_a_json_object_is_a_400(api, data):
 
 @pytest.mark.postgres
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-    reason="needs TEST_DATABASE_URL pointing at PostgreSQL",
-)
 def test_concurrent_redemptions_never_spend_more_than_the_balance(app):
     # one token per thread, so that nothing but the credit itself is shared
     tokens = [create_token(f"checkout-{n}") for n in range(2)]

@@ -32,8 +32,7 @@ def test_every_api_route_is_documented_and_every_documented_operation_exists(app
 
 def test_webhooks_documented_match_the_served_ones(app):
     served = routes(app, "/webhooks")
-    if not served:
-        pytest.skip("no /webhooks route is registered yet")
+    assert served, "no /webhooks routes found"
     assert served == documented_operations("/webhooks")
 
 

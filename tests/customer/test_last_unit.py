@@ -13,7 +13,6 @@ from portal.models import ReturnRequest, Variant
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.policy import current_policy
 from portal.services.returns import ItemChoice, ReturnDraft, create_return
-from tests.conftest import PG_URL
 from tests.customer.pagekit import confirm, item_fields, page, to_review
 
 
@@ -135,9 +134,6 @@ def _draft(order, large_id: int, point_id: int) -> ReturnDraft:
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(
-    not (PG_URL or "").startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
-)
 def test_threads_racing_for_the_last_unit_on_postgresql(app, factory, last_l):
     n = 8
     large_id = db.session.query(Variant).filter_by(sku="TEE-L").one().id

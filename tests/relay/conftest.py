@@ -1,4 +1,5 @@
-"""Fixtures for the relay point tests: an app on a fresh in-memory SQLite database."""
+"""Fixtures for the relay point tests: an app on its own SQLite file holding the empty
+schema (a copy of the session's template, whatever TEST_DATABASE_URL says)."""
 
 from __future__ import annotations
 
@@ -10,26 +11,26 @@ from flask import Flask
 
 from portal import create_app
 from portal.extensions import db
+from tests import dbkit
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "portal" / "data"
 
 
 TEST_CONFIG = {
     "TESTING": True,
-    "SQLALCHEMY_DATABASE_URI": "sqlite://",
     "SECRET_KEY": "test",
     "RATELIMIT_ENABLED": False,
 }
 
 
 @pytest.fixture
-def app() -> Iterator[Flask]:
-    app = create_app(TEST_CONFIG)
+def app(tmp_path: Path, sqlite_template: Path) -> Iterator[Flask]:
+    url = dbkit.copy_sqlite(sqlite_template, tmp_path / "relay.sqlite")
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        db.create_all()
         yield app
         db.session.remove()
-        db.drop_all()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -360,8 +360,6 @@ def test_cli_requires_a_network(app, data_dir):
 
 
 def test_cli_group_is_registered_on_the_app(app, data_dir):
-    if "relay-points" not in app.cli.commands:
-        pytest.skip("relay-points is not registered in portal/commands/__init__.py yet")
     result = app.test_cli_runner().invoke(
         args=[
             "relay-points",

@@ -20,7 +20,6 @@ from portal.extensions import db
 from portal.models import Refund, ReturnItem, ReturnRequest
 from portal.services import resolve, warehouse
 from portal.services.errors import AlreadyDone
-from tests.conftest import PG_URL
 
 ROUNDS = 20
 
@@ -74,16 +73,7 @@ def run_rounds(app, factory) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    not (PG_URL or "").startswith("postgresql"), reason="needs TEST_DATABASE_URL on PostgreSQL"
-)
-def test_two_refunds_at_once_make_one_on_postgresql(app, factory):
-    run_rounds(app, factory)
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(bool(PG_URL), reason="the SQLite run of the same test")
-def test_two_refunds_at_once_make_one_on_sqlite(app, factory):
-    assert db.engine.url.get_backend_name() == "sqlite" and db.engine.url.database
+def test_two_refunds_at_once_make_one(app, factory):
+    """On PostgreSQL (CI's second pass) the row lock decides; on SQLite the write lock."""
+    assert db.engine.url.get_backend_name() == "postgresql" or db.engine.url.database
     run_rounds(app, factory)
