@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
 import io
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,16 +12,9 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditEvent, Order, RelayPoint, ReturnRequest
 from portal.models.base import utcnow
+from tests.htmlkit import visible
 
-TAGS = re.compile(r"<[^>]+>")
-SPACES = re.compile(r"\s+")
-
-
-def visible(page: str) -> str:
-    """The page's text, roughly as a person reads it."""
-    body = page.split("<body", 1)[-1]
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
-    return SPACES.sub(" ", html.unescape(TAGS.sub(" ", body))).strip()
+__all__ = ["visible"]  # re-exported: the page's text, as tests/htmlkit.py reads it
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import html
-
 from portal.extensions import db
 from portal.models import AuditEvent, Refund, ReturnRequest
+from tests.htmlkit import Page
 
 
 def text_of(mail) -> str:
@@ -14,10 +13,19 @@ def text_of(mail) -> str:
     return body.replace("\xa0", " ").replace("\u202f", " ")
 
 
-def page(response) -> str:
-    """The page's text as a reader sees it: entities decoded, no-break spaces plain."""
-    text = html.unescape(response.get_data(as_text=True))
-    return text.replace("\xa0", " ").replace("\u202f", " ")
+class PageText(str):
+    """A page's visible text (a plain `str` to search in), with the parsed page at
+    `.page` (tests/htmlkit.py: `.page.ids`, `.page.by_id(...)`, `.page.soup.select(...)`)."""
+
+    page: Page
+
+
+def page(response) -> PageText:
+    """The page's text as a reader sees it: no tags, entities decoded, spaces collapsed."""
+    parsed = Page(response.get_data(as_text=True))
+    text = PageText(parsed.text)
+    text.page = parsed
+    return text
 
 
 def reload(rr: ReturnRequest) -> ReturnRequest:

@@ -17,7 +17,8 @@ def login(client, email, password=PASSWORD, next_=None):
 
 def test_login_page_has_labelled_fields(client):
     text = page(client.get("/staff/login"))
-    assert 'for="email"' in text and 'for="password"' in text
+    assert {"email", "password"} <= text.page.label_for
+    assert text.page.unlabelled_controls() == []
     assert "Log in" in text
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.factories import PASSWORD
+from tests.htmlkit import page
 from tests.staff.staffkit import actions, reload
 
 
@@ -21,8 +20,7 @@ def app_config(app_config):
 
 
 def csrf_token(client, path: str) -> str:
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    return page(client.get(path)).control("csrf_token").attrs["value"]
 
 
 def login(client, email, password=PASSWORD):
