@@ -60,15 +60,33 @@ def pytest_runtest_logreport(report):
 OUTCOMES: dict[str, dict[str, str]] = {}
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """RETOURS_REQUIRE_GROUPS=postgres (CI's PostgreSQL pass) fails the run unless every
+    test of the group ran and none was skipped."""
+    required = [g for g in os.environ.get("RETOURS_REQUIRE_GROUPS", "").split(",") if g]
+    for group in required:
+        outcomes = list(OUTCOMES.get(group, {}).values())
+        if not outcomes or "skipped" in outcomes:
+            MISSING.append(group)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+MISSING: list[str] = []
+
+
 def pytest_terminal_summary(terminalreporter):
-    """One line per group that may skip, so a CI log says whether it ran, e.g.
-    `postgres-only tests: 3 passed` (on PostgreSQL) or `...: 3 skipped` (on SQLite)."""
+    """One line per group that may skip, so a log says whether it ran, e.g.
+    `postgres-only tests on PostgreSQL: 3 passed` or `... on SQLite: 3 skipped`."""
     backend = "PostgreSQL" if PG_URL else "SQLite"
     for group in GROUPS:
         outcomes = list(OUTCOMES.get(group, {}).values())
         counts = ", ".join(f"{outcomes.count(o)} {o}" for o in sorted(set(outcomes)))
         label = "postgres-only" if group == "postgres" else group
         terminalreporter.write_line(f"{label} tests on {backend}: {counts or 'none collected'}")
+    for group in MISSING:
+        terminalreporter.write_line(
+            f"RETOURS_REQUIRE_GROUPS: the {group} tests did not all run", red=True
+        )
 
 
 def free_port() -> int:
