@@ -73,6 +73,9 @@ def role_required(role: str) -> Callable:
 
 
 def init_app(app: Flask) -> None:
+    from portal import edge
+
+    edge.init_app(app)
     if app.config["PUBLIC_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
 

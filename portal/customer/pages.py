@@ -9,6 +9,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from portal.customer import draft
+from portal.edge import MAX_ID
 from portal.extensions import db
 from portal.models import DraftPhoto, Order, OrderLine, Variant
 from portal.services import lookup
@@ -74,10 +75,12 @@ def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row
 
 
 def _int(value, default: int = 0) -> int:
+    """A whole number, held within what a row can store (a larger one is still "too many")."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    return max(-MAX_ID, min(number, MAX_ID))
 
 
 def parse_items(order: Order, data: dict, policy: Policy) -> tuple[dict, dict[str, str]]:
