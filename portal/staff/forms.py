@@ -27,6 +27,14 @@ class ScanForm(FlaskForm):
     )
 
 
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new = PasswordField(
+        _l("New password (10 characters or more)"), validators=[DataRequired(), Length(max=200)]
+    )
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
+
+
 class StaffForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), SingleLine(), Length(max=254)])
     role = SelectField(_l("Role"), choices=list(ROLES))
