@@ -16,7 +16,7 @@ from portal.services import lookup
 from portal.services.eligibility import Eligibility, check_order
 from portal.services.policy import Policy
 from portal.services.returns import allowed_resolutions, exchange_options, validate_choices
-from portal.uploads import BadUpload, clean_image
+from portal.uploads import MAX_PIXELS, BadUpload, clean_image
 
 PHOTO_REASONS = ("damaged", "defective")
 MAX_PHOTOS = 3
@@ -130,6 +130,13 @@ def _store_photos(draft_key: str, line: OrderLine, reason: str) -> dict[str, str
         except BadUpload as exc:
             if str(exc) == "too_big":
                 message = _("%(name)s is larger than 8 MB.", name=upload.filename)
+            elif str(exc) == "too_many_pixels":
+                message = _(
+                    "%(name)s has too many pixels: at most %(n)d megapixels. Please send a "
+                    "smaller photo (a phone's normal setting is fine).",
+                    name=upload.filename,
+                    n=MAX_PIXELS // 1_000_000,
+                )
             else:
                 message = _("%(name)s is not a JPEG, PNG or WebP photo.", name=upload.filename)
             return {field_name: message}
