@@ -1,13 +1,23 @@
-"""Hostile-input fixtures: an English client, a shop with a return, staff logged in."""
+"""Hostile-input fixtures: an English client, a shop with a return. Every test in this
+folder carries the `hostile` marker (`pytest -m hostile` runs them alone)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from portal.extensions import db
 from tests.conftest import BufferedClient
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.hostile)
 
 
 class EnglishClient(BufferedClient):
