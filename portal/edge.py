@@ -129,7 +129,8 @@ class SingleLine:
 
     def __call__(self, form, field) -> None:
         data = field.data
-        if isinstance(data, str) and not is_single_line(data):
+        # Surrounding whitespace (a pasted "\tT-00042\n") is stripped by every reader.
+        if isinstance(data, str) and not is_single_line(data.strip()):
             raise ValidationError(
                 self.message
                 or _l(
