@@ -176,7 +176,11 @@ def domain_error(exc: DomainError):
 
 def http_error(exc: HTTPException):
     db.session.rollback()
-    return jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description), exc.code
+    response = jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description)
+    for name, value in exc.get_headers():  # a 405's Allow, a 429's Retry-After
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, exc.code
 
 
 # Handlers registered for a status code win over handlers for a class, so the app-wide

@@ -28,7 +28,7 @@ from portal.services.errors import ValidationFailed
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "api" / "openapi.json"
 URI = "urn:retours:openapi"
-RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", re.ASCII)
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)", re.ASCII)
 TYPE_WORDS = {
     "string": "must be a string",
     "integer": "must be an integer",
