@@ -111,7 +111,7 @@ def json_body():
         raise BadJSON("The body is nested too deeply.") from exc
     if data is None:
         raise BadJSON()
-    if _has_lone_surrogate(data):
+    if validation.has_lone_surrogate(data):
         raise BadJSON("The body must be valid JSON in UTF-8 (it has a lone \\u surrogate).")
     return data
 
@@ -122,24 +122,6 @@ def json_object() -> dict:
     if not isinstance(data, dict):
         raise BadJSON("The body must be a JSON object.")
     return data
-
-
-def _has_lone_surrogate(data) -> bool:
-    """A "\\ud800" escape decodes to a string no database can store."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
 
 
 def path_key(schema: str, value: str, not_found: str) -> str:

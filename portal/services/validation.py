@@ -80,6 +80,24 @@ def _email(value) -> bool:
     return not isinstance(value, str) or bool(normalize_email(value))
 
 
+def has_lone_surrogate(data) -> bool:
+    """A "\\ud800" escape decodes to a string no database can store."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 # --- the validator: draft 2020-12 with three precise readings -----------------------------
 
 
@@ -201,25 +219,39 @@ def message(error: ValidationError) -> str:
     return "is not valid here"
 
 
+# When one field breaks several keywords, the message of the most telling one is shown.
+PRIORITY = ("required", "type", "enum", "format", "pattern", "const")
+
+
+def _rank(error: ValidationError) -> int:
+    keyword = error.validator
+    return PRIORITY.index(keyword) if keyword in PRIORITY else len(PRIORITY)
+
+
 def errors(name: str, instance, *, prefix: str = "") -> dict[str, str]:
     """Every problem of `instance` against components/schemas/`name`, by field path.
 
-    One message per field, the first found; an empty dict when the instance is valid.
+    One message per field; an empty dict when the instance is valid.
     """
-    found: dict[str, str] = {}
+    found: dict[str, tuple[int, str]] = {}
+
+    def add(field: str, rank: int, text: str) -> None:
+        if field not in found or rank < found[field][0]:
+            found[field] = (rank, text)
+
     for error in validator(name).iter_errors(instance):
         path = deque(error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
-            missing = [k for k in error.validator_value if k not in error.instance]
-            for key in missing:
-                found.setdefault(field_path([*path, key], prefix), "is required")
+            for key in error.validator_value:
+                if key not in error.instance:
+                    add(field_path([*path, key], prefix), 0, "is required")
             continue
         field = field_path(path, prefix)
         if not field and error.validator == "type":
-            found.setdefault("", "body must be a JSON object")
+            add("", 0, "body must be a JSON object")
             continue
-        found.setdefault(field, message(error))
-    return found
+        add(field, _rank(error), message(error))
+    return {field: text for field, (_rank_, text) in found.items()}
 
 
 def check(name: str, instance, *, prefix: str = "") -> None:
