@@ -15,6 +15,8 @@ that amounts are never floats, and the API refuses 2.0; that refusal is allowed 
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -88,10 +90,12 @@ schema = schemathesis.openapi.from_dict(validation.document()).include(path_rege
 
 @schema.parametrize()
 @settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     database=None,
+    # the same cases on every run (CI stays reproducible); SCHEMATHESIS_RANDOM=1 explores
+    derandomize=os.environ.get("SCHEMATHESIS_RANDOM") != "1",
 )
 def test_the_api_keeps_to_its_document(case, shop, api_token):
     case.operation.schema.app = shop  # checks that send requests of their own use it
