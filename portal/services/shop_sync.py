@@ -149,7 +149,9 @@ def upsert_order(number: str, payload) -> tuple[Order, bool]:
         raise ValidationFailed(problems)
     rules, variants = _order_rules(number, payload, problems)
     problems = rules | problems
-    order = db.session.scalar(select(Order).where(Order.number == number)) if number else None
+    order = None
+    if "number" not in problems:  # a number with a NUL byte is never looked up
+        order = db.session.scalar(select(Order).where(Order.number == number))
     if order is not None and not problems:
         _check_lines_kept(order, payload["lines"], variants, problems)
     if problems:
