@@ -67,8 +67,9 @@ def authenticate():
 def record_token_use(response):
     """Note when a token was last used (to the minute), after the request is done.
 
-    Its own short transaction on its own connection, once the request's transaction has
-    committed or rolled back: nothing of the request commits with it, and the token's row
+    Its own short transaction on its own connection, after the route has committed (or
+    the error handler rolled back, or a read wrote nothing): nothing of the request
+    commits with it, and the token's row
     is locked for one UPDATE, not for the whole request (a lock held until the end of
     the request would make every request of one token wait for the one before it).
     Refused and failed requests are counted as uses too, except a 5xx: after an error
