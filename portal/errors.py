@@ -17,7 +17,12 @@ def _page(code: int, title: str, message: str):
 
 
 def _json(exc):
-    return jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description), exc.code
+    response = jsonify(error=exc.name.lower().replace(" ", "_"), message=exc.description)
+    # keep the exception's own headers: a 405 names the allowed methods (RFC 9110 Allow)
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, exc.code
 
 
 def init_app(app: Flask) -> None:

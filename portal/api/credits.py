@@ -4,30 +4,30 @@ from __future__ import annotations
 
 from flask import abort, jsonify
 
-from portal.api.blueprint import bp, json_body
+from portal.api.blueprint import bp, commit, json_object, path_key
 from portal.api.serialize import credit_json
-from portal.extensions import db
-from portal.services import credits
+from portal.services import credits, validation
+
+NO_CREDIT = "No store credit with this code."
 
 
 @bp.get("/credits/<code>")
 def get_credit(code: str):
-    credit = credits.find_credit(code)
+    credit = credits.find_credit(path_key("CreditCode", code, NO_CREDIT))
     if credit is None:
-        abort(404, "No store credit with this code.")
+        abort(404, NO_CREDIT)
     return jsonify(credit_json(credit))
 
 
 @bp.post("/credits/<code>/redeem")
 def redeem_credit(code: str):
-    body = json_body()
-    if not isinstance(body, dict):
-        abort(400, "The body must be a JSON object.")
+    code = path_key("CreditCode", code, NO_CREDIT)
+    body = json_object()
+    validation.check("RedeemRequest", body)
     try:
-        tx, replayed = credits.redeem(code, body.get("amount"), body.get("idempotency_key"))
+        tx, replayed = commit(credits.redeem(code, body["amount"], body["idempotency_key"]))
     except LookupError:
-        abort(404, "No store credit with this code.")
-    db.session.commit()
+        abort(404, NO_CREDIT)
     return jsonify(
         code=tx.credit.code,
         spent=-tx.amount,

@@ -1,4 +1,8 @@
-"""`import orders FILE` and `import catalog FILE`: a JSON list, or JSON Lines."""
+"""`import orders FILE` and `import catalog FILE`: a JSON list, or JSON Lines.
+
+Each record goes through the same service verb as the API's PUT, so through the same
+checks: the schemas of the published OpenAPI document, then the shop's own rules.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from flask.cli import AppGroup
 from portal.extensions import db
 from portal.services import shop_sync
 from portal.services.errors import ValidationFailed
+from portal.services.validation import has_lone_surrogate
 
+LONE_SURROGATE = "not valid text (a \\u escape that is half of a character)"
 import_cli = AppGroup("import", help="Load the shop's catalogue or orders from a file.")
 
 
@@ -40,7 +46,14 @@ def read_records(path: str) -> Iterator[tuple[int, object]]:
                 raise click.ClickException(
                     f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}); nothing imported."
                 ) from exc
-            yield from enumerate(records, 1)
+            except RecursionError as exc:
+                raise click.ClickException(
+                    f"{path} is nested too deeply to be read; nothing imported."
+                ) from exc
+            if not isinstance(records, list):
+                raise click.ClickException(f"{path} is not a JSON list; nothing imported.")
+            for n, record in enumerate(records, 1):
+                yield n, ValueError(LONE_SURROGATE) if has_lone_surrogate(record) else record
             return
         for n, raw in enumerate(fh, 1):
             try:
@@ -51,9 +64,12 @@ def read_records(path: str) -> Iterator[tuple[int, object]]:
             if not line.strip():
                 continue
             try:
-                yield n, json.loads(line)
+                record = json.loads(line)
+                yield n, ValueError(LONE_SURROGATE) if has_lone_surrogate(record) else record
             except json.JSONDecodeError as exc:
                 yield n, ValueError(f"not valid JSON ({exc.msg})")
+            except RecursionError:
+                yield n, ValueError("nested too deeply to be read")
 
 
 def _run(path: str, apply) -> None:

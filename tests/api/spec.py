@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from portal.api.routes import OPENAPI_PATH
+from portal.services.validation import OPENAPI_PATH
 
 SPEC: dict = json.loads(OPENAPI_PATH.read_text())
 URI = "urn:retours:openapi"

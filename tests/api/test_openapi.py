@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from babel.numbers import list_currencies
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from portal.services import validation
 from tests.api.spec import SPEC, Api, documented_operations, errors_for, operation
 
 RULE_ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
@@ -107,3 +109,30 @@ def test_webhook_refusals_match_the_document(app, client):
     headers = {"X-Hmac-Signature": "hmac-sha256-hex=00"}
     assert webhook.post("/webhooks/easypost", json=body, headers=headers).status_code == 401
     assert webhook.post("/webhooks/easypost", json=body).status_code == 401
+
+
+def test_the_validator_reads_the_published_document():
+    """One source of truth: the schemas the API validates with are those it serves."""
+    assert validation.document() == SPEC
+    for name in ("CatalogUpsert", "OrderInput", "RedeemRequest", "OrderNumber", "CreditCode"):
+        assert validation.validator(name).schema == {
+            "$ref": f"urn:retours:openapi#/components/schemas/{name}"
+        }
+
+
+def test_every_documented_currency_is_one_babel_can_format():
+    documented = set(SPEC["components"]["schemas"]["Currency"]["enum"])
+    assert documented and documented <= set(list_currencies())
+    assert all(code == code.upper() and len(code) == 3 for code in documented)
+
+
+def test_every_input_string_has_a_length_limit_and_refuses_control_characters():
+    for name in ("Variant", "AddressInput", "Payment", "GiftInput", "OrderLineInput"):
+        for field, schema in SPEC["components"]["schemas"][name]["properties"].items():
+            types = schema.get("type", [])
+            if "string" not in types or "enum" in schema:
+                continue
+            if schema.get("pattern") == "^[A-Za-z]{2}$":  # a country: letters only
+                continue
+            assert "maxLength" in schema, f"{name}.{field}"
+            assert "\\u0000" in schema.get("pattern", ""), f"{name}.{field}"

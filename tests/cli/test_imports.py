@@ -165,3 +165,37 @@ def test_json_lines_with_a_bom_and_a_line_that_is_not_utf8(runner, tmp_path):
         "record 301: not UTF-8 (invalid continuation byte)",
     ]
     assert total(Variant) == 300
+
+
+def test_import_uses_the_apis_checks_for_hostile_records(runner, factory, tmp_path):
+    """Control characters, NUL, huge numbers, deep nesting and lone surrogates are each
+    one rejected record with its reason, as the API would refuse them."""
+    factory.variants("TEE-ORG", M=5)
+    db.session.commit()
+    address = order("X")["shipping_address"]
+    records = [
+        order("FR-1", shipping_address={**address, "name": "Anne\r\nBcc: x@evil.test"}),
+        order("FR-2", lines=[{"sku": "TEE-ORG-M", "quantity": 2**63, "unit_price": 2500}]),
+        order("FR-3", email="anne\x00@example.fr"),
+        '{"number": "FR-4", "lines": ' + "[" * 5000 + "]" * 5000 + "}",
+        json.dumps(order("FR-5"), ensure_ascii=False).replace("Anne Ørsted", "\\ud800"),
+        order("FR-6"),
+    ]
+    output = invoke(runner, "orders", write(tmp_path / "orders.jsonl", records, "lines"))
+    assert output[0] == "created 1, updated 0, rejected 5"
+    assert output[1].startswith("record 1: shipping_address.name must be one line of text")
+    assert "control characters" in output[1]
+    assert output[2] == "record 2: lines[0].quantity must be at most 2147483647"
+    assert output[3] == "record 3: email is not a valid e-mail address"
+    assert output[4] == "record 4: nested too deeply to be read"
+    assert output[5].startswith("record 5: not valid text")
+    assert sorted(db.session.scalars(select(Order.number))) == ["FR-6"]
+
+
+def test_a_json_list_nested_too_deeply_is_refused_whole(runner, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = runner.invoke(args=["import", "catalog", str(path)])
+    assert result.exit_code != 0
+    assert "nested too deeply" in result.output
+    assert total(Variant) == 0
