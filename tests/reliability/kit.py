@@ -1,0 +1,49 @@
+"""Shared tools of the reliability campaign: rounds, barrier races, the database kind."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+
+from portal.extensions import db
+
+DEFAULT_ROUNDS = 2
+
+
+def rounds(default: int = DEFAULT_ROUNDS) -> int:
+    """How many times each attempt is repeated: RELIABILITY_ROUNDS (default small for CI)."""
+    value = os.environ.get("RELIABILITY_ROUNDS", "")
+    return max(int(value), 1) if value.strip() else default
+
+
+def on_postgres() -> bool:
+    return db.engine.url.get_backend_name() == "postgresql"
+
+
+def parallel(postgres: int, sqlite: int) -> int:
+    """How many threads race: the full count on PostgreSQL, fewer on SQLite."""
+    return postgres if on_postgres() else sqlite
+
+
+def race(n: int, worker: Callable[[int, threading.Barrier], object], timeout: float = 120):
+    """Run `worker(i, barrier)` in n threads; each calls `barrier.wait()` when ready, so
+    that all of them start the contested step together. Returns each worker's result,
+    or the exception it raised."""
+    barrier = threading.Barrier(n, timeout=timeout)
+    results: list[object] = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            results[i] = worker(i, barrier)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    stuck = [i for i, t in enumerate(threads) if t.is_alive()]
+    assert not stuck, f"threads {stuck} never finished"
+    return results
