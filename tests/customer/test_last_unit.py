@@ -115,6 +115,23 @@ def test_unit_taken_between_checking_and_reserving(en, factory, last_l, monkeypa
         return real_reserve(variant, quantity)
 
     monkeypatch.setattr(stock_service, "reserve", someone_else_first)
+    if db.engine.dialect.name == "sqlite":
+        # SQLite has one write lock per file, taken before the checks (the order's lock,
+        # `services.locks`): nobody can commit between checking and reserving. The
+        # nearest race is another customer committing just before that lock.
+        from portal.services import returns as returns_service
+
+        real_lock = returns_service.lock_order
+
+        def someone_else_just_before(order_id):
+            with db.engine.begin() as other:
+                other.execute(
+                    update(Variant).where(Variant.id == large.id).values(stock_reserved=1)
+                )
+            return real_lock(order_id)
+
+        monkeypatch.setattr(stock_service, "reserve", real_reserve)
+        monkeypatch.setattr(returns_service, "lock_order", someone_else_just_before)
     response = confirm(en)
     assert response.headers["Location"] == "/return/items"
     shown = page(en.get("/return/items"))

@@ -81,7 +81,7 @@ def test_refunds_of_one_line_from_many_requests_at_once(app, factory, attempts):
         first, second = two_returns_of_one_unit(factory)
         targets = [(first.id, first.items[0].id), (second.id, second.items[0].id)]
 
-        def support(i, barrier):
+        def support(i, barrier, targets=targets):
             rr_id, item_id = targets[i % 2]
             with app.app_context():
                 rr = db.session.get(ReturnRequest, rr_id)

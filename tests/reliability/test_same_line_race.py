@@ -66,9 +66,14 @@ def one_round(app, factory, point, n: int) -> list[str]:
         )
     )
     assert held == 1
-    assert db.session.scalar(
-        select(func.count()).select_from(ReturnRequest).where(ReturnRequest.order_id == order.id)
-    ) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ReturnRequest)
+            .where(ReturnRequest.order_id == order.id)
+        )
+        == 1
+    )
     return results
 
 
