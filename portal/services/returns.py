@@ -20,7 +20,7 @@ from portal.services.eligibility import check_order, returned_quantities
 from portal.services.errors import InvalidTransition, ValidationFailed
 from portal.services.locks import lock_order
 from portal.services.policy import Policy
-from portal.services.warehouse import variant_name
+from portal.services.warehouse import lock_return, variant_name
 
 RMA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CANCELLABLE = ("requested", "label_issued")
@@ -247,6 +247,7 @@ def _release_all(rr: ReturnRequest) -> None:
 
 
 def cancel_return(rr: ReturnRequest, *, actor_type: str, actor: str = "") -> None:
+    lock_return(rr)  # a carrier scan committing meanwhile must not be overwritten
     if rr.status not in CANCELLABLE:
         raise InvalidTransition(
             _("This return can no longer be cancelled: the parcel is already on its way.")

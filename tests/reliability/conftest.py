@@ -55,9 +55,11 @@ def pytest_runtest_makereport(item, call):
     guarantee, part = _guarantee(item)
     counter = getattr(item, "_reliability_attempts", None)
     kinds = [m.name for m in item.iter_markers() if m.name in ("concurrency", "faults", "stateful")]
+    doc = (getattr(item, "function", None).__doc__ or "") if hasattr(item, "function") else ""
     _RESULTS.append(
         {
             "test": item.nodeid,
+            "what": " ".join(doc.split()),
             "guarantee": guarantee,
             "part": part or (kinds[0] if kinds else ""),
             "database": "postgresql" if PG_URL else "sqlite",
