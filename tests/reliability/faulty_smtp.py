@@ -57,7 +57,7 @@ class RefuseData(Mailbox):
         super().__init__()
         self.refused = 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server, session, envelope):
         self.refused += 1
         return "421 4.3.2 Service not available, closing transmission channel"
 
@@ -69,7 +69,7 @@ class SlowMailbox(Mailbox):
         super().__init__()
         self.delay = delay
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server, session, envelope):
         await asyncio.sleep(self.delay)
         return await super().handle_DATA(server, session, envelope)
 

@@ -11,6 +11,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.models import (
     AuditEvent,
@@ -21,7 +22,6 @@ from portal.models import (
     ReturnRequest,
     Variant,
 )
-from portal.services.eligibility import RELEASED_STATUSES
 
 # audit action -> the e-mail it sends, exactly one each
 MAIL_FOR_EVENT = {
@@ -45,6 +45,16 @@ def refunds_per_line() -> dict[int, int]:
         .group_by(ReturnItem.order_line_id)
     ).all()
     return {line_id: int(total) for line_id, total in rows}
+
+
+def _actor_allowed(event: AuditEvent) -> bool:
+    """Whether the table lets `event.actor_type` take this step (portal.lifecycle.RETURN)."""
+    return any(
+        step.action == event.action
+        and event.from_status in step.sources
+        and event.actor_type in step.actors
+        for step in lifecycle.RETURN.events.values()
+    )
 
 
 def violations() -> list[str]:
@@ -71,7 +81,10 @@ def violations() -> list[str]:
     held = db.session.execute(
         select(ReturnItem.order_line_id, func.sum(ReturnItem.quantity))
         .join(ReturnRequest)
-        .where(ReturnRequest.status.not_in(RELEASED_STATUSES), ReturnRequest.id.not_in(came_back))
+        .where(
+            ReturnRequest.status.not_in(lifecycle.GROUPS["ended_unsent"]),
+            ReturnRequest.id.not_in(came_back),
+        )
         .group_by(ReturnItem.order_line_id)
     ).all()
     for line_id, units in held:
@@ -88,7 +101,8 @@ def violations() -> list[str]:
         if v.stock_reserved != promised[v.id]:
             found.append(f"{v.sku}: reserved {v.stock_reserved} but items hold {promised[v.id]}")
 
-    # each return whole: items, its creation event, a status trail that chains
+    # each return whole: items, its creation event, only legal steps of the lifecycle
+    # table (portal.lifecycle) by actors it allows, chaining from one status to the next
     events: dict[int, list[AuditEvent]] = {}
     for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
         events.setdefault(event.return_id, []).append(event)
@@ -105,7 +119,16 @@ def violations() -> list[str]:
         if not trail or trail[0].action != "return_requested":
             found.append(f"{rr.rma}: no return_requested event first")
         status = "requested"
-        for event in trail[1:]:
+        for event in trail:
+            if event.from_status is None and event.to_status is None:
+                continue  # not a step (label_failed, refund_paid …)
+            if not lifecycle.legal_step(event.action, event.from_status, event.to_status):
+                found.append(
+                    f"{rr.rma}: illegal step {event.action} "
+                    f"{event.from_status} -> {event.to_status}"
+                )
+            if not _actor_allowed(event):
+                found.append(f"{rr.rma}: {event.action} by {event.actor_type} is not allowed")
             if event.from_status is None or event.to_status == event.from_status:
                 continue
             if event.from_status != status:

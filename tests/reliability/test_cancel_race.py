@@ -36,7 +36,7 @@ def test_a_scan_committed_after_the_cancel_page_read_the_return(app, factory, at
         with app.app_context():  # the carrier's webhook, meanwhile
             assert tracking.apply_tracking(event, provider="local") == "applied"
             db.session.commit()
-        with pytest.raises(DomainError, match="already on its way"):
+        with pytest.raises(DomainError):
             returns.cancel_return(mine, actor_type="customer")
         db.session.rollback()
     attempts.add(1)
