@@ -66,7 +66,7 @@ def test_smtp_down_then_back(app, factory, shop, smtp_server, mailbox, attempts,
     """The customer confirms while SMTP fails: the page answers with the label; the
     e-mail waits in the outbox with the error, and goes out once when SMTP is back."""
     good_url = smtp_server[1]
-    for _ in range(rounds()):
+    for _ in range(rounds(scale=0.1)):
         order = factory.order(email=unique_email())
         db.session.commit()
         with smtp_failing(mode) as url:
@@ -101,7 +101,7 @@ def test_worker_killed_mid_batch(app, factory, shop, tmp_path, attempts):
     box = SlowMailbox(delay=0.15)
     with aiosmtpd_server(box) as url:
         app.config["SMTP_URL"] = url
-        for round_ in range(max(rounds() // 5, 1)):
+        for round_ in range(rounds(scale=0.1)):
             box.clear()
             made = [factory.return_(factory.order(email=unique_email())) for _ in range(batch)]
             env = os.environ | {
@@ -186,7 +186,7 @@ def answered_with_an_error_page(response) -> None:
 @pytest.mark.parametrize("where", ["creating the return", "issuing the label", "refunding"])
 def test_connection_killed_mid_request(app, factory, shop, mailbox, monkeypatch, attempts, where):
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    for _ in range(rounds()):
+    for _ in range(rounds(scale=0.1)):
         order = factory.order(email=unique_email())
         db.session.commit()
         if where == "refunding":
@@ -278,7 +278,7 @@ def test_carrier_failing_in_every_documented_way(app, factory, shop, easypost, m
         EASYPOST_API_KEY=easypost.api_key, EASYPOST_API_BASE=easypost.url, EASYPOST_TIMEOUT=1
     )
     made: list[int] = []
-    for _ in range(max(rounds() // 5, 1)):
+    for _ in range(rounds(scale=0.05)):
         for endpoint, mode in CARRIER_FAILURES:
             order = factory.order(email=unique_email())
             db.session.commit()

@@ -355,7 +355,7 @@ def test_lifecycle_model(app, mailbox, attempts):
     from hypothesis.stateful import run_state_machine_as_test
 
     Lifecycle.app, Lifecycle.counter = app, attempts
-    examples = rounds(default=4)
+    examples = rounds(default=4, scale=0.5)
     run_state_machine_as_test(
         Lifecycle,
         settings=settings(
