@@ -29,6 +29,17 @@ class Attempts:
             self.notes[key] = self.notes.get(key, 0) + value
 
 
+@pytest.fixture(autouse=True)
+def _release_connections(app):
+    """Give the database connections back after each test: the PostgreSQL server is
+    shared, and the races use many."""
+    yield
+    from portal.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+
+
 @pytest.fixture
 def attempts(request) -> Attempts:
     counter = Attempts()

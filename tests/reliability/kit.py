@@ -6,6 +6,8 @@ import os
 import threading
 from collections.abc import Callable
 
+from sqlalchemy import text
+
 from portal.extensions import db
 
 DEFAULT_ROUNDS = 1
@@ -23,8 +25,20 @@ def on_postgres() -> bool:
 
 
 def parallel(postgres: int, sqlite: int) -> int:
-    """How many threads race: the full count on PostgreSQL, fewer on SQLite."""
-    return postgres if on_postgres() else sqlite
+    """How many threads race: the full count on PostgreSQL, fewer on SQLite.
+
+    On PostgreSQL each thread needs its own connection; when the server (shared with
+    other test runs) has fewer free connection slots, fewer threads race, never fewer
+    than two. Each test records the count it used (the report's totals)."""
+    if not on_postgres():
+        return sqlite
+    free = db.session.execute(
+        text(
+            "SELECT current_setting('max_connections')::int - count(*) "
+            "- current_setting('superuser_reserved_connections')::int FROM pg_stat_activity"
+        )
+    ).scalar()
+    return max(2, min(postgres, free - 4))
 
 
 def race(n: int, worker: Callable[[int, threading.Barrier], object], timeout: float = 120):

@@ -78,6 +78,7 @@ def test_refunds_of_one_line_from_many_requests_at_once(app, factory, attempts):
     factory.variants("TEE", M=500, L=5)
     n = parallel(postgres=10, sqlite=4)
     for _ in range(rounds()):
+        n = parallel(postgres=10, sqlite=4)  # as many as there are free connections now
         first, second = two_returns_of_one_unit(factory)
         targets = [(first.id, first.items[0].id), (second.id, second.items[0].id)]
 

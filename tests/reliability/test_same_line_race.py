@@ -83,6 +83,7 @@ def test_twenty_sessions_confirm_the_same_unit_at_once(app, factory, attempts, m
     db.session.commit()
     n = parallel(postgres=20, sqlite=5)
     for _ in range(rounds()):
+        n = parallel(postgres=20, sqlite=5)  # as many as there are free connections now
         one_round(app, factory, point, n)
         attempts.add(1, sessions=n)
         assert_invariants()
