@@ -29,6 +29,16 @@ class Attempts:
             self.notes[key] = self.notes.get(key, 0) + value
 
 
+@pytest.fixture
+def app_config(app_config: dict) -> dict:
+    """On PostgreSQL a pool that keeps a connection for every racing thread (kit.warm_pool)."""
+    if PG_URL:
+        app_config = app_config | {
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 24, "max_overflow": 4}
+        }
+    return app_config
+
+
 @pytest.fixture(autouse=True)
 def _release_connections(app):
     """Give the database connections back after each test: the PostgreSQL server is

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
 
@@ -41,10 +43,33 @@ def parallel(postgres: int, sqlite: int) -> int:
     return max(2, min(postgres, free - 4))
 
 
+def warm_pool(n: int) -> None:
+    """PostgreSQL: open the n connections the threads will use before they race, so that
+    a race never waits for (or fails to get) a new connection from the shared server;
+    when it has no free slot ("too many clients", another test run's load), wait for one."""
+    if not on_postgres():
+        return
+    for _ in range(120):
+        held = []
+        try:
+            for _ in range(n + 1):
+                held.append(db.engine.connect())
+            return
+        except OperationalError as exc:
+            if "too many clients" not in str(exc):
+                raise
+            time.sleep(0.5)
+        finally:
+            for conn in held:
+                conn.close()
+    raise RuntimeError(f"the PostgreSQL server never had {n + 1} free connections")
+
+
 def race(n: int, worker: Callable[[int, threading.Barrier], object], timeout: float = 120):
     """Run `worker(i, barrier)` in n threads; each calls `barrier.wait()` when ready, so
     that all of them start the contested step together. Returns each worker's result,
     or the exception it raised."""
+    warm_pool(n)
     barrier = threading.Barrier(n, timeout=timeout)
     results: list[object] = [None] * n
 
