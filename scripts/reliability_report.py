@@ -56,7 +56,7 @@ def render(rows: list[dict], meta: dict) -> str:
         "",
         "An *attempt* is one full try at breaking the guarantee: one barrier-released race "
         "(its thread count in the details), one fault injected and recovered from, or one "
-        "Hypothesis example of up to 30 steps with the invariants checked after each step.",
+        "Hypothesis example of up to 40 steps with the invariants checked after each step.",
         "",
     ]
     by_part: dict[str, list[dict]] = defaultdict(list)
@@ -108,11 +108,13 @@ def _version(database: str) -> str:
 
 def main(argv: list[str]) -> int:
     target, *sources = argv
-    rows: list[dict] = []
+    latest: dict[tuple[str, str], dict] = {}  # a later file's run of a test replaces it
     for source in sources:
         path = Path(source)
         if path.exists():
-            rows += json.loads(path.read_text())
+            for row in json.loads(path.read_text()):
+                latest[(row["test"], row["database"])] = row
+    rows = list(latest.values())
     databases = sorted({r["database"] for r in rows}) or ["none"]
     databases = [_version(d) for d in databases]
     meta = {
