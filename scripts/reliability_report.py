@@ -48,6 +48,7 @@ def render(rows: list[dict], meta: dict) -> str:
         f"- Repetitions: RELIABILITY_ROUNDS={meta['rounds']} "
         "(CI runs the same tests with the small default)",
         f"- Databases: {meta['databases']}",
+        *([f"- Note: {meta['note']}"] if meta.get("note") else []),
         f"- Total: {sum(r['attempts'] for r in rows)} attempts in {len(rows)} test runs, "
         f"{sum(r['outcome'] == 'passed' for r in rows)} passed, "
         f"{sum(r['outcome'] == 'failed' for r in rows)} failed, "
@@ -123,6 +124,7 @@ def main(argv: list[str]) -> int:
         f"SQLite {sqlite3.sqlite_version}",
         "rounds": ", ".join(sorted({r["rounds"] or "default" for r in rows})) or "-",
         "databases": ", ".join(databases),
+        "note": os.environ.get("RELIABILITY_NOTE", ""),
     }
     Path(target).write_text(render(rows, meta))
     failed = [r for r in rows if r["outcome"] == "failed"]
