@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 MO := portal/translations/fr/LC_MESSAGES/messages.mo
 PO := portal/translations/fr/LC_MESSAGES/messages.po
 
-.PHONY: run test lint format bench translations extract-messages db-upgrade demo clean
+.PHONY: run test lint format bench translations extract-messages db-upgrade demo clean reliability
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,21 @@ run: $(VENV)/.runtime translations
 ## make test: lint, then the whole suite (TEST_DATABASE_URL=postgresql+psycopg://… for PostgreSQL)
 test: lint translations
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## make reliability: the reliability campaign with many rounds, on SQLite and (with
+## TEST_DATABASE_URL=postgresql+psycopg://…) PostgreSQL side by side; writes docs/RELIABILITY.md
+RELIABILITY_ROUNDS ?= 100
+RELIABILITY_OUT := .reliability
+RELIABILITY_PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability
+reliability: $(VENV)/.dev translations
+	rm -rf $(RELIABILITY_OUT) && mkdir -p $(RELIABILITY_OUT)
+	-env -u TEST_DATABASE_URL RELIABILITY_ROUNDS=$(RELIABILITY_ROUNDS) \
+		RELIABILITY_RESULTS=$(RELIABILITY_OUT)/sqlite.json $(RELIABILITY_PYTEST) & \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+		RELIABILITY_ROUNDS=$(RELIABILITY_ROUNDS) \
+		RELIABILITY_RESULTS=$(RELIABILITY_OUT)/postgresql.json $(RELIABILITY_PYTEST); fi; \
+	wait
+	$(BIN)/python scripts/reliability_report.py docs/RELIABILITY.md $(RELIABILITY_OUT)/*.json
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

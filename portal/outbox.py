@@ -1,7 +1,8 @@
 """Delivers the e-mail outbox after commit: over SMTP, or as .eml files without SMTP.
 
 A row is claimed by moving it to `sending` with a lease (FOR UPDATE SKIP LOCKED on
-PostgreSQL, so several workers can run), committed, sent outside any transaction,
+PostgreSQL, and a compare-and-set UPDATE on both databases, so several workers can run
+even on SQLite), committed, sent outside any transaction,
 then marked `sent`. A failure puts it back to `pending` with a backoff; a worker
 that died mid-send leaves a lease that runs out, and the row is sent again. No
 message is ever dropped.
@@ -18,7 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from flask import Flask, current_app, g
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 
 from portal.extensions import db
 from portal.models import OutboxMessage, ReturnRequest
@@ -93,21 +94,28 @@ def backoff(attempts: int) -> timedelta:
 
 def _claim(limit: int) -> list[int]:
     now = utcnow()
+    due = and_(
+        or_(OutboxMessage.status == "pending", OutboxMessage.status == "sending"),
+        OutboxMessage.next_attempt_at <= now,
+    )
     query = (
-        select(OutboxMessage)
-        .where(
-            or_(OutboxMessage.status == "pending", OutboxMessage.status == "sending"),
-            OutboxMessage.next_attempt_at <= now,
-        )
+        select(OutboxMessage.id)
+        .where(due)
         .order_by(OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    rows = list(db.session.scalars(query))
-    for row in rows:
-        row.status = "sending"
-        row.next_attempt_at = now + LEASE
-    ids = [row.id for row in rows]
+    ids = []
+    for row_id in db.session.scalars(query).all():
+        # compare-and-set: on SQLite (no row locks) another worker may have claimed it
+        claimed = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, due)
+            .values(status="sending", next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            ids.append(row_id)
     db.session.commit()
     return ids
 

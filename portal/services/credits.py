@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import CreditTransaction, StoreCredit
@@ -52,9 +52,20 @@ def issue_credit(
 
 
 def find_credit(code: str, *, lock: bool = False) -> StoreCredit | None:
-    query = select(StoreCredit).where(StoreCredit.code == code.strip().upper())
+    """The credit; with `lock`, its row is held until the transaction ends: FOR UPDATE on
+    PostgreSQL; on SQLite (which ignores FOR UPDATE) a write to the row first, which takes
+    the database's write lock before the balance is read."""
+    code = code.strip().upper()
+    query = select(StoreCredit).where(StoreCredit.code == code)
     if lock:
-        query = query.with_for_update()
+        if db.session.get_bind().dialect.name == "sqlite":
+            db.session.execute(
+                update(StoreCredit)
+                .where(StoreCredit.code == code)
+                .values(balance=StoreCredit.balance)
+                .execution_options(synchronize_session=False)
+            )
+        query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)
 
 

@@ -1,11 +1,16 @@
-"""Row locks that make a verb see fresh data and wait for anyone else changing it."""
+"""Row locks that make a verb see fresh data and wait for anyone else changing it.
+
+"Quantity not already returned" and "never refund more than was paid for the line" are
+facts about an order line across all its returns, so each is checked after taking the
+order's row lock (`lock_order`), on fresh data.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 
 from portal.extensions import db
-from portal.models import ReturnItem, ReturnRequest
+from portal.models import Order, ReturnItem, ReturnRequest
 from portal.models.base import utcnow
 
 
@@ -16,7 +21,8 @@ def lock_return(rr: ReturnRequest) -> None:
     SQLite ignores FOR UPDATE, so the same call then writes the row (`updated_at`): that
     takes SQLite's single write lock now (waiting up to the driver's busy timeout) instead
     of at the first insert. On both, a second caller waits for the first to commit and
-    then reads what it committed.
+    then reads what it committed (the rows are fetched: an ORM result refreshes the
+    objects only as it is read).
     """
     db.session.execute(select(ReturnRequest.id).where(ReturnRequest.id == rr.id).with_for_update())
     db.session.execute(
@@ -29,9 +35,27 @@ def lock_return(rr: ReturnRequest) -> None:
         select(ReturnRequest)
         .where(ReturnRequest.id == rr.id)
         .execution_options(populate_existing=True)
-    )
+    ).all()
     db.session.execute(
         select(ReturnItem)
         .where(ReturnItem.return_id == rr.id)
         .execution_options(populate_existing=True)
-    )
+    ).all()
+
+
+def lock_order(order_id: int) -> None:
+    """Hold the order's row lock until the transaction ends.
+
+    PostgreSQL: `SELECT … FOR UPDATE`; a second caller waits, then its next statements
+    read what the first committed. SQLite ignores FOR UPDATE, so the row is also
+    written (to the value it has): that takes SQLite's single write lock now, waiting
+    up to the busy timeout, rather than at the first insert after the checks.
+    """
+    db.session.execute(select(Order.id).where(Order.id == order_id).with_for_update())
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(updated_at=Order.updated_at)
+            .execution_options(synchronize_session=False)
+        )

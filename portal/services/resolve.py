@@ -15,12 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from portal import lifecycle
 from portal.carriers.local import new_tracking_code
 from portal.extensions import db
+from portal.i18n import money
 from portal.models import Refund, ReturnItem, ReturnRequest, StoreCredit, Variant
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.services import audit, credits, payments, stock
 from portal.services.errors import AlreadyDone, InvalidTransition, OutOfStock, ValidationFailed
-from portal.services.locks import lock_return
+from portal.services.locks import lock_order, lock_return
 from portal.services.policy import current_policy
 
 REFUND_OUTCOMES = ("refund", "store_credit")
@@ -30,6 +31,30 @@ MAX_NOTE = 500
 def _check_item(rr: ReturnRequest, item: ReturnItem) -> None:
     if item.return_id != rr.id:
         raise ValidationFailed({"item": _("This item is not part of return %(rma)s.", rma=rr.rma)})
+
+
+def _check_line_ceiling(rr: ReturnRequest, item: ReturnItem, amount: int) -> None:
+    """Never more than was paid for the order line, across all of its returns (a unit
+    released by an expired return can be returned again, and both parcels may arrive).
+    Read after the order's row lock, so refunds of two returns of one line queue up."""
+    lock_order(rr.order_id)
+    line = item.order_line
+    paid = line.unit_price * line.quantity
+    done = db.session.scalar(
+        select(func.coalesce(func.sum(Refund.amount), 0))
+        .join(ReturnItem, Refund.return_item_id == ReturnItem.id)
+        .where(ReturnItem.order_line_id == line.id)
+    )
+    if done + amount > paid:
+        raise InvalidTransition(
+            _(
+                "%(item)s: this refund would exceed what was paid for it "
+                "(already refunded %(done)s of %(paid)s).",
+                item=item.display_name,
+                done=money(done, rr.order.currency),
+                paid=money(paid, rr.order.currency),
+            )
+        )
 
 
 def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund:
@@ -67,6 +92,7 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
     paid = sum(i.amount_paid for i in rr.items if i.received_quantity > 0)
     if already + amount > paid:
         raise InvalidTransition(_("This refund would exceed what was paid for the returned items."))
+    _check_line_ceiling(rr, item, amount)
     refund = Refund(
         return_item_id=item.id,
         return_id=rr.id,

@@ -16,8 +16,9 @@ from portal.models import Order, RelayPoint, ReturnItem, ReturnPhoto, ReturnRequ
 from portal.models.returns import REASONS, RESOLUTIONS
 from portal.notifications import notify
 from portal.services import audit, label_voids, stock
-from portal.services.eligibility import check_order
+from portal.services.eligibility import check_order, returned_quantities
 from portal.services.errors import InvalidTransition, ValidationFailed
+from portal.services.locks import lock_order, lock_return
 from portal.services.policy import Policy
 
 RMA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -124,6 +125,35 @@ def find_by_submission(key: str) -> ReturnRequest | None:
     return db.session.scalar(select(ReturnRequest).where(ReturnRequest.submission_key == key))
 
 
+def _taken_meanwhile(order: Order, items: list[ItemChoice]) -> dict[str, str]:
+    """Units another return of this order took since the customer chose (read after the
+    order's lock): the customer is told which item, and nothing is made."""
+    taken = returned_quantities(order.id)
+    lines = {line.id: line for line in order.lines}
+    errors: dict[str, str] = {}
+    for choice in items:
+        line = lines.get(choice.order_line_id)
+        if line is None or not taken.get(line.id) or not isinstance(choice.quantity, int):
+            continue
+        left = max(line.quantity - taken[line.id], 0)
+        if choice.quantity <= left:
+            continue
+        name = line.variant.display_name
+        if left:
+            message = _(
+                "Sorry, %(item)s was just included in another return for this order: "
+                "you can return at most %(n)d more.",
+                item=name,
+                n=left,
+            )
+        else:
+            message = _(
+                "Sorry, %(item)s was just included in another return for this order.", item=name
+            )
+        errors[f"item-{line.id}-quantity"] = message
+    return errors
+
+
 def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnRequest:
     """Create the return and reserve exchange stock; the same submission key twice gives one."""
     existing = find_by_submission(draft.submission_key)
@@ -132,7 +162,12 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
     order = db.session.get(Order, draft.order_id)
     if order is None:
         raise ValidationFailed({"order": _("We could not find this order.")})
+    lock_order(order.id)  # concurrent submissions for this order wait here, then re-read
+    existing = find_by_submission(draft.submission_key)
+    if existing is not None:
+        return existing
     errors = validate_choices(order, draft.items, gift=draft.gift, policy=policy, today=today)
+    errors.update(_taken_meanwhile(order, draft.items))
     relay = db.session.get(RelayPoint, draft.relay_point_id) if draft.relay_point_id else None
     if relay is None or not relay.active:
         errors["relay_point"] = _("Please choose a drop-off point.")
@@ -210,6 +245,7 @@ def _release_all(rr: ReturnRequest) -> None:
 
 
 def cancel_return(rr: ReturnRequest, *, actor_type: str, actor: str = "") -> None:
+    lock_return(rr)  # a carrier scan committing meanwhile must not be overwritten
     if not lifecycle.can(rr, "cancel"):
         raise InvalidTransition(
             _("This return can no longer be cancelled: the parcel is already on its way.")
