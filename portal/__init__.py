@@ -79,6 +79,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from portal import outbox
+    from portal import outbox, payments
 
     outbox.init_app(app)
+    payments.init_app(app)

@@ -10,6 +10,7 @@ from portal.customer.forms import PlainForm
 from portal.extensions import db
 from portal.links import status_path, status_url
 from portal.models import RelayPoint, ReturnRequest
+from portal.payments.service import customer_view
 from portal.security import read_status_token
 from portal.services import timeline
 from portal.services.errors import DomainError
@@ -45,6 +46,7 @@ def status(token: str):
         next_step=timeline.next_step(rr, current_policy().label_valid_days),
         new=request.args.get("new") == "1",
         form=PlainForm(),
+        money_view=customer_view(rr),
     )
 
 

@@ -92,7 +92,7 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
         method=refund.method,
         status=refund.status,
     )
-    notify(rr, "refund", refund=refund, credit=credit, name=item_name(item))
+    payments.announce(rr, refund, credit=credit, name=item_name(item))
     finish_if_resolved(rr, actor_type="staff", actor=actor)
     db.session.flush()
     return refund
@@ -246,28 +246,18 @@ def finish_if_resolved(rr: ReturnRequest, *, actor_type: str, actor: str = "") -
 
 
 def mark_refund_paid(refund: Refund, actor: str = "") -> Refund:
-    """The shop paid this refund back (manual provider): pending → reimbursed, once."""
+    """The shop paid this refund back by hand: approved (or failed) → sent, once, e-mailed."""
     locked = db.session.scalar(
         select(Refund)
         .where(Refund.id == refund.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if locked.status == "reimbursed":
+    if locked.status == "sent":
         raise AlreadyDone(_("This refund is already marked as paid."))
     if locked.method != "original_payment":
         raise InvalidTransition(_("Only refunds to the original payment are paid by the shop."))
-    locked.status = "reimbursed"
-    locked.paid_at = utcnow()
-    rr = db.session.get(ReturnRequest, locked.return_id)
-    audit.record(
-        rr,
-        "refund_paid",
-        actor_type="staff",
-        actor=actor,
-        amount=locked.amount,
-        currency=locked.currency,
-    )
+    payments.paid_by_hand(locked, actor)
     db.session.flush()
     return locked
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from portal import money
 from portal.models.staff import ROLES
 from portal.services.errors import ValidationFailed
 
@@ -44,13 +43,9 @@ def parse_quantity(raw: str | None, field: str) -> int:
         raise ValidationFailed({field: _("Enter a whole number of units.")}) from exc
 
 
-def parse_amount(raw: str | None) -> int:
-    """'12,50', '12.50' or '12' → 1250 cents."""
-    text = (raw or "").strip().replace("€", "").replace(" ", "").replace(",", ".")
+def parse_amount(raw: str | None, currency: str = "EUR") -> int:
+    """'12,50', '12.50' or '12' → minor units of `currency` (1250 for EUR, 12 for JPY)."""
     try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
+        return money.parse(raw, currency)
+    except money.BadAmount as exc:
         raise ValidationFailed({"amount": _("Enter an amount such as 10 or 12,50.")}) from exc
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        raise ValidationFailed({"amount": _("Enter an amount such as 10 or 12,50.")})
-    return int(value * 100)
