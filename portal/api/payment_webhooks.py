@@ -48,6 +48,7 @@ def stripe_webhook():
     except (ValueError, stripe.SignatureVerificationError) as exc:
         current_app.logger.warning("Stripe webhook refused from %s: %s", request.remote_addr, exc)
         return jsonify(error="bad_signature"), 400
+    event = event.to_dict()
     results = [apply_event("stripe", outcome_of(r)) for r in _stripe_refunds(event)]
     db.session.commit()
     return jsonify(status=",".join(results) or "ignored", event=event.get("id")), 200

@@ -17,6 +17,8 @@ FAILED_STATUSES = {"failed", "canceled"}
 
 def outcome_of(refund) -> Outcome:
     """Our state for a Stripe Refund object (or dict)."""
+    if hasattr(refund, "to_dict"):
+        refund = refund.to_dict()
     status = refund.get("status") or ""
     metadata = refund.get("metadata") or {}
     state = FAILED if status in FAILED_STATUSES else SENT
@@ -32,7 +34,8 @@ def outcome_of(refund) -> Outcome:
 def _error_outcome(exc: stripe.StripeError) -> Outcome:
     status = exc.http_status or 0
     if isinstance(exc, stripe.APIConnectionError) or status >= 500 or status in (409, 429):
-        return Outcome(RETRY, reason=f"{type(exc).__name__}: {exc.user_message or exc}")
+        where = f" {status}" if status else ""
+        return Outcome(RETRY, reason=f"{type(exc).__name__}{where}: {exc.user_message or exc}")
     error = exc.error
     code = (error.code if error is not None else None) or ""
     message = exc.user_message or str(exc)

@@ -98,7 +98,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def send_refunds_soon(response):
         """Send this request's new refunds once the request has committed and answered."""
-        ids = g.get("refunds_to_send")
+        ids = g.pop("refunds_to_send", None)
         if not ids or not app.config.get("SEND_REFUNDS_AFTER_REQUEST", True):
             return response
         real_app = current_app._get_current_object()
