@@ -39,7 +39,7 @@ def stripe_webhook():
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not secret:
         current_app.logger.error("Stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set")
-        return jsonify(error="not_configured"), 503
+        return jsonify(error="not_configured", message="STRIPE_WEBHOOK_SECRET is not set."), 503
     raw = request.get_data(cache=False)
     try:
         event = stripe.Webhook.construct_event(
@@ -47,7 +47,7 @@ def stripe_webhook():
         )
     except (ValueError, stripe.SignatureVerificationError) as exc:
         current_app.logger.warning("Stripe webhook refused from %s: %s", request.remote_addr, exc)
-        return jsonify(error="bad_signature"), 400
+        return jsonify(error="bad_signature", message="Invalid webhook signature."), 400
     event = event.to_dict()
     results = [apply_event("stripe", outcome_of(r)) for r in _stripe_refunds(event)]
     db.session.commit()
@@ -78,7 +78,7 @@ def mollie_webhook():
     if not known:
         return jsonify(status="unknown"), 200
     if not current_app.config.get("MOLLIE_API_KEY"):
-        return jsonify(error="not_configured"), 503
+        return jsonify(error="not_configured", message="MOLLIE_API_KEY is not set."), 503
     provider = get_provider("mollie")
     results = []
     for refund_id, payment_id in known:
@@ -87,7 +87,7 @@ def mollie_webhook():
             results.append("unknown")
             continue
         if outcome.state == "retry":
-            return jsonify(status="try_again"), 503  # Mollie calls the webhook again
+            return jsonify(error="try_again", message="Mollie could not be reached."), 503
         results.append(apply_event("mollie", outcome))
         db.session.commit()
     return jsonify(status=",".join(results)), 200

@@ -14,9 +14,10 @@ from portal.links import public_url
 from portal.models import Order, RelayPoint, ReturnItem, ReturnPhoto, ReturnRequest, Variant
 from portal.models.base import utcnow
 from portal.models.returns import REASONS, RESOLUTIONS
+from portal.money import paid_for
 from portal.notifications import notify
 from portal.services import audit, label_voids, stock  # noqa: F401  (label_voids: voids after commit)
-from portal.services.eligibility import check_order
+from portal.services.eligibility import check_order, returned_quantities
 from portal.services.errors import InvalidTransition, ValidationFailed
 from portal.services.policy import Policy
 
@@ -168,6 +169,7 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
         sender_country=contact.country,
         relay_point=relay,
     )
+    taken = returned_quantities(order.id)  # units earlier returns hold (before this one)
     db.session.add(rr)
     lines = {line.id: line for line in order.lines}
     for choice in draft.items:
@@ -178,7 +180,7 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
             reason=choice.reason,
             comment=choice.comment.strip(),
             resolution=choice.resolution,
-            amount_paid=line.unit_price * choice.quantity,
+            amount_paid=paid_for(line, taken.get(line.id, 0), choice.quantity),
         )
         if choice.resolution == "exchange":
             variant = db.session.get(Variant, choice.exchange_variant_id)

@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.models import Label, ReturnItem, ReturnRequest, Variant
 from portal.models.base import utcnow
 from portal.models.returns import GRADES
+from portal.money import received_share
 from portal.notifications import notify
 from portal.services import audit, stock
 from portal.services.errors import InvalidTransition, ValidationFailed
@@ -236,14 +237,14 @@ def refund_outcome(
 ) -> tuple[str, int]:
     """(outcome, amount) for an accepted refund or store-credit item.
 
-    The amount is the unit price × units received, less the restocking fee for a
-    grade B item, less the policy's return shipping fee once per return (refunds to
-    the original payment only), never below zero nor above what was paid.
+    The amount is what the units received cost (discounts spread, taxes included), less
+    the restocking fee for a grade B item, less the policy's return shipping fee once per
+    return (refunds to the original payment only), never below zero nor above what was paid.
     """
     outcome = "store_credit" if item.resolution == "store_credit" else "refund"
     if outcome == "refund" and rr.is_gift and not policy.gift_refund_to_buyer:
         outcome = "store_credit"  # a gift is credited in the recipient's name
-    gross = min(item.order_line.unit_price * item.received_quantity, item.amount_paid)
+    gross = received_share(item.amount_paid, item.received_quantity, item.quantity)
     amount = gross - (policy.restocking_fee(gross) if grade == "B" else 0)
     if outcome == "refund" and not any(
         other.outcome == "refund" for other in rr.items if other is not item
@@ -354,7 +355,7 @@ def diagnosis_rows(rr: ReturnRequest, policy: Policy) -> list[dict]:
             "exchange_name": variant_name(item.exchange_variant) if item.exchange_variant else "",
         }
         if item.outcome in ("refund", "store_credit"):
-            gross = min(item.order_line.unit_price * item.received_quantity, item.amount_paid)
+            gross = received_share(item.amount_paid, item.received_quantity, item.quantity)
             row["restocking_fee"] = policy.restocking_fee(gross) if item.grade == "B" else 0
             row["shipping_fee"] = max(gross - row["restocking_fee"] - row["amount"], 0)
             row["credit"] = policy.credit_with_bonus(row["amount"])
