@@ -1,11 +1,10 @@
 """refunds through payment providers; discounts on orders and lines
 
-Refund states become approved / sent / failed (pending → approved, reimbursed → sent,
-errored → failed) and a refund keeps the provider's side: its id, status, failure reason,
+Refund states become approved / sent / failed (pending → approved, reimbursed → sent) and a refund keeps the provider's side: its id, status, failure reason,
 attempts and the next attempt's time. Orders and lines carry their discounts.
 
 Revision ID: f0e10001
-Revises: 78bc294698c0
+Revises: 5d1f3c2a7b90
 """
 
 import sqlalchemy as sa
@@ -14,7 +13,7 @@ from alembic import op
 import portal.models.base
 
 revision = "f0e10001"
-down_revision = "78bc294698c0"
+down_revision = "5d1f3c2a7b90"
 branch_labels = None
 depends_on = None
 
@@ -37,10 +36,14 @@ def upgrade():
         )
         batch_op.create_index(batch_op.f("ix_refunds_provider_refund_id"), ["provider_refund_id"])
         batch_op.create_index(batch_op.f("ix_refunds_next_attempt_at"), ["next_attempt_at"])
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.drop_constraint("status", type_="check")
     op.execute("UPDATE refunds SET status = 'approved' WHERE status = 'pending'")
     op.execute("UPDATE refunds SET status = 'sent' WHERE status = 'reimbursed'")
     op.execute("UPDATE refunds SET status = 'failed' WHERE status = 'errored'")
     op.execute("UPDATE refunds SET provider = 'manual' WHERE method = 'original_payment'")
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.create_check_constraint("status", "status IN ('approved', 'sent', 'failed')")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.add_column(sa.Column("discount", sa.Integer(), nullable=False, server_default="0"))
         batch_op.create_check_constraint("discount_not_negative", "discount >= 0")
@@ -56,9 +59,12 @@ def downgrade():
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_constraint("ck_orders_discount_not_negative", type_="check")
         batch_op.drop_column("discount")
-    op.execute("UPDATE refunds SET status = 'pending' WHERE status = 'approved'")
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.drop_constraint("status", type_="check")
+    op.execute("UPDATE refunds SET status = 'pending' WHERE status IN ('approved', 'failed')")
     op.execute("UPDATE refunds SET status = 'reimbursed' WHERE status = 'sent'")
-    op.execute("UPDATE refunds SET status = 'errored' WHERE status = 'failed'")
+    with op.batch_alter_table("refunds", schema=None) as batch_op:
+        batch_op.create_check_constraint("status", "status IN ('pending', 'reimbursed')")
     with op.batch_alter_table("refunds", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_refunds_next_attempt_at"))
         batch_op.drop_index(batch_op.f("ix_refunds_provider_refund_id"))

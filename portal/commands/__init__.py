@@ -7,6 +7,7 @@ def init_app(app: Flask) -> None:
     from portal.commands.api_tokens import api_token_cli
     from portal.commands.demo import demo_command
     from portal.commands.imports import import_cli
+    from portal.commands.lifecycle import lifecycle_cli
     from portal.commands.outbox import outbox_cli
     from portal.commands.refunds import refunds_cli
     from portal.commands.relay_points import relay_points_cli
@@ -24,5 +25,6 @@ def init_app(app: Flask) -> None:
         returns_cli,
         labels_cli,
         carrier_cli,
+        lifecycle_cli,
     ):
         app.cli.add_command(command)

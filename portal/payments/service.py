@@ -4,8 +4,9 @@
 (it is not a refund, and is worded as store credit); a refund to the original payment is
 recorded *approved* with the provider that will pay it, and nothing leaves the process.
 The provider is called after commit (portal/payments/worker.py). Every state change goes
-through `change_state`: it writes the audit event (a line on the customer's status page)
-and queues the customer's e-mail, in the caller's transaction.
+through `change_state`, i.e. `lifecycle.apply` on the REFUND machine; it writes the audit
+event (a line on the customer's status page) in the caller's transaction, and the caller
+queues the customer's e-mail.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from flask import current_app, g
 from sqlalchemy import select
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.models import Refund, ReturnRequest, StoreCredit
 from portal.models.base import utcnow
@@ -20,52 +22,44 @@ from portal.notifications import notify
 from portal.payments import get_provider, provider_name
 from portal.services import audit, credits
 from portal.services.policy import Policy
-from portal.services.warehouse import item_name
 
-APPROVED, SENT, FAILED = "approved", "sent", "failed"
-# (from, to) pairs a refund may take; anything else is refused.
-TRANSITIONS = {
-    (APPROVED, SENT),  # the provider accepted it, or the shop paid it by hand
-    (APPROVED, FAILED),  # the provider refused it
-    (SENT, FAILED),  # the provider reported a failure later (card closed, …)
-    (FAILED, APPROVED),  # staff: retry with the provider
-    (FAILED, SENT),  # staff: paid by hand, or store credit instead
-}
+APPROVED, SENT, FAILED = lifecycle.APPROVED, lifecycle.SENT, lifecycle.FAILED
 
 
-class BadRefundState(Exception):
-    pass
-
-
-def change_state(
-    refund: Refund, to: str, action: str, *, actor_type: str, actor: str = "", **details
-) -> None:
-    """Move `refund` to `to`, audited; raises BadRefundState for a move not in TRANSITIONS."""
-    if (refund.status, to) not in TRANSITIONS:
-        raise BadRefundState(f"refund {refund.id}: {refund.status} → {to} is not allowed")
-    rr = db.session.get(ReturnRequest, refund.return_id)
-    before = refund.status
-    refund.status = to
-    if to == SENT:
+def change_state(refund: Refund, event: str, *, actor_type: str, actor: str = "", **details):
+    """Apply lifecycle.REFUND `event` to `refund` (IllegalTransition if the table forbids
+    it) and write its line on the return's audit trail, in the caller's transaction."""
+    step, before, after = lifecycle.apply(refund, event, actor_type)
+    if after == SENT:
         refund.paid_at = utcnow()
         refund.next_attempt_at = None
+    rr = db.session.get(ReturnRequest, refund.return_id)
     audit.record(
         rr,
-        action,
+        step.action,
         actor_type=actor_type,
         actor=actor,
         refund_id=refund.id,
         amount=refund.amount,
         currency=refund.currency,
         refund_from=before,
-        refund_to=to,
+        refund_to=after,
         **details,
     )
+    return step
+
+
+def first_event(refund: Refund) -> str:
+    """How a new refund enters its lifecycle: owed to the original payment (approved), or
+    settled at once (store credit, or nothing to pay)."""
+    if refund.method == "store_credit" or refund.amount == 0:
+        return "settle_at_once"
+    return "owe"
 
 
 def settle(refund: Refund, rr: ReturnRequest, policy: Policy) -> StoreCredit | None:
-    """Record how `refund` is paid. Store credit: issued now (with the bonus) and returned."""
-    refund.status = APPROVED
+    """Record how `refund` is paid (its state is already set by `first_event`). Store
+    credit: issued now (with the bonus) and returned."""
     if refund.method == "store_credit":
         credit = None
         if refund.amount > 0:
@@ -78,12 +72,10 @@ def settle(refund: Refund, rr: ReturnRequest, policy: Policy) -> StoreCredit | N
                 return_id=rr.id,
             )
             refund.store_credit_id = credit.id
-        refund.status = SENT
         refund.paid_at = utcnow()
         return credit
     refund.payment_reference = rr.order.payment_reference or ""
     if refund.amount == 0:
-        refund.status = SENT
         refund.paid_at = utcnow()
         return None
     provider = get_provider(provider_name())
@@ -173,5 +165,7 @@ def customer_view(rr: ReturnRequest) -> dict:
             select(StoreCredit).where(StoreCredit.return_id == rr.id).order_by(StoreCredit.id)
         )
     )
-    names = {r.id: item_name(r.return_item) for r in refunds}
-    return {"refunds": refunds, "names": names, "credits": store_credits}
+    names = {r.id: r.return_item.display_name for r in refunds}
+    # what the customer is told each refund is at: the state's own word, from the table
+    phases = {r.id: lifecycle.state(r) for r in refunds}
+    return {"refunds": refunds, "names": names, "phases": phases, "credits": store_credits}

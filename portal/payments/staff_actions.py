@@ -7,16 +7,16 @@ from __future__ import annotations
 from flask import g
 from flask_babel import gettext as _
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.models import Refund, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
-from portal.payments.service import APPROVED, FAILED, SENT, change_state
+from portal.payments.service import FAILED, change_state
 from portal.payments.updates import lock
 from portal.services import audit, credits
 from portal.services.errors import AlreadyDone, InvalidTransition
 from portal.services.policy import current_policy
-from portal.services.warehouse import item_name
 
 
 def _rr(refund: Refund) -> ReturnRequest:
@@ -25,11 +25,11 @@ def _rr(refund: Refund) -> ReturnRequest:
 
 def paid_by_hand(refund: Refund, actor: str = "") -> Refund:
     """The shop paid it outside the provider (manual mode, or after a failure): → sent."""
-    if refund.status not in (APPROVED, FAILED):
+    if not lifecycle.can(refund, "mark_paid"):
         raise AlreadyDone(_("This refund is already marked as paid."))
     refund.provider_status = "paid by hand"
-    change_state(refund, SENT, "refund_sent", actor_type="staff", actor=actor, by_hand=True)
-    notify(_rr(refund), "refund_sent", refund=refund, name=item_name(refund.return_item))
+    change_state(refund, "mark_paid", actor_type="staff", actor=actor, by_hand=True)
+    notify(_rr(refund), "refund_sent", refund=refund, name=refund.return_item.display_name)
     return refund
 
 
@@ -51,8 +51,8 @@ def retry(refund_id: int, actor: str = "") -> Refund:
     refund.provider_status = ""
     refund.last_error = ""
     refund.next_attempt_at = utcnow() if refund.provider != "manual" else None
-    change_state(refund, APPROVED, "refund_retried", actor_type="staff", actor=actor)
-    notify(_rr(refund), "refund_approved", refund=refund, name=item_name(refund.return_item))
+    change_state(refund, "retry", actor_type="staff", actor=actor)
+    notify(_rr(refund), "refund_approved", refund=refund, name=refund.return_item.display_name)
     if refund.provider != "manual":
         g.setdefault("refunds_to_send", []).append(refund.id)
     db.session.flush()
@@ -74,9 +74,7 @@ def store_credit_instead(refund_id: int, actor: str = "") -> Refund:
     refund.method = "store_credit"
     refund.store_credit_id = credit.id
     refund.provider_status = "store credit instead"
-    change_state(
-        refund, SENT, "refund_replaced_by_credit", actor_type="staff", actor=actor, code=credit.code
-    )
+    change_state(refund, "credit_instead", actor_type="staff", actor=actor, code=credit.code)
     audit.record(
         rr,
         "store_credit_issued",
@@ -86,6 +84,6 @@ def store_credit_instead(refund_id: int, actor: str = "") -> Refund:
         currency=credit.currency,
         code=credit.code,
     )
-    notify(rr, "store_credit", refund=refund, credit=credit, name=item_name(refund.return_item))
+    notify(rr, "store_credit", refund=refund, credit=credit, name=refund.return_item.display_name)
     db.session.flush()
     return refund

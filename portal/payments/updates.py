@@ -16,8 +16,7 @@ from portal.models import Refund, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.payments.base import FAILED, RETRY, SENT, Outcome
-from portal.payments.service import APPROVED, TRANSITIONS, change_state
-from portal.services.warehouse import item_name
+from portal.payments.service import APPROVED, change_state
 
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -38,7 +37,7 @@ def lock(refund_id: int) -> Refund | None:
 
 def _tell(refund: Refund, kind: str) -> None:
     rr = db.session.get(ReturnRequest, refund.return_id)
-    notify(rr, kind, refund=refund, name=item_name(refund.return_item))
+    notify(rr, kind, refund=refund, name=refund.return_item.display_name)
 
 
 def apply(refund: Refund, outcome: Outcome, *, actor_type: str = "system") -> str:
@@ -51,25 +50,27 @@ def apply(refund: Refund, outcome: Outcome, *, actor_type: str = "system") -> st
         return "changed"
     if outcome.provider_refund_id and not refund.provider_refund_id:
         refund.provider_refund_id = outcome.provider_refund_id
-    to = SENT if outcome.state == SENT else FAILED
-    if refund.status == FAILED:
-        return "unchanged"  # only staff move a failed refund on (retry, credit, by hand)
-    if refund.status == to or (refund.status, to) not in TRANSITIONS:
-        if refund.status == to and outcome.provider_status:
+    events = {  # (our state, the provider's answer) → lifecycle.REFUND event
+        (APPROVED, SENT): "provider_accept",
+        (APPROVED, FAILED): "provider_refuse",
+        (SENT, FAILED): "provider_fail_later",
+    }
+    event = events.get((refund.status, outcome.state))
+    if event is None:  # a replay, a stale answer, or a failed refund only staff move on
+        if refund.status == outcome.state == SENT and outcome.provider_status:
             refund.provider_status = outcome.provider_status
         return "unchanged"
     refund.provider_status = outcome.provider_status
-    if to == SENT:
+    if outcome.state == SENT:
         refund.last_error = ""
-        change_state(refund, SENT, "refund_sent", actor_type=actor_type, provider=refund.provider)
+        change_state(refund, event, actor_type=actor_type, provider=refund.provider)
         _tell(refund, "refund_sent")
     else:
         refund.failure_reason = (outcome.reason or outcome.provider_status or "unknown")[:2000]
         refund.next_attempt_at = None
         change_state(
             refund,
-            FAILED,
-            "refund_failed",
+            event,
             actor_type=actor_type,
             provider=refund.provider,
             reason=refund.failure_reason,

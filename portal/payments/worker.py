@@ -84,7 +84,7 @@ def _send_after_request(app: Flask, ids: list[int]) -> None:
             send_due(ids)
             if app.config.get("DELIVER_MAIL_AFTER_REQUEST"):
                 outbox.deliver_due()
-        except Exception:  # noqa: BLE001 - the worker picks it up at the next round
+        except Exception:
             db.session.rollback()
             app.logger.exception("refunds: sending after request failed")
 
@@ -101,7 +101,7 @@ def init_app(app: Flask) -> None:
         ids = g.pop("refunds_to_send", None)
         if not ids or not app.config.get("SEND_REFUNDS_AFTER_REQUEST", True):
             return response
-        real_app = current_app._get_current_object()
+        real_app = current_app._get_current_object()  # noqa: SLF001 (Flask's documented way)
         done: list[bool] = []
 
         def send_once() -> None:

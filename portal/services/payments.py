@@ -3,6 +3,7 @@
 from portal.payments.service import (  # noqa: F401
     announce,
     failed_refunds,
+    first_event,
     recently_paid,
     refunds_in_flight,
     refunds_to_pay,
