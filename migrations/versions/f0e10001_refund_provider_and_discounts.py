@@ -4,7 +4,7 @@ Refund states become approved / sent / failed (pending → approved, reimbursed 
 attempts and the next attempt's time. Orders and lines carry their discounts.
 
 Revision ID: f0e10001
-Revises: 5d1f3c2a7b90
+Revises: 6a2e4b1c9d03
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 import portal.models.base
 
 revision = "f0e10001"
-down_revision = "5d1f3c2a7b90"
+down_revision = "6a2e4b1c9d03"
 branch_labels = None
 depends_on = None
 

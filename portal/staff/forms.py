@@ -9,23 +9,33 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from portal import money
+from portal.edge import MAX_ID, SingleLine, bounded_int
 from portal.models.staff import ROLES
 from portal.services.errors import ValidationFailed
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), SingleLine(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 class ScanForm(FlaskForm):
     code = StringField(
-        _l("Tracking number or return number"), validators=[DataRequired(), Length(max=64)]
+        _l("Tracking number or return number"),
+        validators=[DataRequired(), SingleLine(), Length(max=64)],
     )
 
 
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new = PasswordField(
+        _l("New password (10 characters or more)"), validators=[DataRequired(), Length(max=200)]
+    )
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
+
+
 class StaffForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), SingleLine(), Length(max=254)])
     role = SelectField(_l("Role"), choices=list(ROLES))
     password = PasswordField(
         _l("Password (10 characters or more)"), validators=[DataRequired(), Length(max=200)]
@@ -37,15 +47,22 @@ def parse_quantity(raw: str | None, field: str) -> int:
     raw = (raw or "").strip()
     if not raw:
         return 0
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValidationFailed({field: _("Enter a whole number of units.")}) from exc
+    value = bounded_int(raw)
+    if value is None:
+        raise ValidationFailed({field: _("Enter a whole number of units.")})
+    return value
 
 
 def parse_amount(raw: str | None, currency: str = "EUR") -> int:
-    """'12,50', '12.50' or '12' → minor units of `currency` (1250 for EUR, 12 for JPY)."""
+    """'12,50', '12.50' or '12' → minor units of `currency` (1250 for EUR, 12 for JPY), at
+    most what an amount column holds."""
+    wrong = ValidationFailed({"amount": _("Enter an amount such as 10 or 12,50.")})
+    if len((raw or "").strip()) > 20:
+        raise wrong
     try:
-        return money.parse(raw, currency)
+        minor = money.parse(raw, currency)
     except money.BadAmount as exc:
-        raise ValidationFailed({"amount": _("Enter an amount such as 10 or 12,50.")}) from exc
+        raise wrong from exc
+    if abs(minor) > MAX_ID:
+        raise wrong
+    return minor
