@@ -20,6 +20,7 @@ from flask_babel import format_date, get_locale
 
 from portal import ROOT
 from portal.extensions import babel
+from portal.money import to_decimal
 
 bp = Blueprint("i18n", __name__)
 
@@ -39,12 +40,9 @@ def current_locale() -> str:
     return str(get_locale() or current_app.config["DEFAULT_LOCALE"])
 
 
-def money(cents: int, currency: str, locale: str | None = None) -> str:
-    """12,50 € in French, €12.50 in English. Integer cents in, text out."""
-    from decimal import Decimal
-
-    amount = Decimal(cents).scaleb(-2)
-    return format_currency(amount, currency, locale=locale or current_locale())
+def money(minor: int, currency: str, locale: str | None = None) -> str:
+    """12,50 € in French, €12.50 in English; ¥1,000 for 1000 JPY. Minor units in, text out."""
+    return format_currency(to_decimal(minor, currency), currency, locale=locale or current_locale())
 
 
 def fmt_date(value: date | datetime | None, fmt: str = "medium") -> str:

@@ -184,17 +184,32 @@ ACCEPTANCE = _machine(
 )  # fmt: skip
 
 # -- a refund ---------------------------------------------------------------------------------
-OWED, PAID = "pending", "reimbursed"
+# approved: we owe it (the provider call may be waiting for a retry); sent: the provider (or
+# the shop, by hand) accepted it; failed: refused, with the reason, in the staff queue.
+# See docs/payments.md. The customer is told each, and never "refunded" before sent.
+APPROVED, SENT, FAILED = "approved", "sent", "failed"
+_PROVIDER = frozenset({SYSTEM})
 REFUND = _machine(
     "refund",
     "status",
-    (OWED, PAID),
-    Event("owe", (NEW,), OWED, _WORKERS, "",
-          "A refund to the original payment, for the payment provider or the shop to pay."),
-    Event("settle_at_once", (NEW,), PAID, _WORKERS, "",
+    (APPROVED, SENT, FAILED),
+    Event("owe", (NEW,), APPROVED, _WORKERS, "refund_approved",
+          "A refund to the original payment: sent to the provider after commit, or paid "
+          "by the shop by hand (manual)."),
+    Event("settle_at_once", (NEW,), SENT, _WORKERS, "",
           "Store credit (issued at once) or nothing to pay."),
-    Event("mark_paid", (OWED,), PAID, _WORKERS, "refund_paid",
-          "The shop paid it back (manual provider)."),
+    Event("provider_accept", (APPROVED,), SENT, _PROVIDER, "refund_sent",
+          "The payment provider accepted the refund (worker, webhook)."),
+    Event("provider_refuse", (APPROVED,), FAILED, _PROVIDER, "refund_failed",
+          "The payment provider refused it (expired card, payment too old, balance)."),
+    Event("provider_fail_later", (SENT,), FAILED, _PROVIDER, "refund_failed",
+          "The provider reported a failure after accepting it (webhook)."),
+    Event("mark_paid", (APPROVED, FAILED), SENT, _WORKERS, "refund_sent",
+          "The shop paid it back by hand (manual provider, or after a failure)."),
+    Event("retry", (FAILED,), APPROVED, _WORKERS, "refund_retried",
+          "Staff try the provider again (a new attempt, a new idempotency key)."),
+    Event("credit_instead", (FAILED,), SENT, _WORKERS, "refund_replaced_by_credit",
+          "Staff give store credit of the same amount instead."),
 )  # fmt: skip
 
 MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND)

@@ -102,6 +102,7 @@ def test_every_refund_step_from_every_state(app, factory):
         )
 
     for event in lifecycle.REFUND.events.values():
+        actor = "staff" if "staff" in event.actors else "system"  # provider events: system
         for state in (None, *lifecycle.REFUND.states):
             refund = new_refund()
             if state is not None:
@@ -110,11 +111,11 @@ def test_every_refund_step_from_every_state(app, factory):
                 refund.status = state  # test set-up only
                 db.session.flush()
             if state in event.sources:
-                audit.transition(refund, event.name, actor_type="staff")
+                audit.transition(refund, event.name, actor_type=actor)
                 assert refund.status == event.target
             else:
                 with pytest.raises(IllegalTransition):
-                    audit.transition(refund, event.name, actor_type="staff")
+                    audit.transition(refund, event.name, actor_type=actor)
                 assert refund.status == state
             db.session.rollback()
 

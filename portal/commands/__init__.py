@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from portal.commands.imports import import_cli
     from portal.commands.lifecycle import lifecycle_cli
     from portal.commands.outbox import outbox_cli
+    from portal.commands.refunds import refunds_cli
     from portal.commands.relay_points import relay_points_cli
     from portal.commands.returns import carrier_cli, labels_cli, returns_cli
     from portal.commands.staff import staff_cli
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         import_cli,
         outbox_cli,
+        refunds_cli,
         relay_points_cli,
         staff_cli,
         returns_cli,

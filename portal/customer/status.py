@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.lifecycle import can, is_in
 from portal.links import status_path, status_url
 from portal.models import RelayPoint, ReturnRequest
+from portal.payments.service import customer_view
 from portal.security import read_status_token
 from portal.services import timeline
 from portal.services.labels import reissue_label
@@ -45,6 +46,7 @@ def status(token: str):
         next_step=timeline.next_step(rr, current_policy().label_valid_days),
         new=request.args.get("new") == "1",
         form=PlainForm(),
+        money_view=customer_view(rr),
     )
 
 

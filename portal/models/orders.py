@@ -21,6 +21,7 @@ def order_number_key(raw: str | None) -> str:
 
 class Order(db.Model):
     __tablename__ = "orders"
+    __table_args__ = (CheckConstraint("discount >= 0", name="discount_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
@@ -38,6 +39,7 @@ class Order(db.Model):
     currency: Mapped[str] = mapped_column(String(3))
     payment_method: Mapped[str] = mapped_column(String(32))
     payment_reference: Mapped[str] = mapped_column(String(128), default="")
+    discount: Mapped[int] = mapped_column(default=0)  # order-level, minor units, taxes included
     gift_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     gift_message: Mapped[str | None] = mapped_column(Text)
     cancelled: Mapped[bool] = mapped_column(default=False)
@@ -64,6 +66,7 @@ class OrderLine(db.Model):
         UniqueConstraint("order_id", "variant_id", name="uq_order_lines_order_variant"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+        CheckConstraint("discount >= 0", name="discount_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +74,7 @@ class OrderLine(db.Model):
     variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
     quantity: Mapped[int]
     unit_price: Mapped[int]
+    discount: Mapped[int] = mapped_column(default=0)  # on the whole line, minor units
     final_sale: Mapped[bool] = mapped_column(default=False)
 
     order: Mapped[Order] = relationship(back_populates="lines")

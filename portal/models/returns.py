@@ -155,7 +155,16 @@ class Refund(db.Model):
     payment_reference: Mapped[str] = mapped_column(String(128), default="")
     store_credit_id: Mapped[int | None] = mapped_column(ForeignKey("store_credits.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when it was sent
+    # the payment provider's side (portal/payments, docs/payments.md)
+    provider: Mapped[str] = mapped_column(String(16), default="")
+    provider_refund_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_status: Mapped[str] = mapped_column(String(32), default="")
+    failure_reason: Mapped[str] = mapped_column(Text, default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    generation: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     return_item: Mapped[ReturnItem] = relationship()
 

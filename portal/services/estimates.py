@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.money import paid_for
+from portal.services.eligibility import returned_quantities
 from portal.services.policy import Policy
 
 
@@ -17,8 +19,12 @@ class Estimate:
 def estimate(choices, lines_by_id: dict, policy: Policy) -> Estimate:
     """choices: objects with order_line_id, quantity, resolution."""
     refund = credit = 0
+    taken: dict[int, int] | None = None
     for choice in choices:
-        paid = lines_by_id[choice.order_line_id].unit_price * choice.quantity
+        line = lines_by_id[choice.order_line_id]
+        if taken is None:
+            taken = returned_quantities(line.order_id)
+        paid = paid_for(line, taken.get(line.id, 0), choice.quantity)
         if choice.resolution == "refund":
             refund += paid
         elif choice.resolution == "store_credit":

@@ -121,7 +121,7 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
         method=refund.method,
         status=refund.status,
     )
-    notify(rr, "refund", refund=refund, credit=credit, name=item.display_name)
+    payments.announce(rr, refund, credit=credit, name=item.display_name)
     finish_if_resolved(rr, actor_type="staff", actor=actor)
     db.session.flush()
     return refund
@@ -280,7 +280,7 @@ def finish_if_resolved(rr: ReturnRequest, *, actor_type: str, actor: str = "") -
 
 
 def mark_refund_paid(refund: Refund, actor: str = "") -> Refund:
-    """The shop paid this refund back (manual provider): pending → reimbursed, once."""
+    """The shop paid this refund back by hand: approved (or failed) → sent, once, e-mailed."""
     locked = db.session.scalar(
         select(Refund)
         .where(Refund.id == refund.id)
@@ -291,17 +291,7 @@ def mark_refund_paid(refund: Refund, actor: str = "") -> Refund:
         raise AlreadyDone(_("This refund is already marked as paid."))
     if locked.method != "original_payment":
         raise InvalidTransition(_("Only refunds to the original payment are paid by the shop."))
-    audit.transition(locked, "mark_paid", actor_type="staff", actor=actor)
-    locked.paid_at = utcnow()
-    rr = db.session.get(ReturnRequest, locked.return_id)
-    audit.record(
-        rr,
-        lifecycle.REFUND.event("mark_paid").action,
-        actor_type="staff",
-        actor=actor,
-        amount=locked.amount,
-        currency=locked.currency,
-    )
+    payments.paid_by_hand(locked, actor)
     db.session.flush()
     return locked
 

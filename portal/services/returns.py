@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.links import public_url
 from portal.models import Order, RelayPoint, ReturnItem, ReturnPhoto, ReturnRequest, Variant
 from portal.models.returns import REASONS, RESOLUTIONS
+from portal.money import paid_for
 from portal.notifications import notify
 from portal.services import audit, label_voids, stock
 from portal.services.eligibility import check_order, returned_quantities
@@ -186,6 +187,7 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
         country=order.shipping_country,
     )
     items = []
+    taken = returned_quantities(order.id)  # units earlier returns hold (before this one)
     lines = {line.id: line for line in order.lines}
     for choice in draft.items:
         line = lines[choice.order_line_id]
@@ -195,7 +197,7 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
             reason=choice.reason,
             comment=choice.comment.strip(),
             resolution=choice.resolution,
-            amount_paid=line.unit_price * choice.quantity,
+            amount_paid=paid_for(line, taken.get(line.id, 0), choice.quantity),
         )
         if choice.resolution == "exchange":
             variant = db.session.get(Variant, choice.exchange_variant_id)

@@ -12,6 +12,7 @@ from portal import lifecycle
 from portal.extensions import db
 from portal.i18n import fmt_date
 from portal.models import AuditEvent, ReturnRequest
+from portal.payments.lines import payment_line
 from portal.services.warehouse import promised_by
 
 
@@ -70,6 +71,9 @@ def steps(rr: ReturnRequest) -> list[Step]:
 
 def friendly(event: AuditEvent) -> str | None:
     """The event in the customer's words; None for internal events."""
+    mine, line = payment_line(event)  # refunds and store credit: portal/payments/lines.py
+    if mine:
+        return line
     text = {
         "return_requested": _("You asked to return items."),
         "label_issued": _("Your prepaid label was created."),

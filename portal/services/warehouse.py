@@ -17,6 +17,7 @@ from portal import lifecycle
 from portal.extensions import db
 from portal.models import Label, ReturnItem, ReturnRequest
 from portal.models.base import utcnow
+from portal.money import received_share
 from portal.notifications import notify
 from portal.services import audit, stock
 from portal.services.errors import InvalidTransition, ValidationFailed
@@ -190,7 +191,7 @@ def refund_outcome(
     outcome = "store_credit" if item.resolution == "store_credit" else "refund"
     if outcome == "refund" and rr.is_gift and not policy.gift_refund_to_buyer:
         outcome = "store_credit"  # a gift is credited in the recipient's name
-    gross = min(item.order_line.unit_price * item.received_quantity, item.amount_paid)
+    gross = received_share(item.amount_paid, item.received_quantity, item.quantity)
     amount = gross - (policy.restocking_fee(gross) if grade == GRADE_WORN else 0)
     if outcome == "refund" and not any(
         other.outcome == "refund" for other in rr.items if other is not item
@@ -307,7 +308,7 @@ def diagnosis_rows(rr: ReturnRequest, policy: Policy) -> list[dict]:
             "condition": grade_customer_labels().get(item.grade or "", ""),
         }
         if item.outcome in ("refund", "store_credit"):
-            gross = min(item.order_line.unit_price * item.received_quantity, item.amount_paid)
+            gross = received_share(item.amount_paid, item.received_quantity, item.quantity)
             row["restocking_fee"] = policy.restocking_fee(gross) if item.grade == GRADE_WORN else 0
             row["shipping_fee"] = max(gross - row["restocking_fee"] - row["amount"], 0)
             row["credit"] = policy.credit_with_bonus(row["amount"])

@@ -110,7 +110,10 @@ def goodwill(rma: str):
     rr = return_or_404(rma)
     run(
         lambda: resolve.goodwill_gesture(
-            rr, parse_amount(request.form.get("amount")), request.form.get("note", ""), actor()
+            rr,
+            parse_amount(request.form.get("amount"), rr.order.currency),
+            request.form.get("note", ""),
+            actor(),
         ),
         lambda credit: _(
             "Goodwill gesture of %(amount)s sent to the customer.",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from portal import money
 from portal.edge import MAX_ID, SingleLine, bounded_int
 from portal.models.staff import ROLES
 from portal.services.errors import ValidationFailed
@@ -54,19 +53,16 @@ def parse_quantity(raw: str | None, field: str) -> int:
     return value
 
 
-def parse_amount(raw: str | None) -> int:
-    """'12,50', '12.50' or '12' → 1250 cents (at most what an amount column holds)."""
-    text = (raw or "").strip().replace("€", "").replace(" ", "").replace(",", ".")
+def parse_amount(raw: str | None, currency: str = "EUR") -> int:
+    """'12,50', '12.50' or '12' → minor units of `currency` (1250 for EUR, 12 for JPY), at
+    most what an amount column holds."""
     wrong = ValidationFailed({"amount": _("Enter an amount such as 10 or 12,50.")})
-    if len(text) > 20:
+    if len((raw or "").strip()) > 20:
         raise wrong
     try:
-        value = Decimal(text)
-        if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-            raise wrong
-    except InvalidOperation as exc:
+        minor = money.parse(raw, currency)
+    except money.BadAmount as exc:
         raise wrong from exc
-    cents = int(value * 100)
-    if abs(cents) > MAX_ID:
+    if abs(minor) > MAX_ID:
         raise wrong
-    return cents
+    return minor

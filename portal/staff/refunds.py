@@ -1,4 +1,5 @@
-"""Refunds to pay: what the shop must pay back by hand (manual payment provider)."""
+"""Refunds to pay: what the shop pays by hand (manual), what a provider is paying, and the
+failed ones with their next steps (retry, store credit instead, paid by hand)."""
 
 from __future__ import annotations
 
@@ -17,18 +18,52 @@ from portal.staff.blueprint import actor, bp, run
 @role_required("support")
 def refunds():
     return render_template(
-        "staff/refunds.html", pending=payments.refunds_to_pay(), paid=payments.recently_paid()
+        "staff/refunds.html",
+        pending=payments.refunds_to_pay(),
+        in_flight=payments.refunds_in_flight(),
+        failed=payments.failed_refunds(),
+        paid=payments.recently_paid(),
     )
+
+
+def _refund_or_404(refund_id: int) -> Refund:
+    refund = db.session.get(Refund, refund_id)
+    if refund is None:
+        abort(404)
+    return refund
 
 
 @bp.post("/refunds/<int:refund_id>/paid")
 @role_required("support")
 def refund_paid(refund_id: int):
-    refund = db.session.get(Refund, refund_id)
-    if refund is None:
-        abort(404)
+    refund = _refund_or_404(refund_id)
     run(
         lambda: resolve.mark_refund_paid(refund, actor()),
         lambda r: _("Refund of %(amount)s marked as paid.", amount=money(r.amount, r.currency)),
+    )
+    return redirect(url_for("staff.refunds"))
+
+
+@bp.post("/refunds/<int:refund_id>/retry")
+@role_required("support")
+def refund_retry(refund_id: int):
+    _refund_or_404(refund_id)
+    run(
+        lambda: payments.retry(refund_id, actor()),
+        lambda r: _(
+            "Refund of %(amount)s approved again; it is being sent.",
+            amount=money(r.amount, r.currency),
+        ),
+    )
+    return redirect(url_for("staff.refunds"))
+
+
+@bp.post("/refunds/<int:refund_id>/credit")
+@role_required("support")
+def refund_as_credit(refund_id: int):
+    _refund_or_404(refund_id)
+    run(
+        lambda: payments.store_credit_instead(refund_id, actor()),
+        lambda r: _("Store credit issued instead of the refund."),
     )
     return redirect(url_for("staff.refunds"))

@@ -53,10 +53,10 @@ def test_refund_loop_in_french(client, factory, auth, desk, mailbox):
     text = page(desk.refund(rr))
     assert "Refund of" in text
     refund = db.session.query(Refund).one()
-    assert (refund.amount, refund.status, refund.payment_reference) == (2500, "pending", "pi_test")
+    assert (refund.amount, refund.status, refund.payment_reference) == (2500, "approved", "pi_test")
     assert reload(rr).status == "refunded"
     mails = mailbox.to("anne@example.fr")
-    assert [m["X-Retours-Kind"] for m in mails] == ["received", "diagnosis", "refund"]
+    assert [m["X-Retours-Kind"] for m in mails] == ["received", "diagnosis", "refund_approved"]
     assert "25,00 €" in text_of(mails[1])
     assert "25,00 €" in text_of(mails[2])
-    assert "5 à 10 jours ouvrés" in text_of(mails[2])
+    assert "pas encore parti" in text_of(mails[2])

@@ -39,25 +39,30 @@ def test_a_refund_is_recorded_for_the_shop_to_pay(factory, support, desk, mailbo
         2500,
         "EUR",
         "original_payment",
-        "pending",
+        "approved",
     )
     assert refund.payment_reference == "pi_test"
     rr = reload(rr)
     assert rr.status == "refunded" and rr.resolved_at is not None
-    assert actions(rr)[-2:] == ["refund_issued", "return_resolved"]
-    assert mailbox.kinds("anne@example.fr") == ["refund"]
+    assert actions(rr)[-3:] == ["refund_issued", "refund_approved", "return_resolved"]
+    assert mailbox.kinds("anne@example.fr") == ["refund_approved"]
     assert "25,00 €" in text_of(mailbox.to("anne@example.fr")[0])
 
 
-def test_refund_email_says_when_the_money_arrives(factory, support, desk, mailbox):
+def test_refund_email_says_approved_then_sent_when_paid(client, factory, support, desk, mailbox):
     rr = inspected(factory, locale="en")
     flush_mail(mailbox)
     desk.refund(rr)
     body = text_of(mailbox.to("anne@example.fr")[0])
-    assert (
-        "We have refunded €25.00 for TEE shirt (Blue · M) to your original payment method." in body
-    )
-    assert "within 5 to 10 working days" in body
+    assert "Your refund of €25.00 for TEE shirt (Blue · M) is approved." in body
+    assert "It has not left yet" in body
+    assert "refunded" not in body.lower()
+    refund = db.session.query(Refund).one()
+    client.post(f"/staff/refunds/{refund.id}/paid")
+    sent = text_of(mailbox.to("anne@example.fr")[-1])
+    assert mailbox.kinds("anne@example.fr") == ["refund_approved", "refund_sent"]
+    assert "Your refund of €25.00 for TEE shirt (Blue · M) has been sent" in sent
+    assert "within 5 to 10 working days" in sent
 
 
 def test_a_refund_before_receipt_is_refused_and_changes_nothing(factory, support, desk, mailbox):
@@ -87,7 +92,7 @@ def test_a_double_click_refunds_once(factory, support, desk, mailbox):
     text = page(desk.refund(rr))
     assert "TEE shirt (Blue · M) has already been refunded." in text
     assert refund_count() == 1
-    assert mailbox.kinds("anne@example.fr") == ["refund"]
+    assert mailbox.kinds("anne@example.fr") == ["refund_approved"]
     assert actions(rr).count("refund_issued") == 1
 
 
@@ -174,7 +179,7 @@ def test_store_credit_is_issued_at_once_with_the_bonus(app, factory, support, de
     text = page(desk.refund(rr))
     refund = db.session.query(Refund).one()
     credit = db.session.get(StoreCredit, refund.store_credit_id)
-    assert (refund.method, refund.status, refund.amount) == ("store_credit", "reimbursed", 2500)
+    assert (refund.method, refund.status, refund.amount) == ("store_credit", "sent", 2500)
     assert (credit.kind, credit.balance, credit.owner_email) == ("refund", 2750, "anne@example.fr")
     assert credit.code in text  # the store credit history on the return page
     body = text_of(mailbox.to("anne@example.fr")[0])
@@ -231,11 +236,11 @@ def test_refunds_to_pay_lists_the_payment_reference_until_paid(client, factory, 
     assert "Refund of €25.00 marked as paid." in text
     assert "Nothing to pay." in text
     db.session.expire_all()
-    assert (refund.status, refund.paid_at is not None) == ("reimbursed", True)
-    assert actions(rr)[-1] == "refund_paid"
+    assert (refund.status, refund.paid_at is not None) == ("sent", True)
+    assert actions(rr)[-1] == "refund_sent"
     text = page(client.post(f"/staff/refunds/{refund.id}/paid", follow_redirects=True))
     assert "This refund is already marked as paid." in text
-    assert actions(rr).count("refund_paid") == 1
+    assert actions(rr).count("refund_sent") == 1
 
 
 def test_store_credit_never_waits_in_refunds_to_pay(factory):

@@ -1,0 +1,49 @@
+"""Payment providers for refunds: manual (default), Stripe, Mollie (official SDKs).
+
+`get_provider()` builds the configured one (`PAYMENT_PROVIDER`); `init_app` registers the
+provider webhooks (portal/api/payment_webhooks.py) and the after-request hook that sends
+approved refunds once the request has committed (portal/payments/worker.py).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from portal.payments.base import PaymentProvider
+from portal.payments.manual import ManualProvider
+
+NAMES = ("manual", "stripe", "mollie")
+
+
+def provider_name() -> str:
+    name = (current_app.config.get("PAYMENT_PROVIDER") or "manual").strip().lower()
+    if name not in NAMES:
+        raise RuntimeError(f"unknown PAYMENT_PROVIDER {name!r} (manual, stripe or mollie)")
+    return name
+
+
+def get_provider(name: str | None = None) -> PaymentProvider:
+    name = name or provider_name()
+    config = current_app.config
+    timeout = float(config.get("PAYMENT_TIMEOUT") or 10)
+    if name == "stripe":
+        from portal.payments.stripe_provider import StripeProvider
+
+        return StripeProvider(config["STRIPE_API_KEY"], config.get("STRIPE_API_BASE"), timeout)
+    if name == "mollie":
+        from portal.payments.mollie_provider import MollieProvider
+
+        return MollieProvider(config["MOLLIE_API_KEY"], config.get("MOLLIE_API_ENDPOINT"), timeout)
+    if name == "manual":
+        return ManualProvider()
+    raise RuntimeError(f"unknown payment provider {name!r}")
+
+
+def init_app(app: Flask) -> None:
+    from portal.api import payment_webhooks
+    from portal.extensions import csrf
+    from portal.payments import worker
+
+    csrf.exempt(payment_webhooks.bp)
+    app.register_blueprint(payment_webhooks.bp)
+    worker.init_app(app)

@@ -1,0 +1,117 @@
+"""Sending approved refunds to the provider, after commit, exactly once.
+
+1. Claim: lock due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL), give each a lease
+   (`next_attempt_at` = now + LEASE) and count the attempt; commit.
+2. Call the provider with plain data, outside any transaction.
+3. Apply the answer under the row lock; commit. A timeout or 5xx leaves the refund approved
+   with a backoff; a worker that died mid-call leaves a lease that runs out, and the next
+   attempt reuses the same key (Stripe: idempotency key; Mollie: look-up before create),
+   so the provider never creates a second refund.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, current_app, g
+from sqlalchemy import select
+
+from portal import outbox
+from portal.extensions import db
+from portal.models import Refund
+from portal.models.base import utcnow
+from portal.payments import get_provider
+from portal.payments.base import RefundOrder, refund_key
+from portal.payments.service import APPROVED
+from portal.payments.updates import apply, lock
+
+LEASE = timedelta(minutes=5)
+
+
+def _claim(ids: list[int] | None, limit: int) -> list[tuple[RefundOrder, str, int]]:
+    now = utcnow()
+    query = (
+        select(Refund)
+        .where(
+            Refund.status == APPROVED,
+            Refund.method == "original_payment",
+            Refund.provider.in_(("stripe", "mollie")),
+            Refund.next_attempt_at <= now,
+        )
+        .order_by(Refund.next_attempt_at, Refund.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if ids is not None:
+        query = query.where(Refund.id.in_(ids))
+    claimed = []
+    for refund in db.session.scalars(query):
+        refund.next_attempt_at = now + LEASE
+        refund.attempts += 1
+        rr = refund.return_item.return_request
+        order = RefundOrder(
+            refund_id=refund.id,
+            key=refund_key(refund.id, refund.generation),
+            amount=refund.amount,
+            currency=refund.currency,
+            payment_reference=refund.payment_reference,
+            description=f"{current_app.config['SHOP_NAME']} {rr.rma}",
+            provider_refund_id=refund.provider_refund_id,
+        )
+        claimed.append((order, refund.provider, refund.generation))
+    db.session.commit()
+    return claimed
+
+
+def send_due(ids: list[int] | None = None, limit: int = 20) -> dict[str, int]:
+    """Send the due approved refunds (or only `ids`); counts of what happened."""
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    for order, provider_name, generation in _claim(ids, limit):
+        outcome = get_provider(provider_name).send(order)  # no transaction is open here
+        refund = lock(order.refund_id)
+        if refund is None or refund.generation != generation:
+            counts["skipped"] += 1
+        else:
+            apply(refund, outcome)
+            counts[outcome.state] += 1
+        db.session.commit()
+    return counts
+
+
+def _send_after_request(app: Flask, ids: list[int]) -> None:
+    with app.app_context():
+        try:
+            send_due(ids)
+            if app.config.get("DELIVER_MAIL_AFTER_REQUEST"):
+                outbox.deliver_due()
+        except Exception:
+            db.session.rollback()
+            app.logger.exception("refunds: sending after request failed")
+
+
+def _body_then(body: bytes, after):
+    yield body
+    after()
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def send_refunds_soon(response):
+        """Send this request's new refunds once the request has committed and answered."""
+        ids = g.pop("refunds_to_send", None)
+        if not ids or not app.config.get("SEND_REFUNDS_AFTER_REQUEST", True):
+            return response
+        real_app = current_app._get_current_object()  # noqa: SLF001 (Flask's documented way)
+        done: list[bool] = []
+
+        def send_once() -> None:
+            if not done:
+                done.append(True)
+                _send_after_request(real_app, list(ids))
+
+        response.call_on_close(send_once)
+        if not response.is_streamed and not response.direct_passthrough:
+            body = response.get_data()
+            response.headers["Content-Length"] = str(len(body))
+            response.response = _body_then(body, send_once)
+        return response

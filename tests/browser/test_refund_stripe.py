@@ -1,0 +1,99 @@
+"""A refund through Stripe in Chromium: the customer returns the jeans, the warehouse
+receives and inspects them, support clicks Refund; the real Stripe SDK pays it back through
+the fake Stripe after the click's request has committed, and the customer's mailbox gets
+"approved" then "sent", in French. Stripe created exactly one refund."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.extensions import db
+from portal.models import Refund
+from tests.browser import test_back_office as back_office
+from tests.browser.mailwait import wait_for_mail
+from tests.browser.test_back_office import CUSTOMER, JEANS, SUPPORT, TEE, WAREHOUSE, body, french
+from tests.fakes.stripe_server import FakeStripe
+
+staff_page = back_office.staff_page  # the logged-in staff windows of the back-office test
+
+
+@pytest.fixture
+def stripe_fake() -> Iterator[FakeStripe]:
+    fake = FakeStripe().start()
+    fake.add_payment("pi_demo_10001", 50_000)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def app_config(app_config, stripe_fake):
+    return {
+        **app_config,
+        "PAYMENT_PROVIDER": "stripe",
+        "STRIPE_API_KEY": stripe_fake.api_key,
+        "STRIPE_API_BASE": stripe_fake.url,
+        "PAYMENT_TIMEOUT": 5,
+    }
+
+
+def test_a_refund_goes_through_stripe_and_the_customer_hears_sent(
+    page,
+    live_server,
+    mailbox,
+    staff_page,
+    stripe_fake,
+):
+    rma, _tracking = back_office.create_return(page, live_server)
+    wait_for_mail(mailbox, CUSTOMER, "confirmation")
+
+    warehouse = staff_page(WAREHOUSE)
+    warehouse.goto(f"{live_server}/staff/returns/{rma}")
+    for sku in (TEE, JEANS):
+        warehouse.get_by_role("group", name=re.compile(sku)).get_by_label(
+            "Units in this parcel"
+        ).fill("1")
+    warehouse.get_by_role("button", name="Confirm receipt").click()
+    expect(warehouse.locator("#status")).to_have_text("received")
+    for sku in (TEE, JEANS):
+        warehouse.get_by_role("group", name=re.compile(sku)).get_by_label(
+            "Condition"
+        ).select_option("A")
+    warehouse.get_by_role("button", name="Save diagnosis").click()
+    expect(warehouse.locator("#status")).to_have_text("inspected")
+
+    support = staff_page(SUPPORT)
+    support.goto(f"{live_server}/staff/returns/{rma}")
+    support.locator("#resolve tr", has_text="Slim jeans").get_by_role(
+        "button", name="Refund"
+    ).click()
+    expect(support.get_by_role("status")).to_contain_text("Refund of €79.00")
+
+    approved = wait_for_mail(mailbox, CUSTOMER, "refund_approved")
+    sent = wait_for_mail(mailbox, CUSTOMER, "refund_sent")
+    assert approved["Subject"] == french("Your refund for return %(rma)s is approved", rma=rma)
+    assert sent["Subject"] == french("Your refund for return %(rma)s has been sent", rma=rma)
+    assert french(
+        "Your refund of %(amount)s for %(name)s has been sent to your original payment method.",
+        amount="79,00\xa0€",
+        name="Slim jeans (Indigo · 32)",
+    ) in body(sent)
+    assert french("Your bank usually shows it within 5 to 10 working days.") in body(sent)
+
+    # Stripe created one refund, with our idempotency key's metadata, for the jeans' price.
+    assert [(r["amount"], r["payment_intent"]) for r in stripe_fake.refunds] == [
+        (7900, "pi_demo_10001")
+    ]
+    db.session.expire_all()
+    refund = db.session.query(Refund).one()
+    assert (refund.status, refund.provider_refund_id) == ("sent", stripe_fake.refunds[0]["id"])
+
+    # The customer's status page says "sent", in French; staff see it under "Recently sent".
+    page.goto(re.search(r"https?://\S+/r/\S+", body(sent))[0])
+    expect(page.locator("#refund-lines")).to_contain_text("Parti : 79,00")
+    support.goto(f"{live_server}/staff/refunds")
+    expect(support.locator("#refunds-paid")).to_contain_text(rma)
+    expect(support.locator("#nothing-to-pay")).to_be_visible()
