@@ -25,11 +25,11 @@ from portal.i18n import current_locale
 from portal.links import status_path
 from portal.models import Order, RelayPoint, Variant
 from portal.services import lookup
+from portal.services.drop_off_points import DropOffPoints, find_drop_off_points
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.estimates import estimate
 from portal.services.labels import issue_label
 from portal.services.policy import current_policy
-from portal.services.relay_points import nearest_relay_points
 from portal.services.returns import create_return, find_by_submission, validate_choices
 
 
@@ -143,11 +143,13 @@ def relay():
         draft.update(relay_point_id=point.id, postcode=point.postcode)
         return redirect(url_for("customer.review"))
     postcode = (request.args.get("postcode") or data.get("postcode") or "").strip()[:16]
-    points = nearest_relay_points(postcode, limit=8) if postcode else []
+    found = find_drop_off_points(postcode) if postcode else DropOffPoints()
+    db.session.commit()  # live points are kept, as the fallback list
     return render_template(
         "customer/relay.html",
         postcode=postcode,
-        points=points,
+        points=found.points,
+        found=found,
         form=form,
         chosen=data.get("relay_point_id"),
     )

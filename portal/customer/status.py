@@ -12,10 +12,10 @@ from portal.links import status_path, status_url
 from portal.models import RelayPoint, ReturnRequest
 from portal.security import read_status_token
 from portal.services import timeline
+from portal.services.drop_off_points import find_drop_off_points
 from portal.services.errors import DomainError
 from portal.services.labels import reissue_label
 from portal.services.policy import current_policy
-from portal.services.relay_points import nearest_relay_points
 from portal.services.returns import cancel_return
 
 CHANGEABLE = ("requested", "label_issued")  # before drop-off
@@ -106,10 +106,13 @@ def change_relay(token: str):
             flash(_("Here is your new label. The previous one no longer works."), "success")
         return redirect(status_path(rr))
     postcode = (request.args.get("postcode") or rr.sender_postcode or "").strip()[:16]
+    found = find_drop_off_points(postcode)
+    db.session.commit()  # live points are kept, as the fallback list
     return render_template(
         "customer/relay.html",
         postcode=postcode,
-        points=nearest_relay_points(postcode, limit=8),
+        points=found.points,
+        found=found,
         form=form,
         chosen=rr.relay_point_id,
         token=token,

@@ -1,0 +1,44 @@
+"""How the relay step shows a point: its kind, and its opening hours in the customer's language."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from babel.dates import format_time, get_day_names
+from flask_babel import gettext as _
+
+from portal.customer.blueprint import bp
+from portal.i18n import current_locale
+from portal.models import RelayPoint
+from portal.services.drop_off_points import opening_hours
+
+
+@bp.app_template_global("relay_kind")
+def kind_label(point: RelayPoint) -> str:
+    if point.kind == "locker":
+        return _("Locker")
+    if point.kind == "post_office":
+        return _("Post office")
+    return _("Relay point")
+
+
+@bp.app_template_global("relay_hours")
+def hours_rows(point: RelayPoint) -> list[tuple[str, str]]:
+    """[(day name, "9:00 AM – 12:30 PM, 2:00 PM – 7:00 PM" or "Closed")], Monday first, in
+    the customer's language; empty when the point only has free-text hours."""
+    hours = opening_hours(point)
+    if hours is None:
+        return []
+    locale = current_locale()
+    names = get_day_names("wide", locale=locale)
+    rows = []
+    for day in range(7):
+        slots = hours.get(day) or []
+        text = ", ".join(f"{_clock(a, locale)} – {_clock(b, locale)}" for a, b in slots)
+        rows.append((names[day].capitalize(), text or _("Closed")))
+    return rows
+
+
+def _clock(value: str, locale: str) -> str:
+    hour, minute = (int(part) for part in value.split(":"))
+    return format_time(time(hour, minute), format="short", locale=locale)
