@@ -1,4 +1,4 @@
-"""Relay points: kind (relay, locker, post office), structured hours, when fetched live
+"""Relay points: kind, structured hours, when fetched live; tracking polls
 
 Revision ID: c0a10001
 Revises: 78bc294698c0
@@ -19,6 +19,22 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table(
+        "tracking_polls",
+        sa.Column("label_id", sa.Integer(), nullable=False),
+        sa.Column("next_poll_at", portal.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("interval_minutes", sa.Integer(), nullable=False),
+        sa.Column("last_polled_at", portal.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["label_id"], ["labels.id"], name=op.f("fk_tracking_polls_label_id_labels")
+        ),
+        sa.PrimaryKeyConstraint("label_id", name=op.f("pk_tracking_polls")),
+    )
+    with op.batch_alter_table("tracking_polls", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_tracking_polls_next_poll_at"), ["next_poll_at"], unique=False
+        )
     with op.batch_alter_table("relay_points", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("kind", sa.String(length=16), nullable=False, server_default="relay")
@@ -30,6 +46,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("tracking_polls", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tracking_polls_next_poll_at"))
+    op.drop_table("tracking_polls")
     with op.batch_alter_table("relay_points", schema=None) as batch_op:
         batch_op.drop_column("fetched_at")
         batch_op.drop_column("hours")

@@ -178,7 +178,7 @@ def test_service_failures_are_retried(fake: FakeMondialRelay, stat: int) -> None
     assert fake.expeditions == []
 
 
-# transport failures ---------------------------------------------------------------------------------
+# transport failures -------------------------------------------------------------------------
 @pytest.mark.parametrize(("mode", "created"), [("500", 0), ("503", 0)])
 def test_http_errors_are_retried(fake: FakeMondialRelay, mode: str, created: int) -> None:
     fake.fail("creation", mode)
