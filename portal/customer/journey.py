@@ -25,7 +25,7 @@ from portal.i18n import current_locale
 from portal.links import status_path
 from portal.models import Order, RelayPoint, Variant
 from portal.services import lookup
-from portal.services.drop_off_points import DropOffPoints, find_drop_off_points
+from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.estimates import estimate
 from portal.services.labels import issue_label
@@ -144,12 +144,14 @@ def relay():
         return redirect(url_for("customer.review"))
     postcode = (request.args.get("postcode") or data.get("postcode") or "").strip()[:16]
     found = find_drop_off_points(postcode) if postcode else DropOffPoints()
+    anywhere = anywhere_options()
     db.session.commit()  # live points are kept, as the fallback list
     return render_template(
         "customer/relay.html",
         postcode=postcode,
         points=found.points,
         found=found,
+        anywhere=anywhere,
         form=form,
         chosen=data.get("relay_point_id"),
     )

@@ -17,9 +17,27 @@ from portal.services.drop_off_points import opening_hours
 def kind_label(point: RelayPoint) -> str:
     if point.kind == "locker":
         return _("Locker")
+    if point.kind == "anywhere":
+        return _("Any point of the network")
     if point.kind == "post_office":
         return _("Post office")
     return _("Relay point")
+
+
+@bp.app_template_global("send_option")
+def send_option(point: RelayPoint) -> tuple[str, str]:
+    """(what to click, what it means) for a way to send the parcel without choosing a point."""
+    if point.network == "Colissimo":
+        return (
+            _("Drop it at any post office or Colissimo pickup point"),
+            _("Colissimo: print the label, then hand the parcel in at any post office counter "
+              "or Colissimo pickup point in France."),
+        )  # fmt: skip
+    return (
+        _("Drop it at any Mondial Relay point or locker"),
+        _("Mondial Relay: no need to choose now — any Mondial Relay point or locker takes the "
+          "parcel with this label."),
+    )  # fmt: skip
 
 
 @bp.app_template_global("relay_hours")

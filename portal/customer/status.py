@@ -12,7 +12,7 @@ from portal.links import status_path, status_url
 from portal.models import RelayPoint, ReturnRequest
 from portal.security import read_status_token
 from portal.services import timeline
-from portal.services.drop_off_points import find_drop_off_points
+from portal.services.drop_off_points import anywhere_options, find_drop_off_points
 from portal.services.errors import DomainError
 from portal.services.labels import reissue_label
 from portal.services.policy import current_policy
@@ -107,12 +107,14 @@ def change_relay(token: str):
         return redirect(status_path(rr))
     postcode = (request.args.get("postcode") or rr.sender_postcode or "").strip()[:16]
     found = find_drop_off_points(postcode)
+    anywhere = anywhere_options()
     db.session.commit()  # live points are kept, as the fallback list
     return render_template(
         "customer/relay.html",
         postcode=postcode,
         points=found.points,
         found=found,
+        anywhere=anywhere,
         form=form,
         chosen=rr.relay_point_id,
         token=token,

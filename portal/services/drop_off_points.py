@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal import geo
-from portal.carriers import MONDIAL_RELAY, offered_networks
+from portal.carriers import COLISSIMO, MONDIAL_RELAY, offered_networks
 from portal.carriers.mondial_relay_client import Settings
 from portal.carriers.mondial_relay_points import LivePoint, PointSearchError, search_points
 from portal.extensions import db
@@ -34,6 +34,12 @@ from portal.models import RelayPoint
 from portal.models.base import utcnow
 from portal.services.relay_points import nearest_relay_points
 
+ANYWHERE = "anywhere"  # the kind of the rows that stand for "any point of the network"
+# network -> (external_id, name): the label takes the parcel at any point of the network.
+ANYWHERE_POINTS = {
+    MONDIAL_RELAY: ("AUTO", "Any Mondial Relay point or locker"),
+    COLISSIMO: ("ANY", "Any post office or Colissimo pickup point"),
+}
 CACHE_KEY = "drop_off_points_cache"
 EXECUTOR_KEY = "drop_off_points_executor"
 
@@ -89,6 +95,8 @@ def find_drop_off_points(postcode: str, limit: int = 8) -> DropOffPoints:
     network = live_network()
     code = geo.normalize_postcode(postcode)
     if network is None or code is None:
+        if not any(not n.network for n in offered_networks()):
+            return DropOffPoints([])  # only networks without a point list (Colissimo)
         return DropOffPoints(nearest_relay_points(postcode, limit=limit) if postcode else [])
     config = current_app.config
     key = (network, code, limit)
@@ -188,6 +196,43 @@ def _insert(network: str, point: LivePoint) -> RelayPoint:
             )
         ).one()
     return row
+
+
+def anywhere_options() -> list[RelayPoint]:
+    """One row per offered network whose label is taken at any of its points — Mondial Relay
+    (`COL_Rel=AUTO`), Colissimo (any post office or pickup point) — created on first use, so
+    that a customer without a point nearby is never stuck. Flushes."""
+    offered = {n.network for n in offered_networks()}
+    rows = []
+    for network, (external_id, name) in ANYWHERE_POINTS.items():
+        if network not in offered:
+            continue
+        row = db.session.scalars(
+            select(RelayPoint).where(
+                RelayPoint.network == network, RelayPoint.external_id == external_id
+            )
+        ).first()
+        if row is None:
+            row = RelayPoint(
+                network=network,
+                external_id=external_id,
+                name=name,
+                address="",
+                postcode="",
+                city="",
+                country="FR",
+                latitude=0.0,  # never near anyone: kept out of the nearest-point searches
+                longitude=0.0,
+                opening_hours="",
+                kind=ANYWHERE,
+            )
+            try:
+                with db.session.begin_nested():
+                    db.session.add(row)
+            except IntegrityError:
+                continue
+        rows.append(row)
+    return rows
 
 
 def opening_hours(point: RelayPoint) -> dict[int, list[tuple[str, str]]] | None:
