@@ -94,6 +94,8 @@ def find_drop_off_points(postcode: str, limit: int = 8) -> DropOffPoints:
     """The points to show for a postcode (see the module doc). Flushes; the caller commits."""
     network = live_network()
     code = geo.normalize_postcode(postcode)
+    if network is not None and code is None:
+        return DropOffPoints([], network=network)  # not a postcode: not sent to the network
     if network is None or code is None:
         if not any(not n.network for n in offered_networks()):
             return DropOffPoints([])  # only networks without a point list (Colissimo)
