@@ -42,18 +42,26 @@ def send_option(point: RelayPoint) -> tuple[str, str]:
 
 @bp.app_template_global("relay_hours")
 def hours_rows(point: RelayPoint) -> list[tuple[str, str]]:
-    """[(day name, "9:00 AM – 12:30 PM, 2:00 PM – 7:00 PM" or "Closed")], Monday first, in
-    the customer's language; empty when the point only has free-text hours."""
+    """[(days, "9:00 AM – 12:30 PM, 2:00 PM – 7:00 PM" or "Closed")], Monday first, in the
+    customer's language, consecutive days with the same hours in one row ("Monday – Saturday");
+    empty when the point only has free-text hours."""
     hours = opening_hours(point)
     if hours is None:
         return []
     locale = current_locale()
-    names = get_day_names("wide", locale=locale)
-    rows = []
+    names = [name.capitalize() for _, name in sorted(get_day_names("wide", locale=locale).items())]
+    texts = []
     for day in range(7):
         slots = hours.get(day) or []
         text = ", ".join(f"{_clock(a, locale)} – {_clock(b, locale)}" for a, b in slots)
-        rows.append((names[day].capitalize(), text or _("Closed")))
+        texts.append(text or _("Closed"))
+    rows: list[tuple[str, str]] = []
+    start = 0
+    for day in range(1, 8):  # consecutive days with the same hours share a row
+        if day == 7 or texts[day] != texts[start]:
+            days = names[start] if day - 1 == start else f"{names[start]} – {names[day - 1]}"
+            rows.append((days, texts[start]))
+            start = day
     return rows
 
 
