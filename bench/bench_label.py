@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reportlab.lib.pagesizes import A6  # noqa: E402
-from reportlab.pdfgen.canvas import Canvas  # noqa: E402
+from reportlab.lib.pagesizes import A6
+from reportlab.pdfgen.canvas import Canvas
 
-from labels import (  # noqa: E402
+from labels import (
     Address,
     GiftReceiptData,
     GiftReceiptLine,

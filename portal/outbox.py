@@ -122,7 +122,7 @@ def _deliver_after_request(app: Flask) -> None:
     with app.app_context():
         try:
             deliver_due()
-        except Exception:  # noqa: BLE001 - the worker will pick it up
+        except Exception:
             app.logger.exception("outbox: delivery after request failed")
 
 
@@ -143,7 +143,7 @@ def init_app(app: Flask) -> None:
         """
         if not (g.get("outbox_queued") and app.config.get("DELIVER_MAIL_AFTER_REQUEST")):
             return response
-        real_app = current_app._get_current_object()
+        real_app = current_app._get_current_object()  # noqa: SLF001 (Flask's documented way)
         done: list[bool] = []
 
         def deliver_once() -> None:

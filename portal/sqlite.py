@@ -5,7 +5,7 @@ lock rather than failing at once.
 
 Python's sqlite3 driver begins a transaction only at the first write, so a SAVEPOINT
 taken before any write would commit when released. The one "exactly once" guard that
-uses a savepoint (`resolve.issue_refund`) writes first through `warehouse.lock_return`;
+uses a savepoint (`resolve.issue_refund`) writes first through `locks.lock_return`;
 the driver's default is kept because it lets readers and a writer share the file.
 """
 

@@ -40,7 +40,7 @@ class Mailbox:
         self.messages: list = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server, session, envelope):
         msg = message_from_bytes(envelope.content, policy=policy.default)
         msg.envelope_to = list(envelope.rcpt_tos)
         with self.lock:

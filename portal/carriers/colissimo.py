@@ -21,7 +21,11 @@ from decimal import ROUND_UP, Decimal
 from typing import Any
 
 import requests
-from requests_toolbelt.multipart.decoder import MultipartDecoder
+from requests_toolbelt.multipart.decoder import (
+    ImproperBodyPartContentException,
+    MultipartDecoder,
+    NonMultipartContentTypeException,
+)
 
 from portal.carriers.base import CarrierError, IssuedLabel, LabelRequest
 
@@ -178,7 +182,7 @@ def _parts(response: requests.Response) -> dict[str, Any]:
         return {}
     try:
         decoder = MultipartDecoder.from_response(response)
-    except Exception:  # a malformed answer is no answer
+    except (ImproperBodyPartContentException, NonMultipartContentTypeException, ValueError):
         return {}
     parts: dict[str, Any] = {}
     for part in decoder.parts:

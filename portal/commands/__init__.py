@@ -7,6 +7,7 @@ def init_app(app: Flask) -> None:
     from portal.commands.api_tokens import api_token_cli
     from portal.commands.demo import demo_command
     from portal.commands.imports import import_cli
+    from portal.commands.lifecycle import lifecycle_cli
     from portal.commands.outbox import outbox_cli
     from portal.commands.relay_points import relay_points_cli
     from portal.commands.returns import carrier_cli, labels_cli, returns_cli
@@ -24,5 +25,6 @@ def init_app(app: Flask) -> None:
         labels_cli,
         carrier_cli,
         tracking_cli,
+        lifecycle_cli,
     ):
         app.cli.add_command(command)

@@ -8,8 +8,9 @@ from flask_babel import gettext as _
 from portal.customer import draft
 from portal.customer.blueprint import bp
 from portal.customer.forms import ContactForm, GiftForm
-from portal.extensions import db, limiter
+from portal.extensions import limiter
 from portal.services import lookup
+from portal.web import commit_verb
 
 
 def _limit() -> str:
@@ -33,8 +34,7 @@ def gift():
     if order is None:
         error = _("We could not find a gift with this code. Check the code on your gift receipt.")
         return render_template("customer/gift.html", form=form, lookup_error=error), 404
-    draft.start(order, gift=True)
-    db.session.commit()
+    commit_verb(draft.start, order, gift=True)
     return redirect(url_for("customer.items"))
 
 

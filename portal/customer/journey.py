@@ -19,11 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from portal.customer import draft
 from portal.customer.blueprint import bp
 from portal.customer.forms import LookupForm, PlainForm
-from portal.customer.pages import item_rows, lookup_key, parse_items, reason_labels
+from portal.customer.pages import item_rows, lookup_key, parse_items
 from portal.extensions import db, limiter
 from portal.i18n import current_locale
 from portal.links import status_path
-from portal.models import Order, RelayPoint, Variant
+from portal.models import Order, RelayPoint, ReturnRequest, Variant
 from portal.services import lookup
 from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
 from portal.services.errors import OutOfStock, ValidationFailed
@@ -31,6 +31,8 @@ from portal.services.estimates import estimate
 from portal.services.labels import issue_label
 from portal.services.policy import current_policy
 from portal.services.returns import create_return, find_by_submission, validate_choices
+from portal.web import commit_verb
+from portal.words import reason_labels
 
 
 def _lookup_limit() -> str:
@@ -84,8 +86,7 @@ def find_order():
             "the e-mail address or postcode you used when ordering."
         )
         return render_template("customer/start.html", form=form, lookup_error=error), 404
-    draft.start(order, gift=False)
-    db.session.commit()
+    commit_verb(draft.start, order, gift=False)
     return redirect(url_for("customer.items"))
 
 
@@ -100,8 +101,8 @@ def items():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        chosen, errors = parse_items(order, data, policy)
-        db.session.commit()  # keeps the photos the customer uploaded
+        # commits: keeps the photos the customer uploaded, even next to a form error
+        chosen, errors = commit_verb(parse_items, order, data, policy)
         if not errors:
             draft.update(items=chosen, errors={})
             if data["gift"] and not data.get("contact"):
@@ -212,15 +213,8 @@ def confirm():
         draft.finish(data["key"])
         return redirect(status_path(existing) + "?new=1")
     try:
-        rr = create_return(
-            draft.to_return_draft(data, current_locale()),
-            policy=current_policy(),
-            today=date.today(),
-        )
-        draft.drop_photos(data["key"])
-        db.session.commit()
+        rr = commit_verb(_submit, data)
     except OutOfStock as exc:  # lost the race for the last unit after validating
-        db.session.rollback()
         taken = {
             f"item-{line_id}-exchange": exc.message
             for line_id, item in data["items"].items()
@@ -228,19 +222,25 @@ def confirm():
         }
         return _back_to_fix(data, taken)
     except ValidationFailed as exc:
-        db.session.rollback()
         return _back_to_fix(data, exc.errors)
-    except IntegrityError:
-        db.session.rollback()  # the same submission won a race with this one
+    except IntegrityError:  # the same submission won a race with this one
         rr = find_by_submission(data["key"])
         if rr is None:
             raise
         draft.finish(data["key"])
         return redirect(status_path(rr) + "?new=1")
-    issue_label(rr, actor_type="customer", actor=rr.contact_email)
-    db.session.commit()
+    # the carrier is called with the return committed; its outcome is the next commit
+    commit_verb(issue_label, rr, actor_type="customer", actor=rr.contact_email)
     draft.finish(data["key"])
     return redirect(status_path(rr) + "?new=1")
+
+
+def _submit(data: dict) -> ReturnRequest:
+    rr = create_return(
+        draft.to_return_draft(data, current_locale()), policy=current_policy(), today=date.today()
+    )
+    draft.drop_photos(data["key"])
+    return rr
 
 
 def _back_to_fix(data: dict, errors: dict[str, str]):
@@ -263,7 +263,7 @@ def _back_to_fix(data: dict, errors: dict[str, str]):
             variant = _variant(item)
             if variant is not None and variant.available < item["quantity"]:
                 message = (
-                    _("Sorry, %(item)s was just taken by someone else.", item=_name(variant))
+                    _("Sorry, %(item)s was just taken by someone else.", item=variant.display_name)
                     + " "
                     + _("Please choose another option.")
                 )
@@ -281,8 +281,3 @@ def _variant(item: dict) -> Variant | None:
 def _variant_sku(item: dict) -> str | None:
     variant = _variant(item)
     return variant.sku if variant else None
-
-
-def _name(variant: Variant) -> str:
-    name = variant.product.name
-    return f"{name} ({variant.label})" if variant.label else name

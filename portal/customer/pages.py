@@ -16,23 +16,9 @@ from portal.services.eligibility import Eligibility, check_order
 from portal.services.policy import Policy
 from portal.services.returns import allowed_resolutions, exchange_options, validate_choices
 from portal.uploads import BadUpload, clean_image
+from portal.words import PHOTO_REASONS
 
-PHOTO_REASONS = ("damaged", "defective")
 MAX_PHOTOS = 3
-LOW_STOCK = 3
-
-
-def reason_labels() -> dict[str, str]:
-    return {
-        "too_small": _("Too small"),
-        "too_big": _("Too big"),
-        "colour": _("Colour not as pictured"),
-        "damaged": _("Damaged on arrival"),
-        "defective": _("Defective"),
-        "not_as_described": _("Not as described"),
-        "changed_mind": _("Changed my mind"),
-        "too_late": _("Arrived too late"),
-    }
 
 
 def lookup_key() -> str:

@@ -8,17 +8,16 @@ from flask_babel import gettext as _
 from portal.customer.blueprint import bp
 from portal.customer.forms import PlainForm
 from portal.extensions import db
+from portal.lifecycle import can, is_in
 from portal.links import status_path, status_url
 from portal.models import RelayPoint, ReturnRequest
 from portal.security import read_status_token
 from portal.services import timeline
 from portal.services.drop_off_points import anywhere_options, find_drop_off_points
-from portal.services.errors import DomainError
 from portal.services.labels import reissue_label
 from portal.services.policy import current_policy
 from portal.services.returns import cancel_return
-
-CHANGEABLE = ("requested", "label_issued")  # before drop-off
+from portal.web import run_or_flash
 
 
 def _return_for(token: str) -> ReturnRequest:
@@ -52,7 +51,7 @@ def status(token: str):
 def label_pdf(token: str):
     rr = _return_for(token)
     label = rr.current_label
-    if label is None or rr.status in ("cancelled", "expired"):
+    if label is None or is_in(rr, "ended_unsent"):
         abort(404)
     return Response(
         label.pdf,
@@ -66,14 +65,10 @@ def cancel(token: str):
     rr = _return_for(token)
     if not PlainForm().validate_on_submit():
         abort(400)
-    try:
-        cancel_return(rr, actor_type="customer", actor=rr.contact_email)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(status_path(rr))
-    db.session.commit()
-    flash(_("Your return is cancelled."), "success")
+    run_or_flash(
+        lambda: cancel_return(rr, actor_type="customer", actor=rr.contact_email),
+        _("Your return is cancelled."),
+    )
     return redirect(status_path(rr))
 
 
@@ -84,7 +79,7 @@ def change_relay(token: str):
     form = PlainForm()
     if request.method == "POST" and not form.validate_on_submit():
         abort(400)
-    if rr.status not in CHANGEABLE:  # dropped off, cancelled or expired: nothing to change
+    if not can(rr, "change_relay"):  # dropped off, cancelled or expired: nothing to change
         # the words of services.labels.reissue_label, translated here
         flash(_("A new label can only be issued before the parcel is sent."), "error")
         return redirect(status_path(rr))
@@ -93,16 +88,12 @@ def change_relay(token: str):
         if point is None or not point.active:
             flash(_("Please choose a drop-off point from the list."), "error")
             return redirect(url_for("customer.change_relay", token=token))
-        try:
-            label = reissue_label(
+        ok, label = run_or_flash(
+            lambda: reissue_label(
                 rr, actor_type="customer", actor=rr.contact_email, relay_point=point
             )
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(status_path(rr))
-        db.session.commit()
-        if label is not None:
+        )
+        if ok and label is not None:
             flash(_("Here is your new label. The previous one no longer works."), "success")
         return redirect(status_path(rr))
     postcode = (request.args.get("postcode") or rr.sender_postcode or "").strip()[:16]

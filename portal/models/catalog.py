@@ -49,6 +49,11 @@ class Variant(db.Model):
         return self.returnable and self.product.returnable
 
     @property
+    def display_name(self) -> str:
+        """'Organic T-shirt (Blue · M)': what the customer calls it."""
+        return f"{self.product.name} ({self.label})" if self.label else self.product.name
+
+    @property
     def label(self) -> str:
         parts = [p for p in (self.colour, self.size) if p]
         return " · ".join(parts)

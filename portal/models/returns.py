@@ -5,50 +5,29 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal import lifecycle, words
 from portal.extensions import db
 from portal.models.base import UTCDateTime, utcnow
 from portal.models.catalog import Variant
 from portal.models.orders import Order, OrderLine
 from portal.models.relay import RelayPoint
 
-STATUSES = (
-    "requested",
-    "label_issued",
-    "in_transit",
-    "received",
-    "inspected",
-    "refunded",
-    "exchanged",
-    "rejected",
-    "closed",
-    "cancelled",
-    "expired",
-)
-REASONS = (
-    "too_small",
-    "too_big",
-    "colour",
-    "damaged",
-    "defective",
-    "not_as_described",
-    "changed_mind",
-    "too_late",
-)
-RESOLUTIONS = ("refund", "store_credit", "exchange")
-GRADES = ("A", "B", "C")
+# The statuses live with their transitions in portal.lifecycle; the words in portal.words.
+REASONS, RESOLUTIONS, GRADES = words.REASONS, words.RESOLUTIONS, words.GRADES
 
 
 class ReturnRequest(db.Model):
     """The RMA: items of one order sent back in one parcel."""
 
     __tablename__ = "return_requests"
+    __table_args__ = (CheckConstraint(lifecycle.check_constraint(lifecycle.RETURN), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rma: Mapped[str] = mapped_column(String(16), unique=True)
     access_key: Mapped[str] = mapped_column(String(64), unique=True)
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="requested", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=lifecycle.RETURN.initial, index=True)
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     is_gift: Mapped[bool] = mapped_column(default=False)
     contact_name: Mapped[str] = mapped_column(String(200))
@@ -90,6 +69,8 @@ class ReturnItem(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("received_quantity >= 0", name="received_not_negative"),
         CheckConstraint("amount_paid >= 0", name="amount_paid_not_negative"),
+        CheckConstraint(lifecycle.check_constraint(lifecycle.RECEPTION), name="reception_status"),
+        CheckConstraint(lifecycle.check_constraint(lifecycle.ACCEPTANCE), name="acceptance_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +84,14 @@ class ReturnItem(db.Model):
     stock_reserved: Mapped[bool] = mapped_column(default=False)
     amount_paid: Mapped[int]
     received_quantity: Mapped[int] = mapped_column(default=0)
+    reception_status: Mapped[str] = mapped_column(
+        String(16), default=lifecycle.RECEPTION.initial, server_default=lifecycle.RECEPTION.initial
+    )
+    acceptance_status: Mapped[str] = mapped_column(
+        String(16),
+        default=lifecycle.ACCEPTANCE.initial,
+        server_default=lifecycle.ACCEPTANCE.initial,
+    )
     reception_note: Mapped[str] = mapped_column(Text, default="")
     grade: Mapped[str | None] = mapped_column(String(1))
     diagnosis_note: Mapped[str] = mapped_column(Text, default="")
@@ -116,6 +105,10 @@ class ReturnItem(db.Model):
     order_line: Mapped[OrderLine] = relationship()
     exchange_variant: Mapped[Variant | None] = relationship()
     photos: Mapped[list[ReturnPhoto]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def display_name(self) -> str:
+        return self.order_line.variant.display_name
 
 
 class ReturnPhoto(db.Model):
@@ -147,7 +140,10 @@ class Refund(db.Model):
     """Money owed back for one return item; at most one per item (database-enforced)."""
 
     __tablename__ = "refunds"
-    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint(lifecycle.check_constraint(lifecycle.REFUND), name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     return_item_id: Mapped[int] = mapped_column(ForeignKey("return_items.id"), unique=True)
@@ -155,7 +151,7 @@ class Refund(db.Model):
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     method: Mapped[str] = mapped_column(String(16))  # original_payment | store_credit
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|reimbursed|errored
+    status: Mapped[str] = mapped_column(String(16))  # lifecycle.REFUND
     payment_reference: Mapped[str] = mapped_column(String(128), default="")
     store_credit_id: Mapped[int | None] = mapped_column(ForeignKey("store_credits.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

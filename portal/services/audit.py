@@ -1,7 +1,11 @@
-"""Audit events: who changed a return, when, from which status to which."""
+"""Audit events: who changed a return, when, from which status to which.
+
+`transition` is how every verb moves a return, an item or a refund: through the
+lifecycle table (`portal.lifecycle`), never by assigning a status."""
 
 from __future__ import annotations
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.models import AuditEvent, ReturnRequest
 
@@ -33,17 +37,22 @@ def record(
 
 
 def transition(
-    rr: ReturnRequest, to_status: str, action: str, *, actor_type: str, actor: str = "", **details
-) -> AuditEvent:
-    """Move `rr` to `to_status` and write the audit event in the same transaction."""
-    from_status = rr.status
-    rr.status = to_status
+    obj, event: str, *, actor_type: str, actor: str = "", machine=None, **details
+) -> AuditEvent | None:
+    """Apply lifecycle `event` to `obj` (checked against the table) and, for a return,
+    write its audit event in the same transaction. Items and refunds are audited by the
+    verb that moves them, in one event on their return."""
+    step, before, after = lifecycle.apply(obj, event, actor_type, machine)
+    if (machine or lifecycle.machine_of(obj, event)) is not lifecycle.RETURN:
+        return None
+    if obj.id is None:  # a new return: its id first
+        db.session.flush()
     return record(
-        rr,
-        action,
+        obj,
+        step.action,
         actor_type=actor_type,
         actor=actor,
-        from_status=from_status,
-        to_status=to_status,
+        from_status=before,
+        to_status=after,
         **details,
     )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import CreditTransaction, StoreCredit
-from portal.services.errors import DomainError, ValidationFailed
+from portal.services.errors import InsufficientBalance, UnknownCredit, ValidationFailed
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -58,10 +58,6 @@ def find_credit(code: str, *, lock: bool = False) -> StoreCredit | None:
     return db.session.scalar(query)
 
 
-class InsufficientBalance(DomainError):
-    pass
-
-
 def redeem(code: str, amount: int, idempotency_key: str) -> tuple[CreditTransaction, bool]:
     """Spend `amount` from credit `code` once per idempotency key.
 
@@ -75,7 +71,7 @@ def redeem(code: str, amount: int, idempotency_key: str) -> tuple[CreditTransact
         raise ValidationFailed({"idempotency_key": "is required (at most 128 characters)"})
     credit = find_credit(code, lock=True)
     if credit is None:
-        raise LookupError(code)
+        raise UnknownCredit(f"No store credit has the code {code}.")
     done = db.session.scalar(
         select(CreditTransaction).where(
             CreditTransaction.credit_id == credit.id,

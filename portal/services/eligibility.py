@@ -9,13 +9,13 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.i18n import fmt_date
 from portal.models import OrderLine, ReturnItem, ReturnRequest
 from portal.services.policy import Policy
 
 # Returns in these states no longer hold their items.
-RELEASED_STATUSES = ("cancelled", "expired")
 
 
 @dataclass
@@ -103,7 +103,7 @@ def returned_quantities(order_id: int) -> dict[int, int]:
         .join(ReturnRequest)
         .where(
             ReturnRequest.order_id == order_id,
-            ReturnRequest.status.not_in(RELEASED_STATUSES),
+            ReturnRequest.status.not_in(lifecycle.GROUPS["ended_unsent"]),
         )
         .group_by(ReturnItem.order_line_id)
     ).all()

@@ -1,8 +1,9 @@
 """Small named errors raised by the service layer.
 
 `InvalidTransition`: the step is not allowed from the current state (shown plainly,
-nothing changes). `AlreadyDone`: the step was already taken (a double click, a
-replay); callers treat it as success without doing anything twice.
+nothing changes); `IllegalTransition` is the lifecycle table's own refusal.
+`AlreadyDone`: the step was already taken (a double click, a replay); callers treat it
+as success without doing anything twice.
 """
 
 from __future__ import annotations
@@ -24,8 +25,24 @@ class AlreadyDone(DomainError):
     pass
 
 
-class NotEligible(DomainError):
-    pass
+class IllegalTransition(InvalidTransition):
+    """The lifecycle table does not allow this event from this state (or by this actor)."""
+
+    def __init__(self, message: str, *, machine: str, event: str, state: str | None) -> None:
+        super().__init__(message)
+        self.machine, self.event, self.state = machine, event, state
+
+
+class LabelUnavailable(DomainError):
+    """The carrier could not make a label now; what the customer had still works."""
+
+
+class InsufficientBalance(DomainError):
+    """A store credit's balance is lower than the amount to spend."""
+
+
+class UnknownCredit(DomainError, LookupError):
+    """No store credit has this code."""
 
 
 class OutOfStock(DomainError):

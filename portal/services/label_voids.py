@@ -1,9 +1,10 @@
 """Voiding labels at the carrier, after the transaction that voided them has committed.
 
-Setting `Label.voided_at` (re-issue, cancel, expiry) queues a void on the session; it
-runs once the transaction commits and is dropped if it rolls back, except for labels
-bought and then not needed (`always`), which are voided either way. A failed void is
-logged and audited (`label_void_failed`); it never blocks the customer.
+`void(label)` (re-issue, cancel, expiry) marks a label void and queues the carrier's void
+on the session; it runs once the transaction commits and is dropped if it rolls back,
+except for labels bought and then not needed (`always`), which are voided either way. A
+failed void is logged and audited (`label_void_failed`); it never blocks the customer.
+The session listeners that run the queue are registered by `init_app`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from portal import carriers
 from portal.carriers.base import Carrier, IssuedLabel
 from portal.extensions import db
 from portal.models import AuditEvent, Label
+from portal.models.base import utcnow
 
 _VOIDS = "retours.label_voids"
 
@@ -42,25 +44,28 @@ def queue_void(void: PendingVoid, session: Session | None = None) -> None:
     session.info.setdefault(_VOIDS, []).append(void)
 
 
-@event.listens_for(Label.voided_at, "set")
-def _label_voided(label: Label, value, oldvalue, _initiator) -> None:
-    if value is None or isinstance(oldvalue, datetime):
+def void(label: Label, when: datetime | None = None) -> None:
+    """Mark `label` void now; the carrier is told once the transaction commits."""
+    if label.voided_at is not None:
         return
-    session = object_session(label)
-    if session is None:
-        return
-    void = PendingVoid(label.carrier, label.tracking_code, label.external_id, label.return_id)
-    queue_void(void, session)
+    label.voided_at = when or utcnow()
+    pending = PendingVoid(label.carrier, label.tracking_code, label.external_id, label.return_id)
+    queue_void(pending, object_session(label))
 
 
-@event.listens_for(Session, "after_commit")
+def init_app(app) -> None:
+    """Run queued voids after commit (and the `always` ones after a rollback)."""
+    if not event.contains(Session, "after_commit", _void_after_commit):
+        event.listen(Session, "after_commit", _void_after_commit)
+        event.listen(Session, "after_transaction_end", _void_after_rollback)
+
+
 def _void_after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: wait for the real commit
     run_voids(session.info.pop(_VOIDS, []))
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _void_after_rollback(session: Session, transaction) -> None:
     if transaction.parent is not None or transaction.nested:
         return
@@ -112,5 +117,5 @@ def _audit_void_failure(void: PendingVoid, exc: Exception) -> None:
                     },
                 )
             )
-    except Exception:  # noqa: BLE001
+    except Exception:
         current_app.logger.exception("could not record the failed void of %s", void.tracking_code)

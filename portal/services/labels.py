@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
 
 from labels import Address, LabelItem, RelayPointInfo
+from portal import lifecycle
 from portal.carriers import MONDIAL_RELAY, get_carrier
 from portal.carriers.base import CarrierError, IssuedLabel, LabelRequest
 from portal.extensions import db
@@ -31,8 +32,8 @@ from portal.models import Label, RelayPoint, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.services import audit
-from portal.services.errors import DomainError, InvalidTransition
-from portal.services.label_voids import PendingVoid, queue_void, run_voids
+from portal.services.errors import InvalidTransition, LabelUnavailable
+from portal.services.label_voids import PendingVoid, queue_void, run_voids, void
 from portal.services.policy import current_policy
 
 FIRST_RETRY_DELAY = timedelta(minutes=1)
@@ -40,11 +41,6 @@ MAX_RETRY_DELAY = timedelta(hours=1)
 # How long a worker owns a return while it asks the carrier; also how long a return whose
 # first attempt never finished (the web process died) waits before the worker takes it over.
 LEASE = timedelta(minutes=5)
-REISSUABLE = ("requested", "label_issued")
-
-
-class LabelUnavailable(DomainError):
-    """The carrier could not make the new label just now; nothing changed."""
 
 
 def warehouse_address() -> Address:
@@ -97,7 +93,7 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
     Call it with the return committed and nothing of ours unflushed: the carrier call must not
     hold a write. Flushes; the caller commits. Returns the label, or None when it is pending
     (retryable failure, or blocked until staff act on a non-retryable one)."""
-    if rr.status != "requested" or rr.current_label is not None:
+    if not _wants_first_label(rr):
         return rr.current_label
     request = build_request(rr)
     carrier = get_carrier(rr.relay_point.network if rr.relay_point else None)
@@ -105,15 +101,19 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
         issued = carrier.issue_label(request)
     except CarrierError as exc:
         _lock(rr)
-        if rr.status == "requested" and rr.current_label is None:
+        if _wants_first_label(rr):
             _record_failure(rr, exc)
         return rr.current_label
     _lock(rr)
-    if rr.status != "requested" or rr.current_label is not None:
+    if not _wants_first_label(rr):
         # Cancelled, or issued by someone else, while we were asking: this one is not needed.
         queue_void(PendingVoid.of(issued, rr.id, always=True))
         return rr.current_label
     return _record_label(rr, issued, request.valid_days, actor_type=actor_type, actor=actor)
+
+
+def _wants_first_label(rr: ReturnRequest) -> bool:
+    return lifecycle.can(rr, "issue_label") and rr.current_label is None
 
 
 def _lock(rr: ReturnRequest) -> None:
@@ -140,12 +140,8 @@ def _record_label(
     rr.label_error, rr.label_next_attempt_at, rr.label_shipment_id = None, None, None
     rr.label_blocked = False
     details = {"tracking_code": issued.tracking_code, "carrier": issued.carrier}
-    if rr.status == "requested":
-        audit.transition(
-            rr, "label_issued", "label_issued", actor_type=actor_type, actor=actor, **details
-        )
-    else:
-        audit.record(rr, "label_reissued", actor_type=actor_type, actor=actor, **details)
+    event = "issue_label" if lifecycle.can(rr, "issue_label") else "reissue_label"
+    audit.transition(rr, event, actor_type=actor_type, actor=actor, **details)
     notify(
         rr,
         "confirmation",
@@ -192,7 +188,7 @@ def _record_failure(rr: ReturnRequest, exc: CarrierError) -> None:
 # retrying ---------------------------------------------------------------------------------------
 def _due(now: datetime):
     return and_(
-        ReturnRequest.status == "requested",
+        ReturnRequest.status.in_(lifecycle.states_where("issue_label")),
         ReturnRequest.label_blocked.is_(False),
         or_(
             ReturnRequest.label_next_attempt_at <= now,
@@ -252,14 +248,15 @@ def unblock_labels() -> list[ReturnRequest]:
     again at the next retry. Flushes; the caller commits."""
     blocked = db.session.scalars(
         select(ReturnRequest).where(
-            ReturnRequest.status == "requested", ReturnRequest.label_blocked.is_(True)
+            ReturnRequest.status.in_(lifecycle.states_where("unblock_label")),
+            ReturnRequest.label_blocked.is_(True),
         )
     ).all()
     now = utcnow()
     for rr in blocked:
         rr.label_blocked = False
         rr.label_next_attempt_at = now
-        audit.record(rr, "label_unblocked", actor_type="system")
+        audit.transition(rr, "unblock_label", actor_type="system")
     db.session.flush()
     return list(blocked)
 
@@ -279,7 +276,7 @@ def reissue_label(
     carrier fails (the old label stays valid; nothing changes). While the first label is still
     being prepared, only the relay point changes and the label is tried again at once (the
     worker does it, so that it is never bought twice); returns None then."""
-    if rr.status not in REISSUABLE:
+    if not lifecycle.can(rr, "reissue_label"):
         raise InvalidTransition(_("A new label can only be issued before the parcel is sent."))
     old = rr.current_label
     if old is None:
@@ -301,13 +298,13 @@ def reissue_label(
         ) from exc
     _lock(rr)
     current = rr.current_label
-    if rr.status not in REISSUABLE or current is None or current.id != old.id:
+    if not lifecycle.can(rr, "reissue_label") or current is None or current.id != old.id:
         # The parcel was scanned, or another request re-issued, while we were asking.
         queue_void(PendingVoid.of(issued, rr.id, always=True))
-        if rr.status not in REISSUABLE:
+        if not lifecycle.can(rr, "reissue_label"):
             raise InvalidTransition(_("A new label can only be issued before the parcel is sent."))
         return current
-    current.voided_at = utcnow()  # queues the carrier void for after commit
+    void(current)  # the carrier is told after commit
     if relay_point is not None:
         rr.relay_point = relay_point
     return _record_label(rr, issued, request.valid_days, actor_type=actor_type, actor=actor)
@@ -318,18 +315,10 @@ def _retarget_pending(
 ) -> None:
     if relay_point is not None and relay_point.id != rr.relay_point_id:
         rr.relay_point = relay_point
-        audit.record(
-            rr, "relay_point_changed", actor_type=actor_type, actor=actor, relay=relay_point.name
+        audit.transition(
+            rr, "change_relay", actor_type=actor_type, actor=actor, relay=relay_point.name
         )
     if not rr.label_blocked:
         rr.label_next_attempt_at = utcnow()
     db.session.flush()
     return None
-
-
-def void_current_label(rr: ReturnRequest) -> Label | None:
-    """Mark the current label void (the carrier is told after commit). Flushes nothing."""
-    label = rr.current_label
-    if label is not None:
-        label.voided_at = utcnow()
-    return label

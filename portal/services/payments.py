@@ -15,6 +15,7 @@ from typing import Protocol
 from flask import current_app
 from sqlalchemy import select
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.models import Order, Refund, ReturnRequest, StoreCredit
 from portal.models.base import utcnow
@@ -26,7 +27,7 @@ class PaymentProvider(Protocol):
     name: str
 
     def refund(self, refund: Refund, order: Order) -> None:
-        """Start paying `refund` back to the order's payment; set its status and reference."""
+        """Start paying `refund` back to the order's payment; set its reference."""
 
 
 class ManualProvider:
@@ -35,7 +36,6 @@ class ManualProvider:
     name = "manual"
 
     def refund(self, refund: Refund, order: Order) -> None:
-        refund.status = "pending"
         refund.payment_reference = order.payment_reference or ""
 
 
@@ -64,15 +64,21 @@ def settle(refund: Refund, rr: ReturnRequest, policy: Policy) -> StoreCredit | N
                 return_id=rr.id,
             )
             refund.store_credit_id = credit.id
-        refund.status = "reimbursed"
         refund.paid_at = utcnow()
         return credit
     if refund.amount == 0:
-        refund.status = "reimbursed"
         refund.paid_at = utcnow()
         return None
     get_provider().refund(refund, rr.order)
     return None
+
+
+def first_event(refund: Refund) -> str:
+    """How a new refund enters its lifecycle: owed to the original payment, or settled at
+    once (store credit, or nothing to pay)."""
+    if refund.method == "store_credit" or refund.amount == 0:
+        return "settle_at_once"
+    return "owe"
 
 
 def refunds_to_pay() -> list[Refund]:
@@ -80,7 +86,8 @@ def refunds_to_pay() -> list[Refund]:
     return list(
         db.session.scalars(
             select(Refund)
-            .where(Refund.status == "pending", Refund.method == "original_payment")
+            .where(Refund.status.in_(lifecycle.states_where("mark_paid", lifecycle.REFUND)))
+            .where(Refund.method == "original_payment")
             .order_by(Refund.created_at, Refund.id)
         )
     )
@@ -90,7 +97,8 @@ def recently_paid(limit: int = 20) -> list[Refund]:
     return list(
         db.session.scalars(
             select(Refund)
-            .where(Refund.status == "reimbursed", Refund.method == "original_payment")
+            .where(Refund.status == lifecycle.REFUND.event("mark_paid").target)
+            .where(Refund.method == "original_payment")
             .order_by(Refund.paid_at.desc(), Refund.id.desc())
             .limit(limit)
         )

@@ -4,7 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+
+# We promise a refund or an exchange within this many working days of receipt.
+PROMISE_WORKING_DAYS = 2
+
+
+def add_working_days(start: datetime, days: int) -> datetime:
+    """`start` moved forward by `days` working days (Monday to Friday, in UTC; public
+    holidays are not counted out), same time of day."""
+    current = start
+    left = days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,14 @@ class Policy:
         """The fixed date until which an order placed in the season can be returned."""
         until = date(placed.year, *self.holiday_until)
         return until if until >= placed else date(placed.year + 1, *self.holiday_until)
+
+    promise_working_days: int = PROMISE_WORKING_DAYS
+
+    def promised_by(self, received_at: datetime | None) -> datetime | None:
+        """When we promised the refund or exchange: working days after the first receipt."""
+        if received_at is None:
+            return None
+        return add_working_days(received_at, self.promise_working_days)
 
     def credit_with_bonus(self, cents: int) -> int:
         return cents + cents * self.store_credit_bonus_percent // 100

@@ -18,17 +18,19 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.models import Label, Order, ReturnRequest
 from portal.models.base import utcnow
-from portal.services.warehouse import PROMISE_WORKING_DAYS, add_working_days, normalize_code
+from portal.services.policy import current_policy
+from portal.services.warehouse import normalize_code
 
 QUEUES = ("late", "awaiting", "to_diagnose", "to_resolve")
 STATUSES = {
-    "awaiting": ("label_issued", "in_transit"),
-    "to_diagnose": ("received",),
-    "to_resolve": ("inspected",),
-    "late": ("received", "inspected"),
+    "awaiting": lifecycle.GROUPS["awaiting_parcel"],
+    "to_diagnose": lifecycle.GROUPS["to_diagnose"],
+    "to_resolve": lifecycle.GROUPS["to_resolve"],
+    "late": lifecycle.GROUPS["promise_running"],
 }
 SORTS = ("oldest", "newest")
 
@@ -45,10 +47,10 @@ class Row:
 
 
 def is_late(rr: ReturnRequest, now: datetime | None = None) -> bool:
-    """Received more than 2 working days ago and not yet resolved."""
-    if rr.received_at is None or rr.status not in STATUSES["late"]:
+    """Received more than the promised working days ago and not yet resolved."""
+    if rr.received_at is None or not lifecycle.is_in(rr, "promise_running"):
         return False
-    return add_working_days(rr.received_at, PROMISE_WORKING_DAYS) < (now or utcnow())
+    return current_policy().promised_by(rr.received_at) < (now or utcnow())
 
 
 def _since(rr: ReturnRequest) -> datetime:
@@ -121,7 +123,10 @@ def blocked_labels() -> list[ReturnRequest]:
     return list(
         db.session.scalars(
             select(ReturnRequest)
-            .where(ReturnRequest.label_blocked.is_(True), ReturnRequest.status == "requested")
+            .where(
+                ReturnRequest.label_blocked.is_(True),
+                ReturnRequest.status.in_(lifecycle.GROUPS["label_pending"]),
+            )
             .order_by(ReturnRequest.created_at)
         )
     )

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal import lifecycle
 from portal.carriers.local import new_tracking_code
 from portal.extensions import db
 from portal.models import Refund, ReturnItem, ReturnRequest, StoreCredit, Variant
@@ -19,8 +20,8 @@ from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.services import audit, credits, payments, stock
 from portal.services.errors import AlreadyDone, InvalidTransition, OutOfStock, ValidationFailed
+from portal.services.locks import lock_return
 from portal.services.policy import current_policy
-from portal.services.warehouse import item_name, lock_return, variant_name
 
 REFUND_OUTCOMES = ("refund", "store_credit")
 MAX_NOTE = 500
@@ -42,23 +43,23 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
     """
     lock_return(rr)
     _check_item(rr, item)
-    if item.grade is None:
+    if not lifecycle.graded(item):
         raise InvalidTransition(
             _(
                 "%(item)s cannot be refunded yet: it must be received and inspected first.",
-                item=item_name(item),
+                item=item.display_name,
             )
         )
     if item.outcome not in REFUND_OUTCOMES:
         raise InvalidTransition(
             _(
                 "%(item)s is not to be refunded: the outcome of its inspection is %(outcome)s.",
-                item=item_name(item),
+                item=item.display_name,
                 outcome=item.outcome,
             )
         )
     if db.session.scalar(select(Refund.id).where(Refund.return_item_id == item.id)):
-        raise AlreadyDone(_("%(item)s has already been refunded.", item=item_name(item)))
+        raise AlreadyDone(_("%(item)s has already been refunded.", item=item.display_name))
     amount = min(item.outcome_amount or 0, item.amount_paid)
     already = db.session.scalar(
         select(func.coalesce(func.sum(Refund.amount), 0)).where(Refund.return_id == rr.id)
@@ -73,17 +74,19 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
         currency=rr.order.currency,
         method="store_credit" if item.outcome == "store_credit" else "original_payment",
     )
+    audit.transition(refund, payments.first_event(refund), actor_type="staff")
     try:
         with db.session.begin_nested():
             db.session.add(refund)
     except IntegrityError as exc:
-        raise AlreadyDone(_("%(item)s has already been refunded.", item=item_name(item))) from exc
+        raise AlreadyDone(_("%(item)s has already been refunded.", item=item.display_name)) from exc
     policy = current_policy()
     credit = payments.settle(refund, rr, policy)
+    audit.transition(item, "settle", actor_type="staff")
     item.resolved_at = utcnow()
-    audit.record(
+    audit.transition(
         rr,
-        "refund_issued",
+        "refund_item",
         actor_type="staff",
         actor=actor,
         sku=item.order_line.variant.sku,
@@ -92,7 +95,7 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
         method=refund.method,
         status=refund.status,
     )
-    notify(rr, "refund", refund=refund, credit=credit, name=item_name(item))
+    notify(rr, "refund", refund=refund, credit=credit, name=item.display_name)
     finish_if_resolved(rr, actor_type="staff", actor=actor)
     db.session.flush()
     return refund
@@ -125,27 +128,30 @@ def ship_exchange(
     lock_return(rr)
     _check_item(rr, item)
     if item.resolution != "exchange" or item.exchange_variant is None:
-        raise InvalidTransition(_("%(item)s is not an exchange.", item=item_name(item)))
+        raise InvalidTransition(_("%(item)s is not an exchange.", item=item.display_name))
     if item.exchange_tracking_code:
         raise AlreadyDone(
-            _("The exchange for %(item)s has already been shipped.", item=item_name(item))
+            _("The exchange for %(item)s has already been shipped.", item=item.display_name)
         )
     if early:
-        if rr.status not in ("label_issued", "in_transit"):
+        if not lifecycle.can(rr, "ship_exchange_early"):
             raise InvalidTransition(_("An early exchange ships only while the parcel travels."))
         quantity = item.quantity
     else:
-        if item.grade is None:
+        if not lifecycle.graded(item):
             raise InvalidTransition(
                 _(
                     "The exchange for %(item)s cannot ship yet: the item must be received and "
                     "inspected first.",
-                    item=item_name(item),
+                    item=item.display_name,
                 )
             )
         if item.outcome != "exchange":
             raise InvalidTransition(
-                _("%(item)s was rejected at inspection: no exchange is sent.", item=item_name(item))
+                _(
+                    "%(item)s was rejected at inspection: no exchange is sent.",
+                    item=item.display_name,
+                )
             )
         quantity = item.received_quantity
     variant = item.exchange_variant
@@ -170,10 +176,11 @@ def ship_exchange(
     code = new_tracking_code()
     item.exchange_tracking_code = code
     if not early:
+        audit.transition(item, "settle", actor_type=actor_type)
         item.resolved_at = utcnow()
-    audit.record(
+    audit.transition(
         rr,
-        "exchange_shipped",
+        "ship_exchange_early" if early else "ship_exchange",
         actor_type=actor_type,
         actor=actor,
         sku=variant.sku,
@@ -184,8 +191,8 @@ def ship_exchange(
     notify(
         rr,
         "exchange_shipped",
-        name=item_name(item),
-        variant_name=variant_name(variant),
+        name=item.display_name,
+        variant_name=variant.display_name,
         quantity=quantity,
         tracking_code=code,
     )
@@ -201,20 +208,21 @@ def reject_item(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> str:
     """
     lock_return(rr)
     _check_item(rr, item)
-    if item.outcome != "rejected":
+    if not lifecycle.rejected(item):
         raise InvalidTransition(
             _(
                 "%(item)s was not rejected at inspection: it cannot be sent back.",
-                item=item_name(item),
+                item=item.display_name,
             )
         )
-    if item.resolved_at is not None:
-        raise AlreadyDone(_("%(item)s has already been sent back.", item=item_name(item)))
+    if lifecycle.settled(item):
+        raise AlreadyDone(_("%(item)s has already been sent back.", item=item.display_name))
     code = new_tracking_code()
+    audit.transition(item, "send_back", actor_type="staff")
     item.resolved_at = utcnow()
-    audit.record(
+    audit.transition(
         rr,
-        "item_sent_back",
+        "send_back",
         actor_type="staff",
         actor=actor,
         sku=item.order_line.variant.sku,
@@ -228,20 +236,20 @@ def reject_item(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> str:
 
 def finish_if_resolved(rr: ReturnRequest, *, actor_type: str, actor: str = "") -> bool:
     """Move an inspected return to refunded / exchanged / rejected once all is resolved."""
-    if rr.status != "inspected":
+    if not lifecycle.is_in(rr, "to_resolve"):
         return False
     received = [i for i in rr.items if i.received_quantity > 0]
-    if not received or any(i.resolved_at is None for i in received):
+    if not received or not all(lifecycle.settled(i) for i in received):
         return False
     outcomes = {i.outcome for i in received}
     if outcomes & set(REFUND_OUTCOMES):
-        final = "refunded"
+        event = "resolve_refunded"
     elif "exchange" in outcomes:
-        final = "exchanged"
+        event = "resolve_exchanged"
     else:
-        final = "rejected"
+        event = "resolve_rejected"
     rr.resolved_at = utcnow()
-    audit.transition(rr, final, "return_resolved", actor_type=actor_type, actor=actor)
+    audit.transition(rr, event, actor_type=actor_type, actor=actor)
     return True
 
 
@@ -253,16 +261,16 @@ def mark_refund_paid(refund: Refund, actor: str = "") -> Refund:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if locked.status == "reimbursed":
+    if not lifecycle.can(locked, "mark_paid"):
         raise AlreadyDone(_("This refund is already marked as paid."))
     if locked.method != "original_payment":
         raise InvalidTransition(_("Only refunds to the original payment are paid by the shop."))
-    locked.status = "reimbursed"
+    audit.transition(locked, "mark_paid", actor_type="staff", actor=actor)
     locked.paid_at = utcnow()
     rr = db.session.get(ReturnRequest, locked.return_id)
     audit.record(
         rr,
-        "refund_paid",
+        lifecycle.REFUND.event("mark_paid").action,
         actor_type="staff",
         actor=actor,
         amount=locked.amount,
@@ -299,9 +307,9 @@ def goodwill_gesture(rr: ReturnRequest, amount: int, note: str, actor: str = "")
         return_id=rr.id,
         note=note,
     )
-    audit.record(
+    audit.transition(
         rr,
-        "goodwill_gesture",
+        "goodwill",
         actor_type="staff",
         actor=actor,
         amount=amount,

@@ -9,19 +9,18 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.links import public_url
 from portal.models import Order, RelayPoint, ReturnItem, ReturnPhoto, ReturnRequest, Variant
-from portal.models.base import utcnow
 from portal.models.returns import REASONS, RESOLUTIONS
 from portal.notifications import notify
-from portal.services import audit, label_voids, stock  # noqa: F401  (label_voids: voids after commit)
+from portal.services import audit, label_voids, stock
 from portal.services.eligibility import check_order
 from portal.services.errors import InvalidTransition, ValidationFailed
 from portal.services.policy import Policy
 
 RMA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CANCELLABLE = ("requested", "label_issued")
 
 
 def new_rma() -> str:
@@ -151,24 +150,7 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
         city=order.shipping_city,
         country=order.shipping_country,
     )
-    rr = ReturnRequest(
-        rma=new_rma(),
-        access_key=secrets.token_urlsafe(24),
-        submission_key=draft.submission_key,
-        order=order,
-        status="requested",
-        locale=draft.locale,
-        is_gift=draft.gift,
-        contact_name=contact.name,
-        contact_email=contact.email,
-        sender_line1=contact.line1,
-        sender_line2=contact.line2,
-        sender_postcode=contact.postcode,
-        sender_city=contact.city,
-        sender_country=contact.country,
-        relay_point=relay,
-    )
-    db.session.add(rr)
+    items = []
     lines = {line.id: line for line in order.lines}
     for choice in draft.items:
         line = lines[choice.order_line_id]
@@ -186,19 +168,36 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
             item.exchange_variant = variant
             item.stock_reserved = True
         item.photos = [ReturnPhoto(content_type=ct, data=data) for ct, data in choice.photos]
-        rr.items.append(item)
-    db.session.flush()
-    audit.record(
+        items.append(item)
+    rr = ReturnRequest(
+        rma=new_rma(),
+        access_key=secrets.token_urlsafe(24),
+        submission_key=draft.submission_key,
+        order=order,
+        locale=draft.locale,
+        is_gift=draft.gift,
+        contact_name=contact.name,
+        contact_email=contact.email,
+        sender_line1=contact.line1,
+        sender_line2=contact.line2,
+        sender_postcode=contact.postcode,
+        sender_city=contact.city,
+        sender_country=contact.country,
+        relay_point=relay,
+        items=items,
+    )
+    db.session.add(rr)
+    audit.transition(
         rr,
-        "return_requested",
+        "request",
         actor_type="customer",
         actor=contact.email,
-        to_status="requested",
         items=[
             {"sku": i.order_line.variant.sku, "quantity": i.quantity, "resolution": i.resolution}
             for i in rr.items
         ],
     )
+    db.session.flush()
     return rr
 
 
@@ -207,16 +206,16 @@ def _release_all(rr: ReturnRequest) -> None:
         stock.release(item)
     label = rr.current_label
     if label is not None:
-        label.voided_at = utcnow()
+        label_voids.void(label)
 
 
 def cancel_return(rr: ReturnRequest, *, actor_type: str, actor: str = "") -> None:
-    if rr.status not in CANCELLABLE:
+    if not lifecycle.can(rr, "cancel"):
         raise InvalidTransition(
             _("This return can no longer be cancelled: the parcel is already on its way.")
         )
+    audit.transition(rr, "cancel", actor_type=actor_type, actor=actor)
     _release_all(rr)
-    audit.transition(rr, "cancelled", "return_cancelled", actor_type=actor_type, actor=actor)
     notify(rr, "cancelled")
     db.session.flush()
 
@@ -229,7 +228,7 @@ def expire_returns(now: datetime) -> list[ReturnRequest]:
         select(ReturnRequest)
         .join(Label, Label.return_id == ReturnRequest.id)
         .where(
-            ReturnRequest.status == "label_issued",
+            ReturnRequest.status.in_(lifecycle.states_where("expire")),
             Label.voided_at.is_(None),
             Label.expires_at < now,
         )
@@ -238,10 +237,10 @@ def expire_returns(now: datetime) -> list[ReturnRequest]:
     expired = []
     for rr in candidates:
         label = rr.current_label
-        if rr.status != "label_issued" or label is None or label.expires_at >= now:
+        if not lifecycle.can(rr, "expire") or label is None or label.expires_at >= now:
             continue
+        audit.transition(rr, "expire", actor_type="system")
         _release_all(rr)
-        audit.transition(rr, "expired", "return_expired", actor_type="system")
         notify(rr, "expired", start_url=public_url("/"))
         expired.append(rr)
     db.session.flush()

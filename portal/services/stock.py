@@ -23,7 +23,7 @@ def reserve(variant: Variant, quantity: int) -> None:
     )
     if result.rowcount != 1:
         raise OutOfStock(
-            _("Sorry, %(item)s was just taken by someone else.", item=_describe(variant)),
+            _("Sorry, %(item)s was just taken by someone else.", item=variant.display_name),
             variant.sku,
         )
     db.session.refresh(variant)
@@ -66,7 +66,3 @@ def restock(variant: Variant, quantity: int) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(variant)
-
-
-def _describe(variant: Variant) -> str:
-    return f"{variant.product.name} ({variant.label})" if variant.label else variant.product.name

@@ -8,18 +8,25 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.i18n import fmt_date
 from portal.models import AuditEvent, ReturnRequest
 from portal.services.warehouse import promised_by
 
+
+def _actions(*events: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(lifecycle.RETURN.event(e).action for e in events))
+
+
+# Each step of the customer's progress bar, dated by the first of these events.
 STEP_ACTIONS = {
-    "requested": ("return_requested",),
-    "label_issued": ("label_issued",),
-    "in_transit": ("carrier_scan",),
-    "received": ("parcel_received",),
-    "inspected": ("items_inspected",),
-    "resolved": ("refund_issued", "exchange_shipped", "return_resolved"),
+    "requested": _actions("request"),
+    "label_issued": _actions("issue_label"),
+    "in_transit": _actions("carrier_scan"),
+    "received": _actions("receive"),
+    "inspected": _actions("inspect"),
+    "resolved": _actions("refund_item", "ship_exchange", "resolve_refunded"),
 }
 
 
@@ -83,23 +90,24 @@ def friendly(event: AuditEvent) -> str | None:
 
 def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
     label = rr.current_label
-    if rr.status == "requested":
+    phase = lifecycle.phase(rr)
+    if phase == "preparing":
         return _("Your label is being prepared — we'll e-mail it to you in a few minutes.")
-    if rr.status == "label_issued" and label is not None:
+    if phase == "ready" and label is not None:
         return _(
             "Print the label, stick it on the parcel and drop it off at your relay point "
             "before %(date)s.",
             date=fmt_date(label.expires_at.date()),
         )
-    if rr.status == "in_transit":
+    if phase == "travelling":
         return _("Your parcel is on its way to us. We'll e-mail you when it arrives.")
-    if rr.status in ("received", "inspected") and rr.received_at is not None:
+    if phase == "checking" and rr.received_at is not None:
         by = fmt_date(promised_by(rr).date())
         return _("We're checking your items. Your refund or exchange follows by %(date)s.", date=by)
-    if rr.status in ("refunded", "exchanged", "rejected", "closed"):
+    if phase == "done":
         return _("All done. Thank you!")
-    if rr.status == "cancelled":
+    if phase == "cancelled":
         return _("This return was cancelled. You can start a new one at any time.")
-    if rr.status == "expired":
+    if phase == "expired":
         return _("The label expired. You can start a new return from the first page.")
     return ""

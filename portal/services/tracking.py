@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from portal import lifecycle
 from portal.carriers.base import TrackingUpdate
 from portal.extensions import db
 from portal.models import AuditEvent, CarrierEvent, Label, ReturnRequest
@@ -71,10 +72,9 @@ def apply_tracking(update: TrackingUpdate, *, provider: str) -> str:
         )
         return "ignored"
     outcome = "ignored"
-    if update.status in SCANNED and rr.status == "label_issued":
+    if update.status in SCANNED and lifecycle.can(rr, "carrier_scan"):
         audit.transition(
             rr,
-            "in_transit",
             "carrier_scan",
             actor_type="carrier",
             actor=provider,
@@ -84,10 +84,14 @@ def apply_tracking(update: TrackingUpdate, *, provider: str) -> str:
         notify(rr, "in_transit")
         _maybe_instant_exchange(rr)
         outcome = "applied"
-    if update.status == "delivered" and rr.status == "in_transit" and not _arrival_recorded(rr):
-        audit.record(
+    if (
+        update.status == "delivered"
+        and lifecycle.can(rr, "carrier_delivered")
+        and not _arrival_recorded(rr)
+    ):
+        audit.transition(
             rr,
-            "arriving_at_warehouse",
+            "carrier_delivered",
             actor_type="carrier",
             actor=provider,
             tracking_code=update.tracking_code,
@@ -101,7 +105,8 @@ def _arrival_recorded(rr: ReturnRequest) -> bool:
     return (
         db.session.scalar(
             select(AuditEvent.id).where(
-                AuditEvent.return_id == rr.id, AuditEvent.action == "arriving_at_warehouse"
+                AuditEvent.return_id == rr.id,
+                AuditEvent.action == lifecycle.RETURN.event("carrier_delivered").action,
             )
         )
         is not None

@@ -8,22 +8,29 @@ route commits once.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
+from portal import lifecycle
 from portal.extensions import db
-from portal.models import Label, ReturnItem, ReturnRequest, Variant
+from portal.models import Label, ReturnItem, ReturnRequest
 from portal.models.base import utcnow
-from portal.models.returns import GRADES
 from portal.notifications import notify
 from portal.services import audit, stock
 from portal.services.errors import InvalidTransition, ValidationFailed
+from portal.services.locks import lock_return
 from portal.services.policy import Policy, current_policy
+from portal.services.resolve import finish_if_resolved
+from portal.words import (
+    GRADE_AS_NEW,
+    GRADE_WORN,
+    GRADES,
+    grade_choice_text,
+    grade_customer_labels,
+)
 
-RECEIVABLE = ("requested", "label_issued", "in_transit", "expired", "received")
-PROMISE_WORKING_DAYS = 2
 MAX_NOTE = 1000
 _RMA_BARE = re.compile(r"^R([A-Z0-9]{4})([A-Z0-9]{2})$")
 
@@ -31,31 +38,9 @@ _RMA_BARE = re.compile(r"^R([A-Z0-9]{4})([A-Z0-9]{2})$")
 # -- small helpers ---------------------------------------------------------------------
 
 
-def add_working_days(start: datetime, days: int) -> datetime:
-    """`start` moved forward by `days` working days (Monday to Friday), same time of day."""
-    current = start
-    left = days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
-
-
 def promised_by(rr: ReturnRequest) -> datetime | None:
-    """When we promised the refund or exchange: 2 working days after the first receipt."""
-    if rr.received_at is None:
-        return None
-    return add_working_days(rr.received_at, PROMISE_WORKING_DAYS)
-
-
-def variant_name(variant: Variant) -> str:
-    """'Organic T-shirt (Blue · M)': what the customer calls it."""
-    return f"{variant.product.name} ({variant.label})" if variant.label else variant.product.name
-
-
-def item_name(item: ReturnItem) -> str:
-    return variant_name(item.order_line.variant)
+    """When we promised the refund or exchange (see `Policy.promised_by`)."""
+    return current_policy().promised_by(rr.received_at)
 
 
 def normalize_code(code: str) -> str:
@@ -86,34 +71,6 @@ def find_by_scan(code: str) -> ReturnRequest | None:
     return db.session.scalar(select(ReturnRequest).where(ReturnRequest.rma == rma))
 
 
-def lock_return(rr: ReturnRequest) -> None:
-    """Hold the return's row lock until the transaction ends, then reload it and its items.
-
-    PostgreSQL: `SELECT … FOR UPDATE` waits for any other transaction holding the row.
-    SQLite ignores FOR UPDATE, so the same call then writes the row (`updated_at`): that
-    takes SQLite's single write lock now (waiting up to the driver's busy timeout) instead
-    of at the first insert. On both, a second caller waits for the first to commit and
-    then reads what it committed.
-    """
-    db.session.execute(select(ReturnRequest.id).where(ReturnRequest.id == rr.id).with_for_update())
-    db.session.execute(
-        update(ReturnRequest)
-        .where(ReturnRequest.id == rr.id)
-        .values(updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        select(ReturnRequest)
-        .where(ReturnRequest.id == rr.id)
-        .execution_options(populate_existing=True)
-    )
-    db.session.execute(
-        select(ReturnItem)
-        .where(ReturnItem.return_id == rr.id)
-        .execution_options(populate_existing=True)
-    )
-
-
 def _own_item(rr: ReturnRequest, item_id: int) -> ReturnItem:
     for item in rr.items:
         if item.id == item_id:
@@ -142,7 +99,8 @@ def receive_parcel(
     e-mails "received". Returns the units recorded per item.
     """
     lock_return(rr)
-    if rr.status == "cancelled":
+    event = "receive_more" if lifecycle.can(rr, "receive_more") else "receive"
+    if lifecycle.is_in(rr, "ended_unsent") and not lifecycle.can(rr, event):
         raise InvalidTransition(
             _(
                 "Return %(rma)s was cancelled: its parcel cannot be received. "
@@ -150,7 +108,7 @@ def receive_parcel(
                 rma=rr.rma,
             )
         )
-    if rr.status not in RECEIVABLE:
+    if not lifecycle.can(rr, event):
         raise InvalidTransition(
             _(
                 "Return %(rma)s has already been inspected: no more items can be received.",
@@ -165,14 +123,14 @@ def receive_parcel(
         item = _own_item(rr, item_id)
         if quantity < 0:
             errors[f"item-{item.id}"] = _(
-                "%(item)s: the quantity cannot be negative.", item=item_name(item)
+                "%(item)s: the quantity cannot be negative.", item=item.display_name
             )
-        elif quantity and item.grade is not None:
-            errors[f"item-{item.id}"] = _("%(item)s was already inspected.", item=item_name(item))
+        elif quantity and lifecycle.graded(item):
+            errors[f"item-{item.id}"] = _("%(item)s was already inspected.", item=item.display_name)
         elif item.received_quantity + quantity > item.quantity:
             errors[f"item-{item.id}"] = _(
                 "%(item)s: only %(n)d expected in total, %(done)d already received.",
-                item=item_name(item),
+                item=item.display_name,
                 n=item.quantity,
                 done=item.received_quantity,
             )
@@ -189,6 +147,8 @@ def receive_parcel(
     for item in rr.items:
         if item.id in received:
             item.received_quantity += received[item.id]
+            done = "receive_all" if item.received_quantity == item.quantity else "receive_part"
+            audit.transition(item, done, actor_type="staff")
         extra = (item_notes.get(item.id) or "").strip()
         if extra:
             item.reception_note = "\n".join(p for p in (item.reception_note, extra) if p)
@@ -203,23 +163,10 @@ def receive_parcel(
         ],
         "note": note,
     }
-    if rr.status != "received":
-        audit.transition(
-            rr, "received", "parcel_received", actor_type="staff", actor=actor, **details
-        )
-    else:
-        audit.record(
-            rr,
-            "parcel_received",
-            actor_type="staff",
-            actor=actor,
-            from_status="received",
-            to_status="received",
-            **details,
-        )
-    lines = [(item_name(i), received[i.id]) for i in rr.items if i.id in received]
+    audit.transition(rr, event, actor_type="staff", actor=actor, **details)
+    lines = [(i.display_name, received[i.id]) for i in rr.items if i.id in received]
     missing = [
-        (item_name(i), i.quantity - i.received_quantity)
+        (i.display_name, i.quantity - i.received_quantity)
         for i in rr.items
         if i.received_quantity < i.quantity
     ]
@@ -244,7 +191,7 @@ def refund_outcome(
     if outcome == "refund" and rr.is_gift and not policy.gift_refund_to_buyer:
         outcome = "store_credit"  # a gift is credited in the recipient's name
     gross = min(item.order_line.unit_price * item.received_quantity, item.amount_paid)
-    amount = gross - (policy.restocking_fee(gross) if grade == "B" else 0)
+    amount = gross - (policy.restocking_fee(gross) if grade == GRADE_WORN else 0)
     if outcome == "refund" and not any(
         other.outcome == "refund" for other in rr.items if other is not item
     ):
@@ -264,8 +211,8 @@ def diagnose(
     items that never arrived are released and the "diagnosis" e-mail goes out.
     """
     lock_return(rr)
-    if rr.status != "received":
-        if rr.status == "inspected":
+    if not lifecycle.can(rr, "grade"):
+        if lifecycle.is_in(rr, "to_resolve") or lifecycle.is_in(rr, "resolved"):
             raise InvalidTransition(_("Return %(rma)s was already inspected.", rma=rr.rma))
         raise InvalidTransition(
             _("Return %(rma)s cannot be inspected before its parcel is received.", rma=rr.rma)
@@ -277,19 +224,23 @@ def diagnose(
     for item_id, (grade, note, reason) in grades.items():
         item = _own_item(rr, item_id)
         key = f"item-{item.id}"
-        if item.grade is not None:
+        if lifecycle.graded(item):
             raise InvalidTransition(
                 _(
                     "%(item)s was already inspected: a diagnosis is recorded once.",
-                    item=item_name(item),
+                    item=item.display_name,
                 )
             )
         if item.received_quantity == 0:
             raise InvalidTransition(
-                _("%(item)s has not been received: it cannot be inspected.", item=item_name(item))
+                _("%(item)s has not been received: it cannot be inspected.", item=item.display_name)
             )
         if grade not in GRADES:
-            errors[key] = _("%(item)s: choose a condition (A, B or C).", item=item_name(item))
+            errors[key] = _(
+                "%(item)s: choose a condition (%(grades)s).",
+                item=item.display_name,
+                grades=grade_choice_text(),
+            )
         elif len(note or "") > MAX_NOTE or len(reason or "") > MAX_NOTE:
             errors[key] = _("Please keep notes under %(n)d characters.", n=MAX_NOTE)
     if errors:
@@ -304,15 +255,19 @@ def diagnose(
         item.grade, item.diagnosis_note = grade, (note or "").strip()
         reason = (reason or "").strip()
         if reason:
+            audit.transition(item, "reject", actor_type="staff")
             item.outcome, item.outcome_amount, item.rejection_reason = "rejected", None, reason
             stock.release(item)
         elif item.resolution == "exchange":
+            audit.transition(item, "accept", actor_type="staff")
             item.outcome, item.outcome_amount = "exchange", None
             if item.exchange_tracking_code:  # shipped early (instant exchange)
+                audit.transition(item, "settle", actor_type="staff")
                 item.resolved_at = now
         else:
+            audit.transition(item, "accept", actor_type="staff")
             item.outcome, item.outcome_amount = refund_outcome(rr, item, grade, policy)
-        if grade == "A" and item.outcome != "rejected":
+        if grade == GRADE_AS_NEW and not lifecycle.rejected(item):
             stock.restock(item.order_line.variant, item.received_quantity)
         graded.append(item)
     details = {
@@ -321,19 +276,16 @@ def diagnose(
             for i in graded
         ]
     }
-    if all(i.grade is not None for i in rr.items if i.received_quantity > 0):
+    if all(lifecycle.graded(i) for i in rr.items if i.received_quantity > 0):
         for item in rr.items:
             if item.received_quantity == 0:
+                audit.transition(item, "give_up", actor_type="staff")
                 stock.release(item)
-        audit.transition(
-            rr, "inspected", "items_inspected", actor_type="staff", actor=actor, **details
-        )
+        audit.transition(rr, "inspect", actor_type="staff", actor=actor, **details)
         notify(rr, "diagnosis", rows=diagnosis_rows(rr, policy))
-        from portal.services.resolve import finish_if_resolved  # resolve builds on this module
-
         finish_if_resolved(rr, actor_type="staff", actor=actor)  # an exchange shipped early
     else:
-        audit.record(rr, "items_graded", actor_type="staff", actor=actor, **details)
+        audit.transition(rr, "grade", actor_type="staff", actor=actor, **details)
     db.session.flush()
     return graded
 
@@ -344,18 +296,19 @@ def diagnosis_rows(rr: ReturnRequest, policy: Policy) -> list[dict]:
     for item in rr.items:
         row = {
             "item": item,
-            "name": item_name(item),
+            "name": item.display_name,
             "outcome": item.outcome,
             "quantity": item.received_quantity,
             "amount": item.outcome_amount or 0,
             "restocking_fee": 0,
             "shipping_fee": 0,
             "credit": 0,
-            "exchange_name": variant_name(item.exchange_variant) if item.exchange_variant else "",
+            "exchange_name": item.exchange_variant.display_name if item.exchange_variant else "",
+            "condition": grade_customer_labels().get(item.grade or "", ""),
         }
         if item.outcome in ("refund", "store_credit"):
             gross = min(item.order_line.unit_price * item.received_quantity, item.amount_paid)
-            row["restocking_fee"] = policy.restocking_fee(gross) if item.grade == "B" else 0
+            row["restocking_fee"] = policy.restocking_fee(gross) if item.grade == GRADE_WORN else 0
             row["shipping_fee"] = max(gross - row["restocking_fee"] - row["amount"], 0)
             row["credit"] = policy.credit_with_bonus(row["amount"])
         rows.append(row)

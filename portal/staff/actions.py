@@ -9,15 +9,14 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from portal.extensions import db
 from portal.i18n import money
 from portal.models import ReturnRequest
 from portal.security import role_required
 from portal.services import resolve, warehouse
-from portal.services.errors import DomainError
 from portal.services.labels import reissue_label
-from portal.staff.blueprint import actor, bp, error_text, item_or_404, return_or_404, run
+from portal.staff.blueprint import actor, bp, item_or_404, return_or_404, run
 from portal.staff.forms import parse_amount, parse_quantity
+from portal.web import run_or_flash
 
 
 def _back(rr: ReturnRequest):
@@ -125,13 +124,10 @@ def goodwill(rma: str):
 @role_required("support")
 def reissue(rma: str):
     rr = return_or_404(rma)
-    try:
-        label = reissue_label(rr, actor_type="staff", actor=actor())
-    except DomainError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
+    # a carrier failure is recorded (and committed) too, to be retried
+    ok, label = run_or_flash(lambda: reissue_label(rr, actor_type="staff", actor=actor()))
+    if not ok:
         return _back(rr)
-    db.session.commit()  # a carrier failure is recorded too, to be retried
     if label is None:
         flash(_("The carrier refused the label: %(error)s", error=rr.label_error or ""), "error")
     else:

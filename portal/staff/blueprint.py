@@ -6,14 +6,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash
+from flask import Blueprint, abort
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.extensions import db
 from portal.models import ReturnItem, ReturnRequest
 from portal.models.base import utcnow
-from portal.services.errors import AlreadyDone, DomainError, ValidationFailed
+from portal.web import run_or_flash
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -37,30 +37,10 @@ def item_or_404(rr: ReturnRequest, item_id: int) -> ReturnItem:
     return item
 
 
-def error_text(exc: DomainError) -> str:
-    if isinstance(exc, ValidationFailed):
-        # Our messages are sentences; the account service's are "must be …" fragments.
-        return " ".join(
-            str(v) if str(v)[:1].isupper() else f"{k} {v}" for k, v in exc.errors.items()
-        )
-    return exc.message
-
-
 def run(verb: Callable[[], Any], success: str | Callable[[Any], str]) -> bool:
     """Call one service verb and commit once; on a domain error roll back and say why."""
-    try:
-        result = verb()
-    except AlreadyDone as exc:
-        db.session.rollback()
-        flash(exc.message, "info")
-        return False
-    except DomainError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
-        return False
-    db.session.commit()
-    flash(success(result) if callable(success) else success, "success")
-    return True
+    ok, _result = run_or_flash(verb, success)
+    return ok
 
 
 def age(since: datetime | None, now: datetime | None = None) -> str:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from portal.security import role_required
 from portal.services import queues
+from portal.services.policy import current_policy
 from portal.services.warehouse import find_by_scan
 from portal.staff.blueprint import bp
 from portal.staff.forms import ScanForm
@@ -21,7 +22,10 @@ def home():
     names = (only,) if only in queues.QUEUES else queues.QUEUES
     lists = {name: queues.queue(name, q=q, sort=sort, limit=50) for name in names}
     titles = {
-        "late": _("Late: received more than 2 working days ago, not yet resolved"),
+        "late": _(
+            "Late: received more than %(n)d working days ago, not yet resolved",
+            n=current_policy().promise_working_days,
+        ),
         "awaiting": _("Labels issued, not yet received"),
         "to_diagnose": _("Received, not yet inspected"),
         "to_resolve": _("Inspected, not yet resolved"),

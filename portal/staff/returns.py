@@ -6,15 +6,15 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.links import status_url
 from portal.models import Refund, StoreCredit
 from portal.security import role_required
 from portal.services import queues, timeline
-from portal.services.warehouse import RECEIVABLE, item_name, promised_by
+from portal.services.warehouse import promised_by
 from portal.staff.blueprint import bp, return_or_404
-
-GRADE_CHOICES = ("A", "B", "C")
+from portal.words import grade_labels
 
 
 @bp.get("/returns/<rma>")
@@ -30,22 +30,27 @@ def return_page(rma: str):
             select(StoreCredit).where(StoreCredit.return_id == rr.id).order_by(StoreCredit.id)
         )
     )
-    receivable = rr.status in RECEIVABLE and any(
-        i.received_quantity < i.quantity and i.grade is None for i in rr.items
-    )
-    to_grade = [i for i in rr.items if i.received_quantity > 0 and i.grade is None]
+    to_receive = [
+        i for i in rr.items if i.received_quantity < i.quantity and not lifecycle.graded(i)
+    ]
+    can_receive = lifecycle.can(rr, "receive") or lifecycle.can(rr, "receive_more")
+    to_grade = [i for i in rr.items if i.received_quantity > 0 and not lifecycle.graded(i)]
     return render_template(
         "staff/return.html",
         rr=rr,
-        names={i.id: item_name(i) for i in rr.items},
+        names={i.id: i.display_name for i in rr.items},
         refunds=refunds,
         credits=credits,
         events=timeline.events(rr),
-        receivable=receivable,
-        to_grade=to_grade if rr.status == "received" else [],
+        receivable=can_receive and bool(to_receive),
+        to_receive=to_receive,
+        # not scanned by the carrier (or the label expired), and still receivable
+        not_scanned=lifecycle.can(rr, "receive") and not lifecycle.can(rr, "carrier_delivered"),
+        to_grade=to_grade if lifecycle.can(rr, "grade") else [],
+        pending=[i for i in rr.items if lifecycle.graded(i) and not lifecycle.settled(i)],
         late=queues.is_late(rr),
         promised_by=promised_by(rr),
         customer_link=status_url(rr),
         can_support=current_user.has_role("support"),
-        grades=GRADE_CHOICES,
+        grades=grade_labels(),
     )

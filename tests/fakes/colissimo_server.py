@@ -59,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+    def do_POST(self) -> None:
         fake = self.server.fake
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -82,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
             fake._stopping.wait(fake.slow_seconds)
         self._send(status, payload, content_type)
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         fake = self.server.fake
         path = urlsplit(self.path).path
         if not path.startswith(TRACKING_PREFIX):

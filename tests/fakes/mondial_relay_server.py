@@ -246,7 +246,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+    def do_GET(self) -> None:
         fake = self.server.fake
         url = urlsplit(self.path)
         if url.path != "/ww2/PDF/StickerMaker2.aspx":
@@ -267,7 +267,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake._formats.append(query.get("format", ""))
         self._send(200, render_label_pdf(number, query.get("format", "A4")), "application/pdf")
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+    def do_POST(self) -> None:
         fake = self.server.fake
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""

@@ -10,7 +10,7 @@ import pytest
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.services import queues, warehouse
-from portal.services.warehouse import add_working_days
+from portal.services.policy import add_working_days
 from tests.staff.staffkit import page
 
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ from babel.dates import format_date
 from portal.extensions import db
 from portal.models import Variant
 from portal.models.base import utcnow
+from portal.services.policy import add_working_days
 from portal.services.returns import cancel_return, expire_returns
-from portal.services.warehouse import add_working_days
 from tests.staff.staffkit import actions, flush_mail, page, reload, text_of
 
 

@@ -1,0 +1,329 @@
+"""The lifecycle of a return, in one place.
+
+Four small state machines, each declared in one block (as Solidus declares its return
+authorization, item reception, item acceptance and reimbursement machines):
+
+- ``RETURN``: the RMA (``ReturnRequest.status``);
+- ``RECEPTION``: whether an item's units reached the warehouse (``ReturnItem.reception_status``);
+- ``ACCEPTANCE``: what inspection decided for an item and whether it was settled
+  (``ReturnItem.acceptance_status``);
+- ``REFUND``: money we owe back (``Refund.status``).
+
+Each event names the states it may start from, the state it leads to (``None``: it stays
+where it is, the step is only allowed there) and who may trigger it. `apply` is the only
+code that assigns a status: it checks the event against the table and raises
+`IllegalTransition` (nothing changed) when the step is not allowed. Routes and templates
+ask `can` and `allowed_events`; queries ask `states_where` and the named `GROUPS`.
+Writing the audit event is the caller's (`services.audit.transition`), in the same
+transaction.
+
+This module imports no model: the models take their CHECK constraints from it.
+``docs/lifecycle.md`` is generated from these tables (`flask --app wsgi lifecycle doc`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from portal.services.errors import IllegalTransition
+
+NEW = None  # the state of a row that is being created
+
+# who may trigger an event (the audit trail's actor types)
+CUSTOMER, STAFF, CARRIER, SYSTEM, API = "customer", "staff", "carrier", "system", "api"
+ANYONE = frozenset({CUSTOMER, STAFF, CARRIER, SYSTEM, API})
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    sources: tuple[str | None, ...]
+    target: str | None  # None: the event keeps the current state
+    actors: frozenset[str]
+    action: str  # the audit trail's word for it
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Machine:
+    name: str
+    column: str
+    states: tuple[str, ...]
+    initial: str
+    events: dict[str, Event] = field(default_factory=dict)
+
+    def event(self, name: str) -> Event:
+        try:
+            return self.events[name]
+        except KeyError:
+            raise KeyError(f"{self.name} has no event {name!r}") from None
+
+
+def _machine(name: str, column: str, states: tuple[str, ...], *events: Event) -> Machine:
+    table = {e.name: e for e in events}
+    for e in events:
+        unknown = {s for s in (*e.sources, e.target) if s is not None} - set(states)
+        assert not unknown, f"{name}.{e.name}: unknown states {unknown}"
+    return Machine(name, column, states, states[0], table)
+
+
+# -- the return ---------------------------------------------------------------------------
+REQUESTED, LABEL_ISSUED, IN_TRANSIT = "requested", "label_issued", "in_transit"
+RECEIVED, INSPECTED = "received", "inspected"
+REFUNDED, EXCHANGED, REJECTED = "refunded", "exchanged", "rejected"
+CANCELLED, EXPIRED = "cancelled", "expired"
+
+_BEFORE_DROPOFF = (REQUESTED, LABEL_ISSUED)
+_RECEIVABLE = (REQUESTED, LABEL_ISSUED, IN_TRANSIT, EXPIRED)
+_HAS_ITEMS_IN_HAND = (RECEIVED, INSPECTED)
+_ALL = (
+    REQUESTED,
+    LABEL_ISSUED,
+    IN_TRANSIT,
+    RECEIVED,
+    INSPECTED,
+    REFUNDED,
+    EXCHANGED,
+    REJECTED,
+    CANCELLED,
+    EXPIRED,
+)
+_WORKERS = frozenset({STAFF})
+_PEOPLE = frozenset({CUSTOMER, STAFF})
+_ISSUERS = frozenset({CUSTOMER, STAFF, SYSTEM, API})
+
+RETURN = _machine(
+    "return",
+    "status",
+    _ALL,
+    Event("request", (NEW,), REQUESTED, frozenset({CUSTOMER}), "return_requested",
+          "The customer confirms the items, the resolution and the drop-off point."),
+    Event("issue_label", (REQUESTED,), LABEL_ISSUED, _ISSUERS, "label_issued",
+          "The carrier sold us the first label (at once, or by the retry worker)."),
+    Event("reissue_label", _BEFORE_DROPOFF, None, _ISSUERS, "label_reissued",
+          "A new label replaces the current one (another point, a lost label)."),
+    Event("change_relay", _BEFORE_DROPOFF, None, _PEOPLE, "relay_point_changed",
+          "Another drop-off point, before the parcel is sent."),
+    Event("unblock_label", (REQUESTED,), None, frozenset({STAFF, SYSTEM}), "label_unblocked",
+          "Staff fixed what made the carrier refuse: the label is tried again."),
+    Event("carrier_scan", (LABEL_ISSUED,), IN_TRANSIT, frozenset({CARRIER, SYSTEM}),
+          "carrier_scan", "The carrier's first scan: the parcel travels."),
+    Event("carrier_delivered", (IN_TRANSIT,), None, frozenset({CARRIER, SYSTEM}),
+          "arriving_at_warehouse", "The carrier says it delivered the parcel to us."),
+    Event("receive", _RECEIVABLE, RECEIVED, _WORKERS, "parcel_received",
+          "The warehouse opens the parcel (also before a scan, or after the label expired)."),
+    Event("receive_more", (RECEIVED,), None, _WORKERS, "parcel_received",
+          "A second parcel of the same return."),
+    Event("grade", (RECEIVED,), None, _WORKERS, "items_graded",
+          "Some received items are graded; others still wait."),
+    Event("inspect", (RECEIVED,), INSPECTED, _WORKERS, "items_inspected",
+          "Every received item is graded."),
+    Event("refund_item", _HAS_ITEMS_IN_HAND, None, _WORKERS, "refund_issued",
+          "Support refunds one inspected item (original payment or store credit)."),
+    Event("ship_exchange", _HAS_ITEMS_IN_HAND, None, frozenset({STAFF, SYSTEM}),
+          "exchange_shipped", "The replacement of an inspected item leaves the warehouse."),
+    Event("ship_exchange_early", (LABEL_ISSUED, IN_TRANSIT), None, frozenset({STAFF, SYSTEM}),
+          "exchange_shipped", "Instant exchange: the replacement ships at the first scan."),
+    Event("send_back", _HAS_ITEMS_IN_HAND, None, _WORKERS, "item_sent_back",
+          "An item rejected at inspection goes back to the customer."),
+    Event("resolve_refunded", (INSPECTED,), REFUNDED, frozenset({STAFF, SYSTEM}),
+          "return_resolved", "Every received item is settled, at least one with money back."),
+    Event("resolve_exchanged", (INSPECTED,), EXCHANGED, frozenset({STAFF, SYSTEM}),
+          "return_resolved", "Every received item is settled, exchanges only."),
+    Event("resolve_rejected", (INSPECTED,), REJECTED, frozenset({STAFF, SYSTEM}),
+          "return_resolved", "Every received item was rejected and sent back."),
+    Event("cancel", _BEFORE_DROPOFF, CANCELLED, _PEOPLE, "return_cancelled",
+          "Before drop-off; releases reserved stock and voids the label."),
+    Event("expire", (LABEL_ISSUED,), EXPIRED, frozenset({SYSTEM}), "return_expired",
+          "The label ran out unused; releases reserved stock."),
+    Event("goodwill", _ALL, None, _WORKERS, "goodwill_gesture",
+          "A store credit for something that went wrong on our side."),
+)  # fmt: skip
+
+# -- an item's reception --------------------------------------------------------------------
+AWAITING, PARTLY_RECEIVED, ALL_RECEIVED, NOT_RECEIVED = (
+    "awaiting",
+    "partly_received",
+    "received",
+    "not_received",
+)
+RECEPTION = _machine(
+    "item reception",
+    "reception_status",
+    (AWAITING, PARTLY_RECEIVED, ALL_RECEIVED, NOT_RECEIVED),
+    Event("receive_part", (AWAITING, PARTLY_RECEIVED), PARTLY_RECEIVED, _WORKERS, "",
+          "Some of the item's units were in the parcel."),
+    Event("receive_all", (AWAITING, PARTLY_RECEIVED), ALL_RECEIVED, _WORKERS, "",
+          "All the units asked to return are in."),
+    Event("give_up", (AWAITING,), NOT_RECEIVED, _WORKERS, "",
+          "The return was inspected without this item: its reservation is released."),
+)  # fmt: skip
+
+# -- an item's acceptance --------------------------------------------------------------------
+PENDING, ACCEPTED, ITEM_REJECTED, SETTLED, SENT_BACK = (
+    "pending",
+    "accepted",
+    "rejected",
+    "settled",
+    "sent_back",
+)
+ACCEPTANCE = _machine(
+    "item acceptance",
+    "acceptance_status",
+    (PENDING, ACCEPTED, ITEM_REJECTED, SETTLED, SENT_BACK),
+    Event("accept", (PENDING,), ACCEPTED, _WORKERS, "",
+          "Graded A, B or C and accepted: refund, credit or exchange follows."),
+    Event("reject", (PENDING,), ITEM_REJECTED, _WORKERS, "",
+          "Graded with a reason to refuse it: it will be sent back."),
+    Event("settle", (ACCEPTED,), SETTLED, frozenset({STAFF, SYSTEM}), "",
+          "Refunded, credited, or its replacement shipped."),
+    Event("send_back", (ITEM_REJECTED,), SENT_BACK, _WORKERS, "",
+          "Sent back to the customer."),
+)  # fmt: skip
+
+# -- a refund ---------------------------------------------------------------------------------
+OWED, PAID = "pending", "reimbursed"
+REFUND = _machine(
+    "refund",
+    "status",
+    (OWED, PAID),
+    Event("owe", (NEW,), OWED, _WORKERS, "",
+          "A refund to the original payment, for the payment provider or the shop to pay."),
+    Event("settle_at_once", (NEW,), PAID, _WORKERS, "",
+          "Store credit (issued at once) or nothing to pay."),
+    Event("mark_paid", (OWED,), PAID, _WORKERS, "refund_paid",
+          "The shop paid it back (manual provider)."),
+)  # fmt: skip
+
+MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND)
+
+# Named groups of return states, for queues and pages.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "before_dropoff": _BEFORE_DROPOFF,
+    "awaiting_parcel": (LABEL_ISSUED, IN_TRANSIT),
+    "to_diagnose": (RECEIVED,),
+    "to_resolve": (INSPECTED,),
+    "promise_running": _HAS_ITEMS_IN_HAND,  # the 2-working-day promise runs
+    "resolved": (REFUNDED, EXCHANGED, REJECTED),
+    "ended_unsent": (CANCELLED, EXPIRED),
+    "label_pending": (REQUESTED,),
+}
+
+# What the customer is told the return is at (one phase for each state).
+PHASES: dict[str, str] = {
+    REQUESTED: "preparing",
+    LABEL_ISSUED: "ready",
+    IN_TRANSIT: "travelling",
+    RECEIVED: "checking",
+    INSPECTED: "checking",
+    REFUNDED: "done",
+    EXCHANGED: "done",
+    REJECTED: "done",
+    CANCELLED: "cancelled",
+    EXPIRED: "expired",
+}
+
+
+def machine_of(obj, event: str | None = None) -> Machine:
+    """The machine that governs `obj` (a ReturnRequest, a Refund, or for a ReturnItem the
+    one of its two machines that has `event`)."""
+    kind = type(obj).__name__
+    if kind == "ReturnRequest":
+        return RETURN
+    if kind == "Refund":
+        return REFUND
+    if kind == "ReturnItem" and event is not None:
+        for machine in (RECEPTION, ACCEPTANCE):
+            if event in machine.events:
+                return machine
+    raise TypeError(f"no machine for {kind} and event {event!r}")
+
+
+def state(obj, machine: Machine | None = None) -> str | None:
+    machine = machine or machine_of(obj)
+    return getattr(obj, machine.column)
+
+
+def can(obj, event: str, actor_type: str | None = None, machine: Machine | None = None) -> bool:
+    """Whether `event` may happen to `obj` now (and, if given, by this kind of actor)."""
+    machine = machine or machine_of(obj, event)
+    step = machine.event(event)
+    if actor_type is not None and actor_type not in step.actors:
+        return False
+    return state(obj, machine) in step.sources
+
+
+def allowed_events(obj, actor_type: str | None = None, machine: Machine | None = None):
+    machine = machine or machine_of(obj)
+    return [name for name in machine.events if can(obj, name, actor_type, machine)]
+
+
+def states_where(event: str, machine: Machine = RETURN) -> tuple[str | None, ...]:
+    """The states from which `event` may happen: for queries."""
+    return machine.event(event).sources
+
+
+def is_in(obj, group: str) -> bool:
+    return state(obj) in GROUPS[group]
+
+
+def phase(rr) -> str:
+    return PHASES[rr.status]
+
+
+def graded(item) -> bool:
+    """Inspection decided about this item (accepted or rejected, settled or not)."""
+    return item.acceptance_status != ACCEPTANCE.initial
+
+
+def settled(item) -> bool:
+    """Nothing is left to do for this item: refunded, credited, exchanged or sent back."""
+    return item.acceptance_status in (SETTLED, SENT_BACK)
+
+
+def rejected(item) -> bool:
+    return item.acceptance_status in (ITEM_REJECTED, SENT_BACK)
+
+
+def apply(
+    obj, event: str, actor_type: str, machine: Machine | None = None
+) -> tuple[Event, str | None, str]:
+    """Check `event` against the table and move `obj`; returns (event, from, to).
+
+    Raises IllegalTransition, changing nothing, when `obj`'s state or `actor_type` does
+    not allow it."""
+    machine = machine or machine_of(obj, event)
+    step = machine.event(event)
+    before = state(obj, machine)
+    if before not in step.sources or actor_type not in step.actors:
+        raise IllegalTransition(
+            _("This step is not possible now (%(event)s from %(state)s).", event=event,
+              state=before or "new"),
+            machine=machine.name,
+            event=event,
+            state=before,
+        )  # fmt: skip
+    after = step.target or before
+    if after != before:
+        setattr(obj, machine.column, after)
+    return step, before, after
+
+
+def legal_step(action: str, from_status: str | None, to_status: str | None) -> bool:
+    """Whether an audit event of the return (`action`, from → to) is a step of RETURN."""
+    for event in RETURN.events.values():
+        if (
+            event.action == action
+            and from_status in event.sources
+            and to_status == (event.target or from_status)
+        ):
+            return True
+    return False
+
+
+def check_constraint(machine: Machine, column: str | None = None) -> str:
+    """The SQL CHECK that keeps the column within the machine's states."""
+    values = ", ".join(f"'{s}'" for s in machine.states)
+    return f"{column or machine.column} IN ({values})"
