@@ -12,11 +12,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from portal.commands.demo import DEMO_PASSWORD
-from tests.browser.conftest import browser, live_server, page, server_port  # noqa: F401
 from tests.fakes.colissimo_server import FakeColissimo
 from tests.fakes.mondial_relay_server import FakeMondialRelay
-
-pytestmark = pytest.mark.browser
 
 CUSTOMER = "camille.martin@example.fr"
 WAREHOUSE = "warehouse@maison-lin.example"
@@ -37,7 +34,7 @@ def colissimo() -> Iterator[FakeColissimo]:
 
 
 @pytest.fixture
-def app_config(app_config, server_port, request):  # noqa: F811
+def app_config(app_config, server_port, request):
     config = {
         **app_config,
         "WTF_CSRF_ENABLED": True,
@@ -49,7 +46,7 @@ def app_config(app_config, server_port, request):  # noqa: F811
     return config
 
 
-def start_return(page, live_server) -> None:  # noqa: F811
+def start_return(page, live_server) -> None:
     page.goto(live_server + "/")
     page.get_by_label("Numéro de commande").fill("FR-10001")
     page.get_by_label("Adresse e-mail ou code postal de livraison").fill(CUSTOMER)
@@ -61,7 +58,7 @@ def start_return(page, live_server) -> None:  # noqa: F811
     page.get_by_role("button", name="Continuer").click()
 
 
-def confirm_and_download(page) -> tuple[str, str, str]:  # noqa: F811
+def confirm_and_download(page) -> tuple[str, str, str]:
     page.get_by_role("button", name="Confirmer et obtenir mon étiquette").click()
     rma, tracking = page.locator("#rma").inner_text(), page.locator("#tracking").inner_text()
     with page.expect_download() as download:
@@ -70,7 +67,7 @@ def confirm_and_download(page) -> tuple[str, str, str]:  # noqa: F811
     return rma, tracking, PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
-def scan_finds(browser, live_server, tracking: str, rma: str) -> None:  # noqa: F811
+def scan_finds(browser, live_server, tracking: str, rma: str) -> None:
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
     context.set_default_timeout(10_000)
     staff = context.new_page()
@@ -86,7 +83,7 @@ def scan_finds(browser, live_server, tracking: str, rma: str) -> None:  # noqa: 
     context.close()
 
 
-def test_a_mondial_relay_locker_and_its_label(page, live_server, browser, mondial_relay):  # noqa: F811
+def test_a_mondial_relay_locker_and_its_label(page, live_server, browser, mondial_relay):
     start_return(page, live_server)
 
     expect(page.get_by_text("Comment souhaitez-vous envoyer votre colis ?")).to_be_visible()
@@ -105,7 +102,7 @@ def test_a_mondial_relay_locker_and_its_label(page, live_server, browser, mondia
 COLISSIMO_ANY = "Déposez-le dans n'importe quel bureau de poste ou point de retrait Colissimo"
 
 
-def test_any_post_office_with_colissimo(page, live_server, browser, mondial_relay, colissimo):  # noqa: F811
+def test_any_post_office_with_colissimo(page, live_server, browser, mondial_relay, colissimo):
     start_return(page, live_server)
 
     page.get_by_role(
