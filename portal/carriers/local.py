@@ -18,8 +18,8 @@ S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 # What the label prints instead of a carrier's and a network's name (labels/ renders them).
 DEMO_CARRIER = {"fr": "DÉMO – valable sur aucun réseau", "en": "DEMO – valid for no network"}
 DEMO_NETWORK = {
-    "fr": "Étiquette de démonstration : aucun réseau ne l'accepte",
-    "en": "Demo label: no network accepts it",
+    "fr": "Démo : aucun réseau ne l'accepte",
+    "en": "Demo: no network accepts it",
 }
 
 
