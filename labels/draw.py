@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from labels import qr
@@ -16,8 +16,6 @@ from labels.fonts import register_fonts
 
 ELLIPSIS = "…"
 _RUNS = re.compile(r"1+")
-_ESCAPE = {i: f"\\{i:03o}" for i in (*range(32), *range(127, 256))}
-_ESCAPE.update({ord("\\"): "\\\\", ord("("): "\\(", ord(")"): "\\)"})
 
 
 def num(value: float, digits: int = 2) -> str:
@@ -34,25 +32,27 @@ def clean(text: str) -> str:
 class Pen:
     """A canvas plus the label fonts, with text that always fits its box.
 
-    Text is written as PDF operators straight into the page (one ``BT … ET`` per line):
-    the canvas' own ``drawString`` costs 10-15 µs a line, ~0.5 ms for a label's 40 lines.
-    The fonts' subsetting state is still ReportLab's (``splitString`` and
-    ``getSubsetInternalName`` on the document), so the embedded fonts are exactly right.
+    Everything goes through ReportLab's public canvas API: a text object for the text
+    (ReportLab subsets and embeds the fonts), ``line`` for rules, and ``addLiteral`` for
+    the barcodes' rectangles, which are whole PDF path operators built here.
     """
 
     def __init__(self, pagesize: tuple[float, float], title: str) -> None:
-        names = register_fonts()
-        self.fonts = tuple(getFont(name) for name in names)  # (regular, bold)
+        self.fonts = register_fonts()  # (regular, bold) font names
         self.buffer = io.BytesIO()
-        # pageCompression=0: ReportLab would otherwise ASCII85-encode the compressed page in
-        # pure Python (~1 ms); the fonts, most of the file, are compressed regardless.
+        # pageCompression=0: ReportLab would otherwise ASCII85-encode the compressed page
+        # (~1 ms); the fonts, most of the file, are compressed regardless.
         self.canvas = Canvas(self.buffer, pagesize=pagesize, invariant=1, pageCompression=0)
         self.canvas.setTitle(title)
-        self._doc = self.canvas._doc  # noqa: SLF001 - the document the font subsets belong to
+        # All text goes into one text object, drawn when the page is finished: one BT … ET
+        # block instead of one per line (``drawString`` makes a text object for each call).
+        self._text = self.canvas.beginText()
+        self._font: tuple[str, float] | None = None
+        self._line_width: float | None = None
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Width of ``text`` in points."""
-        return size * sum(map(self.fonts[bold].char_widths.__getitem__, text))
+        return stringWidth(text, self.fonts[bold], size)
 
     def fit(
         self, text: str, size: float, max_width: float, bold: bool = False, min_size: float = 0
@@ -124,13 +124,12 @@ class Pen:
         if align != "left":
             width = self.width(text, size, bold)
             x -= width if align == "right" else width / 2
-        font, doc = self.fonts[bold], self._doc
-        ops = [f"BT 1 0 0 1 {num(x)} {num(y)} Tm"]
-        for subset, chunk in font.splitString(text, doc):
-            name = font.getSubsetInternalName(subset, doc)
-            ops.append(f"{name} {num(size)} Tf ({chunk.decode('latin-1').translate(_ESCAPE)}) Tj")
-        ops.append("ET")
-        self.canvas.addLiteral(" ".join(ops))
+        font = (self.fonts[bold], size)
+        if font != self._font:
+            self._text.setFont(*font)
+            self._font = font
+        self._text.setTextOrigin(x, y)
+        self._text.textOut(text)
         return size
 
     def lines(
@@ -151,14 +150,14 @@ class Pen:
 
     def rule(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.6) -> None:
         """A straight black line."""
-        self.canvas.addLiteral(f"{num(width)} w {num(x1)} {num(y1)} m {num(x2)} {num(y2)} l S")
-
-    def box(self, x: float, y: float, w: float, h: float, width: float = 0.8) -> None:
-        """An unfilled rectangle."""
-        self.canvas.addLiteral(f"{num(width)} w {num(x)} {num(y)} {num(w)} {num(h)} re S")
+        if width != self._line_width:
+            self.canvas.setLineWidth(width)
+            self._line_width = width
+        self.canvas.line(x1, y1, x2, y2)
 
     def finish(self) -> bytes:
         """Close the page and return the PDF bytes."""
+        self.canvas.drawText(self._text)
         self.canvas.showPage()
         self.canvas.save()
         return self.buffer.getvalue()

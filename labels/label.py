@@ -12,7 +12,7 @@ from reportlab.lib.units import inch, mm
 
 from labels.data import Address, LabelData, validate_label
 from labels.draw import Pen, draw_code128, draw_qr
-from labels.i18n import format_date, t
+from labels.i18n import format_date, gettext_in, ngettext_in
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {"A6": A6, "4x6": (4 * inch, 6 * inch)}
 MARGIN = 4 * mm
@@ -27,7 +27,8 @@ def render_label(data: LabelData) -> bytes:
     """
     validate_label(data)
     page_w, page_h = PAGE_SIZES[data.page_size]
-    pen = Pen((page_w, page_h), t(data.locale, "label_title", rma=data.rma))
+    _ = gettext_in(data.locale)
+    pen = Pen((page_w, page_h), _("Return label %(rma)s", rma=data.rma))
     left, right = MARGIN, page_w - MARGIN
     y = _header(pen, data, left, right, page_h - MARGIN)
     y = _rma_and_drop_off(pen, data, left, right, y)
@@ -41,33 +42,48 @@ def render_label(data: LabelData) -> bytes:
 def _header(pen: Pen, data: LabelData, left: float, right: float, top: float) -> float:
     width = right - left
     pen.text(left, top - 10, data.carrier_name, 11, bold=True, max_width=width * 0.55, min_size=8)
-    loc = data.locale
-    issued = t(loc, "issued", date=format_date(loc, data.issued_on))
-    pen.text(right, top - 6.5, issued, 6.5, max_width=width * 0.43, align="right")
+    _ = gettext_in(data.locale)
+    issued = _("Issued %(date)s", date=format_date(data.locale, data.issued_on))
+    pen.text(right, top - 6.5, issued, 6.5, max_width=width * 0.43, min_size=5.5, align="right")
     if data.valid_until is not None:
-        until = t(loc, "valid_until", date=format_date(loc, data.valid_until))
-        pen.text(right, top - 14.5, until, 6.5, bold=True, max_width=width * 0.43, align="right")
+        until = _("Valid until %(date)s", date=format_date(data.locale, data.valid_until))
+        pen.text(
+            right,
+            top - 14.5,
+            until,
+            6.5,
+            bold=True,
+            max_width=width * 0.43,
+            min_size=5.5,
+            align="right",
+        )
     pen.rule(left, top - 19, right, top - 19)
     return top - 19
 
 
 def _rma_and_drop_off(pen: Pen, data: LabelData, left: float, right: float, top: float) -> float:
-    loc = data.locale
+    _ = gettext_in(data.locale)
     qr_x = right - QR_SIZE
     draw_qr(pen, data.status_url, qr_x, top - 2 - QR_SIZE, QR_SIZE)
     pen.text(
-        qr_x + QR_SIZE / 2, top - QR_SIZE - 8, t(loc, "scan"), 6, align="center", max_width=QR_SIZE
+        qr_x + QR_SIZE / 2,
+        top - QR_SIZE - 8,
+        _("Track your return"),
+        6,
+        align="center",
+        max_width=QR_SIZE,
     )
     width = qr_x - GAP - left
-    pen.text(left, top - 9, t(loc, "rma"), 6.5, max_width=width)
+    pen.text(left, top - 9, _("Return no."), 6.5, max_width=width)
     pen.text(left, top - 31, data.rma, 24, bold=True, max_width=width, min_size=20)
     relay = data.relay_point
     if relay is None:
-        pen.text(left, top - 43, t(loc, "no_relay"), 6.5, bold=True, max_width=width)
-        lines = pen.wrap(t(loc, "no_relay_text", carrier=data.carrier_name), 8, width, 3)
+        pen.text(left, top - 43, _("Hand over to the carrier"), 6.5, bold=True, max_width=width)
+        text = _("Home pickup or drop-off with %(carrier)s.", carrier=data.carrier_name)
+        lines = pen.wrap(text, 8, width, 3)
         pen.lines(left, top - 53, lines, 8, 9.5, width)
     else:
-        pen.text(left, top - 43, t(loc, "drop_off"), 6.5, max_width=width)
+        pen.text(left, top - 43, _("Drop-off point"), 6.5, max_width=width)
         pen.text(left, top - 53, relay.network, 8.5, bold=True, max_width=width, min_size=7)
         pen.text(left, top - 62.5, relay.name, 8, max_width=width, min_size=6.5)
         pen.text(left, top - 71.5, relay.address, 7.5, max_width=width, min_size=6)
@@ -75,7 +91,8 @@ def _rma_and_drop_off(pen: Pen, data: LabelData, left: float, right: float, top:
             left, top - 80.5, f"{relay.postcode} {relay.city}", 7.5, max_width=width, min_size=6
         )
         if relay.opening_hours.strip():
-            hours = pen.wrap(t(loc, "hours", hours=relay.opening_hours), 6.5, width, 2)
+            text = _("Opening hours: %(hours)s", hours=relay.opening_hours)
+            hours = pen.wrap(text, 6.5, width, 2)
             pen.lines(left, top - 89, hours, 6.5, 7.5, width)
     pen.rule(left, top - 100, right, top - 100, 0.4)
     return top - 100
@@ -99,11 +116,16 @@ def _address_lines(address: Address) -> list[str]:
 
 
 def _addresses(pen: Pen, data: LabelData, left: float, right: float, top: float) -> float:
+    _ = gettext_in(data.locale)
     col = (right - left - GAP) / 2
-    for x, key, address in ((left, "from", data.sender), (left + col + GAP, "to", data.recipient)):
-        pen.text(x, top - 9, t(data.locale, key), 6.5, bold=True, max_width=col)
+    columns = (
+        (left, _("From"), data.sender, False),
+        (left + col + GAP, _("To"), data.recipient, True),
+    )
+    for x, caption, address, bold in columns:
+        pen.text(x, top - 9, caption, 6.5, bold=True, max_width=col)
         name, *rest = _address_lines(address)
-        pen.text(x, top - 19, name, 8.5, bold=key == "to", max_width=col, min_size=6.5)
+        pen.text(x, top - 19, name, 8.5, bold=bold, max_width=col, min_size=6.5)
         for i, line in enumerate(rest):
             pen.text(x, top - 28.5 - 8.5 * i, line, 7.5, max_width=col, min_size=6)
     pen.rule(left, top - 60, right, top - 60, 0.4)
@@ -112,15 +134,28 @@ def _addresses(pen: Pen, data: LabelData, left: float, right: float, top: float)
 
 def _instructions(pen: Pen, data: LabelData, left: float, right: float, bottom: float) -> float:
     """Draw the drop-off steps upwards from ``bottom``; return the top of the block."""
-    loc = data.locale
-    if data.relay_point is None:
-        where = t(loc, "where_home", carrier=data.carrier_name)
+    _ = gettext_in(data.locale)
+    carrier = data.carrier_name
+    if data.valid_until is None:
+        if data.relay_point is None:
+            drop_off = _("2. Drop the parcel off with %(carrier)s.", carrier=carrier)
+        else:
+            drop_off = _("2. Drop the parcel off at the drop-off point shown.")
     else:
-        where = t(loc, "where_relay")
-    deadline = ""
-    if data.valid_until is not None:
-        deadline = t(loc, "deadline", date=format_date(loc, data.valid_until))
-    steps = t(loc, "instructions", where=where, deadline=deadline).split("\n")
+        date = format_date(data.locale, data.valid_until)
+        if data.relay_point is None:
+            drop_off = _(
+                "2. Drop the parcel off with %(carrier)s by %(date)s.", carrier=carrier, date=date
+            )
+        else:
+            drop_off = _(
+                "2. Drop the parcel off at the drop-off point shown by %(date)s.", date=date
+            )
+    steps = (
+        _("1. Stick the label flat on the parcel, barcode visible, no tape over it."),
+        drop_off,
+        _("3. Keep your drop-off receipt until the return is complete."),
+    )
     lines = [line for step in steps for line in pen.wrap(step, 6.5, right - left, 2)]
     top = bottom + 7.5 * len(lines) + 1
     pen.lines(left, top - 6.5, lines, 6.5, 7.5, right - left)
@@ -131,7 +166,9 @@ def _instructions(pen: Pen, data: LabelData, left: float, right: float, bottom: 
 def _contents(
     pen: Pen, data: LabelData, left: float, right: float, top: float, bottom: float
 ) -> None:
-    pen.text(left, top - 9, t(data.locale, "contents"), 6.5, bold=True, max_width=right - left)
+    _ = gettext_in(data.locale)
+    ngettext = ngettext_in(data.locale)
+    pen.text(left, top - 9, _("Contents (SKU × qty)"), 6.5, bold=True, max_width=right - left)
     first, leading = top - 19, 9.0
     per_column = max(1, int((first - (bottom + 3)) // leading) + 1)
     items = data.items
@@ -149,5 +186,5 @@ def _contents(
     if len(shown) < len(items):
         i = len(shown)
         x = left + (i // per_column) * (col_w + GAP)
-        more = t(data.locale, "more", n=len(items) - len(shown))
+        more = ngettext("+%(num)d more", "+%(num)d more", len(items) - len(shown))
         pen.text(x, first - (i % per_column) * leading, more, 8, bold=True, max_width=col_w)

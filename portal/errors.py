@@ -3,8 +3,13 @@ an unknown URL or a wrong method never reach the API blueprint's own handlers)."
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest
+
+from portal.edge import RefusedInput
+from portal.extensions import db
 
 
 def _page(code: int, title: str, message: str):
@@ -23,6 +28,8 @@ def init_app(app: Flask) -> None:
     def bad_request(exc):
         if is_api():
             return _json(exc)
+        if isinstance(exc, RefusedInput):
+            return _page(400, exc.title, exc.description)
         return _page(
             400,
             _("Something was wrong with that request"),
@@ -49,10 +56,16 @@ def init_app(app: Flask) -> None:
     def too_large(exc):
         if is_api():
             return _json(exc)
+        if request.mimetype == "multipart/form-data":
+            return _page(
+                413,
+                _("Files too large"),
+                _("Photos must be 8 MB or less each. Please choose smaller photos."),
+            )
         return _page(
             413,
-            _("Files too large"),
-            _("Photos must be 8 MB or less each. Please choose smaller photos."),
+            _("Too much sent at once"),
+            _("What you sent is too long. Go back, shorten the text and try again."),
         )
 
     @app.errorhandler(429)
@@ -70,3 +83,11 @@ def init_app(app: Flask) -> None:
         if is_api():
             return _json(exc)
         return exc
+
+    @app.errorhandler(DataError)
+    def data_does_not_fit(exc):
+        """The last line of defence: a value the database cannot hold (a number out of its
+        range, a text too long) is the sender's mistake, answered 400; nothing is kept."""
+        db.session.rollback()
+        current_app.logger.warning("refused a value the database cannot hold: %s", exc.orig)
+        return bad_request(BadRequest(description="A value was out of range or too long."))

@@ -18,10 +18,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from flask import Flask, current_app, g
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from portal.extensions import db
-from portal.models import OutboxMessage
+from portal.models import OutboxMessage, ReturnRequest
 from portal.models.base import utcnow
 
 LEASE = timedelta(minutes=5)
@@ -40,6 +40,51 @@ def queue(message: EmailMessage, *, kind: str, return_id: int | None = None) -> 
     db.session.add(row)
     g.outbox_queued = True
     return row
+
+
+def queue_unbuildable(
+    *, recipient: str, subject: str, kind: str, return_id: int | None, error: str
+) -> OutboxMessage:
+    """Record, in the caller's transaction, a message that could not be built: never sent,
+    listed for staff (`undelivered`) with the reason."""
+    row = OutboxMessage(
+        recipient=_printable(recipient)[:254],
+        subject=_printable(subject)[:300],
+        kind=kind,
+        return_id=return_id,
+        raw=b"",
+        status="failed",
+        last_error=_printable(error)[:1000],
+    )
+    db.session.add(row)
+    return row
+
+
+def _printable(text: str | None) -> str:
+    return "".join(c if c.isprintable() else " " for c in (text or ""))
+
+
+STILL_FAILING_AFTER = 3  # attempts: the staff home shows it while the outbox keeps trying
+
+
+def undelivered(limit: int = 50) -> list[tuple[OutboxMessage, ReturnRequest]]:
+    """Customer e-mails that could not be built, or keep failing to send, newest first."""
+    query = (
+        select(OutboxMessage, ReturnRequest)
+        .join(ReturnRequest, ReturnRequest.id == OutboxMessage.return_id)
+        .where(
+            or_(
+                OutboxMessage.status == "failed",
+                and_(
+                    OutboxMessage.status.in_(("pending", "sending")),
+                    OutboxMessage.attempts >= STILL_FAILING_AFTER,
+                ),
+            )
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return [(row, rr) for row, rr in db.session.execute(query)]
 
 
 def backoff(attempts: int) -> timedelta:

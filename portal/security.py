@@ -72,16 +72,62 @@ def role_required(role: str) -> Callable:
     return decorator
 
 
+# Pages load only our own scripts, styles and images; nothing is inline, nothing frames us.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+HSTS = "max-age=63072000; includeSubDomains"  # two years
+
+
+def is_production(app: Flask) -> bool:
+    """Served over HTTPS (PUBLIC_URL) and not the development server."""
+    return app.config["PUBLIC_URL"].startswith("https://") and not app.debug
+
+
+def _session_cookie(app: Flask) -> None:
+    if not app.config["PUBLIC_URL"].startswith("https://"):
+        return
+    app.config["SESSION_COOKIE_SECURE"] = True
+    if is_production(app):
+        # __Host-: the browser keeps it only if Secure, Path=/ and no Domain, so no
+        # sibling subdomain can plant or overwrite the session.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["SESSION_COOKIE_PATH"] = "/"
+        app.config["SESSION_COOKIE_DOMAIN"] = None
+
+
 def init_app(app: Flask) -> None:
-    if app.config["PUBLIC_URL"].startswith("https://"):
-        app.config["SESSION_COOKIE_SECURE"] = True
+    from portal import edge
+
+    edge.init_app(app)
+    _session_cookie(app)
+    production = is_production(app)
 
     @app.after_request
     def security_headers(response):
+        headers = response.headers
         # Status-page links carry their token in the path: never send it as a referrer.
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        if production:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        if request.endpoint != "static":
+            # Staff pages, status pages, the journey, labels, the API: personal data that no
+            # shared computer's cache or proxy may keep. Only our own static files are cached.
+            headers["Cache-Control"] = "no-store"
         return response
 
     login_manager.init_app(app)

@@ -13,7 +13,7 @@ FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
 class BadUpload(ValueError):
-    pass
+    """str(exc) is the reason: "too_big" (bytes), "too_many_pixels" or "not_image"."""
 
 
 def clean_image(data: bytes) -> tuple[str, bytes]:
@@ -26,7 +26,7 @@ def clean_image(data: bytes) -> tuple[str, bytes]:
             if kind not in FORMATS:
                 raise BadUpload("not_image")
             if probe.width * probe.height > MAX_PIXELS:
-                raise BadUpload("too_big")
+                raise BadUpload("too_many_pixels")  # a few kB can decode to gigabytes
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image = ImageOps.exif_transpose(image)
@@ -41,6 +41,8 @@ def clean_image(data: bytes) -> tuple[str, bytes]:
                 image.save(out, kind)  # no exif/info passed: metadata is dropped
     except BadUpload:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise BadUpload("too_many_pixels") from exc
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise BadUpload("not_image") from exc
     return FORMATS[kind], out.getvalue()

@@ -20,6 +20,7 @@ from portal.customer import draft
 from portal.customer.blueprint import bp
 from portal.customer.forms import LookupForm, PlainForm
 from portal.customer.pages import item_rows, lookup_key, parse_items
+from portal.edge import form_id
 from portal.extensions import db, limiter
 from portal.i18n import current_locale
 from portal.links import status_path
@@ -137,7 +138,7 @@ def relay():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        point = db.session.get(RelayPoint, request.form.get("relay_point_id", type=int) or 0)
+        point = db.session.get(RelayPoint, form_id("relay_point_id") or 0)
         if point is None or not point.active:
             flash(_("Please choose a drop-off point from the list."), "error")
             return redirect(url_for("customer.relay"))

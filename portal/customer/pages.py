@@ -9,13 +9,14 @@ from flask import request
 from flask_babel import gettext as _
 
 from portal.customer import draft
+from portal.edge import MAX_ID
 from portal.extensions import db
 from portal.models import DraftPhoto, Order, OrderLine, Variant
 from portal.services import lookup
 from portal.services.eligibility import Eligibility, check_order
 from portal.services.policy import Policy
 from portal.services.returns import allowed_resolutions, exchange_options, validate_choices
-from portal.uploads import BadUpload, clean_image
+from portal.uploads import MAX_PIXELS, BadUpload, clean_image
 from portal.words import PHOTO_REASONS
 
 MAX_PHOTOS = 3
@@ -60,10 +61,12 @@ def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row
 
 
 def _int(value, default: int = 0) -> int:
+    """A whole number, held within what a row can store (a larger one is still "too many")."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    return max(-MAX_ID, min(number, MAX_ID))
 
 
 def parse_items(order: Order, data: dict, policy: Policy) -> tuple[dict, dict[str, str]]:
@@ -113,6 +116,13 @@ def _store_photos(draft_key: str, line: OrderLine, reason: str) -> dict[str, str
         except BadUpload as exc:
             if str(exc) == "too_big":
                 message = _("%(name)s is larger than 8 MB.", name=upload.filename)
+            elif str(exc) == "too_many_pixels":
+                message = _(
+                    "%(name)s has too many pixels: at most %(n)d megapixels. Please send a "
+                    "smaller photo (a phone's normal setting is fine).",
+                    name=upload.filename,
+                    n=MAX_PIXELS // 1_000_000,
+                )
             else:
                 message = _("%(name)s is not a JPEG, PNG or WebP photo.", name=upload.filename)
             return {field_name: message}

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from portal.customer.blueprint import bp
 from portal.customer.forms import PlainForm
+from portal.edge import form_id
 from portal.extensions import db
 from portal.lifecycle import can, is_in
 from portal.links import status_path, status_url
@@ -84,7 +85,7 @@ def change_relay(token: str):
         flash(_("A new label can only be issued before the parcel is sent."), "error")
         return redirect(status_path(rr))
     if request.method == "POST":
-        point = db.session.get(RelayPoint, request.form.get("relay_point_id", type=int) or 0)
+        point = db.session.get(RelayPoint, form_id("relay_point_id") or 0)
         if point is None or not point.active:
             flash(_("Please choose a drop-off point from the list."), "error")
             return redirect(url_for("customer.change_relay", token=token))

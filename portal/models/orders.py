@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, utcnow
 from portal.models.catalog import Variant
+
+_NOT_IN_KEY = re.compile(r"[\s#\-_./]+")
+
+
+def order_number_key(raw: str | None) -> str:
+    """An order number as customers type it: "#2002", " 2002 ", "fr-10001" and "FR10001"
+    all give the same key (upper case, without spaces, '#', dashes, dots, slashes)."""
+    return _NOT_IN_KEY.sub("", raw or "").upper()
 
 
 class Order(db.Model):
@@ -15,6 +24,8 @@ class Order(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
+    # what lookups search (indexed; several orders may share one, the contact decides)
+    number_key: Mapped[str] = mapped_column(String(64), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     shipping_name: Mapped[str] = mapped_column(String(200))
     shipping_line1: Mapped[str] = mapped_column(String(200))
@@ -36,6 +47,11 @@ class Order(db.Model):
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
     )
+
+    @validates("number")
+    def _keep_key(self, _name: str, number: str) -> str:
+        self.number_key = order_number_key(number)
+        return number
 
     @property
     def is_gift(self) -> bool:

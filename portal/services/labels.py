@@ -95,11 +95,15 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
     (retryable failure, or blocked until staff act on a non-retryable one)."""
     if not _wants_first_label(rr):
         return rr.current_label
-    request = build_request(rr)
     carrier = get_carrier(rr.relay_point.network if rr.relay_point else None)
     try:
+        request = build_request(rr)
         issued = carrier.issue_label(request)
-    except CarrierError as exc:
+    except (CarrierError, ValueError, TypeError, LookupError) as exc:
+        if not isinstance(exc, CarrierError):  # our data: trying again will not help
+            current_app.logger.exception("label for %s cannot be made", rr.rma)
+            reason = f"the label cannot be made from this return's data: {exc}"
+            exc = CarrierError(reason, retryable=False)
         _lock(rr)
         if _wants_first_label(rr):
             _record_failure(rr, exc)

@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Order
+from portal.models.orders import order_number_key
 
 _SPACES = re.compile(r"\s+")
 
 
 def normalize_number(raw: str) -> str:
-    return _SPACES.sub("", raw or "").lstrip("#").upper()
+    return order_number_key(raw)
 
 
 def normalize_gift_code(raw: str) -> str:
@@ -23,17 +24,26 @@ def normalize_gift_code(raw: str) -> str:
 
 def find_order(number: str, contact: str) -> Order | None:
     """The order only if both halves match; never says which half was wrong."""
-    number = normalize_number(number)
+    key = normalize_number(number)
     contact = (contact or "").strip()
-    order = db.session.scalar(select(Order).where(func.upper(Order.number) == number))
+    # Usually one order; two numbers typed alike ("FR-1", "FR1") are told apart by the
+    # contact. Every candidate is compared, so the time does not depend on which matched.
+    candidates = db.session.scalars(select(Order).where(Order.number_key == key).limit(5)).all()
+    found = None
+    for order in candidates or [None]:
+        if _contact_matches(order, contact) and order is not None:
+            found = order
+    return found
+
+
+def _contact_matches(order: Order | None, contact: str) -> bool:
     if "@" in contact:
         expected = order.email.lower() if order else "x@invalid"
         given = contact.lower()
     else:
         expected = _SPACES.sub("", order.shipping_postcode).upper() if order else "-"
         given = _SPACES.sub("", contact).upper()
-    matched = hmac.compare_digest(expected.encode(), given.encode())
-    return order if order is not None and matched else None
+    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 def find_gift(code: str) -> Order | None:

@@ -59,7 +59,23 @@ def set_password(user: StaffUser, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise ValidationFailed({"password": f"must be at least {MIN_PASSWORD} characters"})
     user.password_hash = hasher().hash(password)
-    user.session_version += 1
+    end_sessions(user)
+
+
+def change_password(user: StaffUser, current: str, new: str) -> None:
+    """The person's own change: the current password first. Every session ends."""
+    try:
+        hasher().verify(user.password_hash, current or "")
+    except (VerificationError, InvalidHashError) as exc:
+        raise ValidationFailed({"current": "is not your password"}) from exc
+    set_password(user, new)
+    db.session.flush()
+
+
+def end_sessions(user: StaffUser) -> None:
+    """Every session cookie issued for this account stops working at once: the loader
+    (`portal.security.load_user`) accepts only the current generation. Flushes nothing."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def disable_staff(email: str) -> StaffUser:
@@ -67,7 +83,7 @@ def disable_staff(email: str) -> StaffUser:
     if user is None:
         raise ValidationFailed({"email": "no staff account with this e-mail"})
     user.active = False
-    user.session_version += 1  # every open session stops matching at once
+    end_sessions(user)  # every open session stops matching at once
     db.session.flush()
     return user
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from portal import outbox
 from portal.security import role_required
 from portal.services import queues
 from portal.services.policy import current_policy
@@ -39,6 +40,7 @@ def home():
         sort=sort,
         only=only if only in queues.QUEUES else None,
         blocked=queues.blocked_labels(),
+        undelivered=outbox.undelivered(),
         scan_form=ScanForm(formdata=None),
     )
 

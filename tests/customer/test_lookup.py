@@ -101,3 +101,29 @@ def test_order_number_never_appears_in_a_url(en, factory):
 def test_lookup_address_typed_in_the_browser_shows_the_form(en):
     response = en.get("/lookup")
     assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("typed", ["FR10001", "fr-10001", " FR-10001 ", "#FR-10001", "fr 10001"])
+def test_the_number_is_found_however_it_is_typed(client, factory, typed):
+    order = factory.order(number="FR-10001")
+    response = client.post("/lookup", data={"number": typed, "contact": order.email})
+    assert response.status_code == 302, typed
+
+
+def test_a_shop_number_with_a_hash_is_found_without_it(client, factory):
+    order = factory.order(number="#2002")
+    for typed in ("2002", " 2002 ", "#2002"):
+        assert (
+            client.post("/lookup", data={"number": typed, "contact": order.email}).status_code
+            == 302
+        )
+
+
+def test_two_numbers_typed_alike_are_told_apart_by_the_contact(client, factory):
+    first = factory.order(number="FR-1", email="first@example.fr")
+    second = factory.order(number="FR1", email="second@example.fr")
+    for order in (first, second):
+        response = client.post("/lookup", data={"number": "fr1", "contact": order.email})
+        assert response.status_code == 302
+        assert order.number in page(client.get("/return/items")).text
+    assert client.post("/lookup", data={"number": "fr1", "contact": "x@y.fr"}).status_code == 404

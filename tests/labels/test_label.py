@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import io
 import re
 import unicodedata
@@ -40,8 +41,8 @@ def test_label_shows_what_the_customer_and_the_carrier_need(make_label, read_pdf
     assert "lun.–sam. 9h–19h" in text
     for sku, quantity in (("PUL-MER-M-BLN", 1), ("ECH-TRI-ECR", 2), ("CHA-RAY-39", 3)):
         assert re.search(rf"{sku}\s*×\s*{quantity}\b", text), sku
-    assert "Émise le 23/11/2026" in text
-    assert "Valable jusqu'au 23/12/2026" in text
+    assert "Émise le 23 nov. 2026" in text
+    assert "Valable jusqu'au 23 déc. 2026" in text
 
 
 def test_label_never_shows_a_price(make_label, read_pdf):
@@ -54,13 +55,35 @@ def test_instructions_and_captions_follow_the_locale(make_label, read_pdf):
     french = read_pdf.text(render_label(make_label(locale="fr")))
     english = read_pdf.text(render_label(make_label(locale="en")))
 
-    assert "Déposez le colis au point de dépôt indiqué avant le 23/12/2026" in french
+    assert "Déposez le colis au point de dépôt indiqué avant le 23 déc. 2026" in french
     assert "Collez l'étiquette" in french
     assert "Drop the parcel off" not in french and "From" not in french
-    assert "Drop the parcel off at the drop-off point shown by 23 Dec 2026" in english
+    assert "Drop the parcel off at the drop-off point shown by Dec 23, 2026" in english
     assert "Stick the label flat" in english
-    assert "From" in english and "To" in english and "Issued 23 Nov 2026" in english
+    assert "From" in english and "To" in english and "Issued Nov 23, 2026" in english
     assert "Déposez" not in english and "Expéditeur" not in english
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        (
+            "fr",
+            ("Émise le 30 sept. 2026", "Valable jusqu'au 30 sept. 2026", "avant le 30 sept. 2026"),
+        ),
+        ("en", ("Issued Sep 30, 2026", "Valid until Sep 30, 2026", "shown by Sep 30, 2026")),
+    ],
+)
+def test_the_longest_dates_are_printed_whole_on_the_narrower_page(
+    make_label, read_pdf, locale, expected
+):
+    day = datetime.date(2026, 9, 30)
+    data = make_label(page_size="4x6", locale=locale, issued_on=day, valid_until=day)
+    text = " ".join(read_pdf.text(render_label(data)).split())
+
+    for line in expected:
+        assert line in text
+    assert "…" not in text
 
 
 def test_home_pickup_label_has_no_relay_point(make_label, read_pdf):
@@ -68,14 +91,14 @@ def test_home_pickup_label_has_no_relay_point(make_label, read_pdf):
 
     assert "Mondial Relay" not in text and "Point" not in text
     assert "Home pickup or drop-off with Retours Relay." in text
-    assert "Drop the parcel off with Retours Relay by 23 Dec 2026" in text
+    assert "Drop the parcel off with Retours Relay by Dec 23, 2026" in text
 
 
 def test_no_valid_until_date_means_no_deadline(make_label, read_pdf):
     text = read_pdf.text(render_label(make_label(valid_until=None)))
 
     assert "Valable" not in text and "avant le" not in text
-    assert "Émise le 23/11/2026" in text
+    assert "Émise le 23 nov. 2026" in text
 
 
 def test_rma_is_big_and_bold(make_label, read_pdf):

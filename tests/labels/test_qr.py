@@ -58,3 +58,26 @@ def test_smallest_version_that_fits_is_used():
 def test_too_long_is_a_value_error():
     with pytest.raises(ValueError):
         qr.encode("x" * 3000)
+
+
+def test_standard_tables_match_reportlabs_for_every_version_and_level():
+    for version in range(1, 41):
+        for name, level in qr.LEVELS.items():
+            reference = qrencoder.QRRSBlock.getRSBlocks(version, level)
+            expected = tuple((b.dataCount, b.totalCount - b.dataCount) for b in reference)
+            assert qr._blocks(version, level) == expected, (version, name)
+        centres = qr._alignment_centres(version)
+        assert centres == list(qrencoder.QRUtil.getPatternPosition(version)), version
+        if version >= 7:
+            assert qr._version_info(version) == qrencoder.QRUtil.getBCHTypeNumber(version)
+    for data in range(32):
+        assert qr._format_info(data) == qrencoder.QRUtil.getBCHTypeInfo(data), data
+
+
+@pytest.mark.parametrize("level", ["L", "Q", "H"])
+def test_other_levels_decode_too(level):
+    text = sample(180)
+
+    results = zxingcpp.read_barcodes(image(qr.encode(text, level)))
+
+    assert [r.text for r in results] == [text]
