@@ -33,10 +33,13 @@ DEFAULT_WEIGHT_GRAMS = 1000  # when the items have no weight: better a label tha
 DEFAULT_PARCEL_INCHES = {"length": 13.8, "width": 9.8, "height": 5.9}
 
 # EasyPost tracker statuses -> ours (portal.carriers.base.TRACKING_STATUSES); unknown -> None.
+# "available_for_pickup" waits at a point or counter: not delivered to the warehouse.
 TRACKER_STATUSES: dict[str, str] = {
     **{same: same for same in ("pre_transit", "in_transit", "out_for_delivery", "delivered")},
-    "available_for_pickup": "delivered",
-    **dict.fromkeys(("return_to_sender", "failure", "error", "cancelled"), "failure"),
+    "available_for_pickup": "held_at_point",
+    "return_to_sender": "returned_to_sender",
+    "cancelled": "cancelled",
+    **dict.fromkeys(("failure", "error"), "failure"),
 }
 TRACKER_EVENTS = frozenset({"tracker.created", "tracker.updated"})
 

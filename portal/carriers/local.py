@@ -1,14 +1,30 @@
-"""The local relay carrier: no network, tracking numbers with a check digit, own PDF."""
+"""The local demo carrier: no network, tracking numbers with a check digit, our own PDF.
+
+It is what `make run` uses offline. Its label says plainly that it is a demo valid for no
+network and never carries a real network's name, not even the chosen point's network: a
+customer who took it to a relay point would be turned away.
+"""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import date, timedelta
 
 from labels import LabelData, render_label
 from portal.carriers.base import IssuedLabel, LabelRequest
 
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
+# What the label prints instead of a carrier's and a network's name (labels/ renders them).
+DEMO_CARRIER = {"fr": "DÉMO – valable sur aucun réseau", "en": "DEMO – valid for no network"}
+DEMO_NETWORK = {
+    "fr": "Démo : aucun réseau ne l'accepte",
+    "en": "Demo: no network accepts it",
+}
+
+
+def _demo(texts: dict[str, str], locale: str) -> str:
+    return texts.get((locale or "en")[:2], texts["en"])
 
 
 def s10_check_digit(serial: str) -> int:
@@ -33,7 +49,7 @@ def is_valid_tracking_code(code: str) -> bool:
 
 class LocalRelayCarrier:
     name = "local"
-    display_name = "Retours Relay"
+    display_name = "Demo (no network)"
 
     def __init__(self, today: date | None = None) -> None:
         self._today = today
@@ -41,14 +57,15 @@ class LocalRelayCarrier:
     def issue_label(self, request: LabelRequest) -> IssuedLabel:
         code = new_tracking_code()
         today = self._today or date.today()
+        point = request.relay_point
+        if point is not None:
+            point = replace(point, network=_demo(DEMO_NETWORK, request.locale))
         pdf = render_label(
             LabelData(
                 rma=request.rma,
                 tracking_code=code,
-                carrier_name=request.relay_point.network
-                if request.relay_point
-                else self.display_name,
-                relay_point=request.relay_point,
+                carrier_name=_demo(DEMO_CARRIER, request.locale),
+                relay_point=point,
                 sender=request.sender,
                 recipient=request.recipient,
                 items=request.items,

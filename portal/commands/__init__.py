@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from portal.commands.relay_points import relay_points_cli
     from portal.commands.returns import carrier_cli, labels_cli, returns_cli
     from portal.commands.staff import staff_cli
+    from portal.commands.tracking_poll import tracking_cli
 
     for command in (
         api_token_cli,
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
         returns_cli,
         labels_cli,
         carrier_cli,
+        tracking_cli,
         lifecycle_cli,
     ):
         app.cli.add_command(command)

@@ -26,11 +26,11 @@ from portal.i18n import current_locale
 from portal.links import status_path
 from portal.models import Order, RelayPoint, ReturnRequest, Variant
 from portal.services import lookup
+from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.estimates import estimate
 from portal.services.labels import issue_label
 from portal.services.policy import current_policy
-from portal.services.relay_points import nearest_relay_points
 from portal.services.returns import create_return, find_by_submission, validate_choices
 from portal.web import commit_verb
 from portal.words import reason_labels
@@ -145,11 +145,15 @@ def relay():
         draft.update(relay_point_id=point.id, postcode=point.postcode)
         return redirect(url_for("customer.review"))
     postcode = (request.args.get("postcode") or data.get("postcode") or "").strip()[:16]
-    points = nearest_relay_points(postcode, limit=8) if postcode else []
+    found = find_drop_off_points(postcode) if postcode else DropOffPoints()
+    anywhere = anywhere_options()
+    db.session.commit()  # live points are kept, as the fallback list
     return render_template(
         "customer/relay.html",
         postcode=postcode,
-        points=points,
+        points=found.points,
+        found=found,
+        anywhere=anywhere,
         form=form,
         chosen=data.get("relay_point_id"),
     )

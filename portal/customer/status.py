@@ -15,9 +15,9 @@ from portal.models import RelayPoint, ReturnRequest
 from portal.payments.service import customer_view
 from portal.security import read_status_token
 from portal.services import timeline
+from portal.services.drop_off_points import anywhere_options, find_drop_off_points
 from portal.services.labels import reissue_label
 from portal.services.policy import current_policy
-from portal.services.relay_points import nearest_relay_points
 from portal.services.returns import cancel_return
 from portal.web import run_or_flash
 
@@ -100,10 +100,15 @@ def change_relay(token: str):
             flash(_("Here is your new label. The previous one no longer works."), "success")
         return redirect(status_path(rr))
     postcode = (request.args.get("postcode") or rr.sender_postcode or "").strip()[:16]
+    found = find_drop_off_points(postcode)
+    anywhere = anywhere_options()
+    db.session.commit()  # live points are kept, as the fallback list
     return render_template(
         "customer/relay.html",
         postcode=postcode,
-        points=nearest_relay_points(postcode, limit=8),
+        points=found.points,
+        found=found,
+        anywhere=anywhere,
         form=form,
         chosen=rr.relay_point_id,
         token=token,

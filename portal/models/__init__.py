@@ -16,6 +16,7 @@ from portal.models.returns import (
 )
 from portal.models.staff import ApiToken, StaffUser
 from portal.models.tracking import CarrierEvent
+from portal.models.tracking_poll import TrackingPoll
 
 __all__ = [
     "ApiToken",
@@ -35,5 +36,6 @@ __all__ = [
     "ReturnRequest",
     "StaffUser",
     "StoreCredit",
+    "TrackingPoll",
     "Variant",
 ]

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Float, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.models.base import UTCDateTime
 
 
 class RelayPoint(db.Model):
-    """A drop-off point of a relay network, imported from the network's CSV list."""
+    """A drop-off point of a relay network: imported from the network's CSV list, or kept from
+    the network's live search (`fetched_at` set), which also serves as the fallback list."""
 
     __tablename__ = "relay_points"
     __table_args__ = (
@@ -26,3 +30,9 @@ class RelayPoint(db.Model):
     longitude: Mapped[float] = mapped_column(Float, index=True)
     opening_hours: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True, index=True)
+    # "relay" (a shop), "locker" (an automatic parcel terminal) or "post_office".
+    kind: Mapped[str] = mapped_column(String(16), default="relay")
+    # Structured opening hours as JSON: {"0": [["09:00", "12:30"], ["14:00", "19:00"]], …},
+    # Monday = "0"; None when only the free text of `opening_hours` is known.
+    hours: Mapped[str | None] = mapped_column(Text)
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -16,7 +16,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session, object_session
 
-from portal.carriers.base import Carrier, CarrierError, IssuedLabel
+from portal import carriers
+from portal.carriers.base import Carrier, IssuedLabel
 from portal.extensions import db
 from portal.models import AuditEvent, Label
 from portal.models.base import utcnow
@@ -74,17 +75,7 @@ def _void_after_rollback(session: Session, transaction) -> None:
 
 def carrier_named(name: str) -> Carrier:
     """The carrier that issued a label (not necessarily today's default)."""
-    if name == "easypost":
-        if not current_app.config.get("EASYPOST_API_KEY"):
-            raise CarrierError("EASYPOST_API_KEY is not set: cannot void", retryable=False)
-        from portal.carriers.easypost_carrier import EasyPostCarrier
-
-        return EasyPostCarrier.from_config(current_app.config)
-    if name == "local":
-        from portal.carriers.local import LocalRelayCarrier
-
-        return LocalRelayCarrier()
-    raise CarrierError(f"unknown carrier {name!r}", retryable=False)
+    return carriers.carrier_named(name)
 
 
 def run_voids(voids: list[PendingVoid]) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy import and_, or_, select, update
 
 from labels import Address, LabelItem, RelayPointInfo
 from portal import lifecycle
-from portal.carriers import get_carrier
+from portal.carriers import MONDIAL_RELAY, get_carrier
 from portal.carriers.base import CarrierError, IssuedLabel, LabelRequest
 from portal.extensions import db
 from portal.links import status_url
@@ -80,6 +80,9 @@ def build_request(rr: ReturnRequest, *, relay_point: RelayPoint | None = None) -
         locale=rr.locale,
         valid_days=current_policy().label_valid_days,
         previous_shipment_id=rr.label_shipment_id,
+        relay_point_code=relay.external_id if relay and relay.network == MONDIAL_RELAY else None,
+        relay_point_country=(relay.country if relay else rr.sender_country) or "FR",
+        contact_email=rr.contact_email,
     )
 
 
@@ -92,7 +95,7 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
     (retryable failure, or blocked until staff act on a non-retryable one)."""
     if not _wants_first_label(rr):
         return rr.current_label
-    carrier = get_carrier()
+    carrier = get_carrier(rr.relay_point.network if rr.relay_point else None)
     try:
         request = build_request(rr)
         issued = carrier.issue_label(request)
@@ -283,7 +286,8 @@ def reissue_label(
     if old is None:
         return _retarget_pending(rr, relay_point, actor_type=actor_type, actor=actor)
     request = build_request(rr, relay_point=relay_point)
-    carrier = get_carrier()
+    point = relay_point or rr.relay_point
+    carrier = get_carrier(point.network if point else None)
     try:
         issued = carrier.issue_label(request)
     except CarrierError as exc:

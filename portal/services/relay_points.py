@@ -79,7 +79,10 @@ def _import(stream: TextIO, network: str, full: bool) -> ImportReport:
     _check_header(next(reader, None))
     existing = {
         p.external_id: p
-        for p in db.session.scalars(select(RelayPoint).where(RelayPoint.network == network))
+        for p in db.session.scalars(
+            # "anywhere" rows stand for the whole network: no list touches them
+            select(RelayPoint).where(RelayPoint.network == network, RelayPoint.kind != "anywhere")
+        )
     }
     report = ImportReport()
     first_seen: dict[str, int] = {}  # id → line, for every row that had an id

@@ -23,7 +23,7 @@ from portal.services import audit
 from portal.services.policy import current_policy
 from portal.services.resolve import ship_exchange
 
-SCANNED = ("in_transit", "out_for_delivery", "delivered")
+SCANNED = ("in_transit", "out_for_delivery", "held_at_point", "delivered")
 
 
 def already_handled(event_id: str) -> bool:

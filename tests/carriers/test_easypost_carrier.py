@@ -360,11 +360,11 @@ def test_void_errors_are_carrier_errors(fake: FakeEasyPost) -> None:
         ("in_transit", "in_transit"),
         ("out_for_delivery", "out_for_delivery"),
         ("delivered", "delivered"),
-        ("available_for_pickup", "delivered"),
-        ("return_to_sender", "failure"),
+        ("available_for_pickup", "held_at_point"),
+        ("return_to_sender", "returned_to_sender"),
         ("failure", "failure"),
         ("error", "failure"),
-        ("cancelled", "failure"),
+        ("cancelled", "cancelled"),
     ],
 )
 def test_a_signed_tracker_event_becomes_a_tracking_update(theirs: str, ours: str) -> None:

@@ -142,7 +142,7 @@ def test_delivered_shows_the_parcel_arriving_at_the_warehouse(client, journey, m
 
 def test_delivered_before_any_scan_is_both_steps_at_once(client, journey, mailbox):
     code = journey.rr.current_label.tracking_code
-    response = post_event(client, tracker_event(code, "available_for_pickup", "evt_late"))
+    response = post_event(client, tracker_event(code, "delivered", "evt_late"))
 
     assert response.json["status"] == "applied"
     rr = journey.rr
