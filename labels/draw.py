@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 
@@ -16,6 +17,24 @@ from labels.fonts import register_fonts
 
 ELLIPSIS = "…"
 _RUNS = re.compile(r"1+")
+
+
+# ReportLab keeps each registered TTFont's subsetting state (which glyphs went into which
+# subset) on the shared font object, keyed by document: two documents built at once in
+# two threads write that state together and can fail (IndexError in ttfonts) or mix
+# subsets. One PDF at a time per process, then: rendering takes a few milliseconds.
+RENDER_LOCK = threading.Lock()
+
+
+def one_at_a_time(render):
+    """Decorate a function that builds a whole PDF: it runs under RENDER_LOCK."""
+
+    @functools.wraps(render)
+    def locked(*args, **kwargs):
+        with RENDER_LOCK:
+            return render(*args, **kwargs)
+
+    return locked
 
 
 def num(value: float, digits: int = 2) -> str:

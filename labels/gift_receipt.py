@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 
 from labels.data import GiftReceiptData, validate_gift_receipt
-from labels.draw import Pen, draw_qr
+from labels.draw import Pen, draw_qr, one_at_a_time
 from labels.i18n import gettext_in, ngettext_in
 
 MARGIN = 15 * mm
@@ -20,6 +20,7 @@ FOOT_HEIGHT = QR_SIZE + 18
 ROW = 14.0
 
 
+@one_at_a_time
 def render_gift_receipt(data: GiftReceiptData) -> bytes:
     """Render ``data`` as a one-page A5 PDF and return its bytes.
 

@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A6
 from reportlab.lib.units import inch, mm
 
 from labels.data import Address, LabelData, validate_label
-from labels.draw import Pen, draw_code128, draw_qr
+from labels.draw import Pen, draw_code128, draw_qr, one_at_a_time
 from labels.i18n import format_date, gettext_in, ngettext_in
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {"A6": A6, "4x6": (4 * inch, 6 * inch)}
@@ -20,6 +20,7 @@ QR_SIZE = 27 * mm
 GAP = 6.0
 
 
+@one_at_a_time
 def render_label(data: LabelData) -> bytes:
     """Render ``data`` as a one-page PDF label and return its bytes.
 

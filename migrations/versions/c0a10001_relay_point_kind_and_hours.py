@@ -1,7 +1,7 @@
 """Relay points: kind, structured hours, when fetched live; tracking polls
 
 Revision ID: c0a10001
-Revises: 5d1f3c2a7b90
+Revises: f0e10001
 Create Date: 2026-12-01 09:50:00
 
 """
@@ -13,7 +13,7 @@ import portal.models.base
 
 # revision identifiers, used by Alembic.
 revision = "c0a10001"
-down_revision = "5d1f3c2a7b90"
+down_revision = "f0e10001"
 branch_labels = None
 depends_on = None
 
