@@ -101,6 +101,14 @@ def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None, n
         notify(rr, "store_credit", refund=refund, credit=credit, name=name)
         return
     if refund.status == SENT:  # nothing was due
+        audit.record(
+            rr,
+            "refund_sent",
+            actor_type="system",
+            refund_id=refund.id,
+            amount=refund.amount,
+            currency=refund.currency,
+        )
         notify(rr, "refund_sent", refund=refund, name=name)
         return
     audit.record(

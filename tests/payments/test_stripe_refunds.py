@@ -144,7 +144,7 @@ def test_a_refusal_fails_it_with_stripes_reason_and_next_steps_for_staff(
     assert "Failed: the provider refused these refunds" in text
     assert "Charge ch_old has already been refunded." in text
     for button in ("refund_retry", "refund_as_credit", "refund_paid"):
-        assert f'id="{button}-{refund.id}"' in text
+        assert f"{button}-{refund.id}" in text.page.ids
     assert stripe_fake.refunds == []
 
 
@@ -203,7 +203,8 @@ def test_store_credit_instead_is_worded_as_store_credit(
     credit = db.session.query(StoreCredit).one()
     assert credit.code in body
     status = page(client.get(f"/r/{status_token(rr)}"))
-    assert credit.code in status and 'class="credit-balance">€25.00<' in status
+    balance = status.page.soup.select_one(".credit-balance")
+    assert credit.code in status and balance is not None and balance.get_text() == "€25.00"
     assert "Failed: the provider" not in page(client.get("/staff/refunds"))
 
 

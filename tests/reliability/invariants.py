@@ -30,7 +30,12 @@ MAIL_FOR_EVENT = {
     "carrier_scan": "in_transit",
     "parcel_received": "received",
     "items_inspected": "diagnosis",
-    "refund_issued": "refund",
+    # the money's own e-mails (portal.payments): approved, sent, failed, or store credit
+    "refund_approved": "refund_approved",
+    "refund_retried": "refund_approved",
+    "refund_sent": "refund_sent",
+    "refund_failed": "refund_failed",
+    "store_credit_issued": "store_credit",
     "exchange_shipped": "exchange_shipped",
     "return_cancelled": "cancelled",
     "return_expired": "expired",
