@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=POSTGRES_ONLY))
 
 
-GROUPS = ("postgres", "browser")
+GROUPS = ("postgres", "concurrency", "browser")
 
 
 def pytest_runtest_logreport(report):
