@@ -74,9 +74,7 @@ def gift_receipt(number: str):
             gift_message=order.gift_message,
             lines=tuple(
                 GiftReceiptLine(
-                    description=" · ".join(
-                        p for p in (line.variant.product.name, line.variant.label) if p
-                    ),
+                    description=line.variant.display_name,
                     sku=line.variant.sku,
                     quantity=line.quantity,
                 )
