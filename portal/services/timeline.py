@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal import lifecycle
 from portal.extensions import db
 from portal.i18n import fmt_date
-from portal.models import AuditEvent, ReturnRequest
+from portal.models import AuditEvent, Refund, ReturnRequest
 from portal.payments.lines import payment_line
 from portal.services.warehouse import promised_by
 
@@ -27,7 +27,9 @@ STEP_ACTIONS = {
     "in_transit": _actions("carrier_scan"),
     "received": _actions("receive"),
     "inspected": _actions("inspect"),
-    "resolved": _actions("refund_item", "ship_exchange", "resolve_refunded"),
+    # ticked when money or goods actually left: a refund *sent* (not merely approved),
+    # store credit issued, or an exchange shipped
+    "resolved": ("refund_sent", "store_credit_issued", *_actions("ship_exchange")),
 }
 
 
@@ -83,13 +85,16 @@ def friendly(event: AuditEvent) -> str | None:
         "arriving_at_warehouse": _("The carrier delivered your parcel to our warehouse."),
         "parcel_received": _("We received your parcel."),
         "items_inspected": _("We inspected your items."),
-        "refund_issued": _("Your refund was issued."),
         "exchange_shipped": _("Your exchange was shipped."),
         "return_cancelled": _("The return was cancelled."),
         "return_expired": _("The label expired before the parcel was sent."),
         "goodwill_gesture": _("We added a gesture of goodwill."),
     }
     return text.get(event.action)
+
+
+def _refunds(rr: ReturnRequest) -> list[Refund]:
+    return list(db.session.scalars(select(Refund).where(Refund.return_id == rr.id)))
 
 
 def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
@@ -109,6 +114,8 @@ def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
         by = fmt_date(promised_by(rr).date())
         return _("We're checking your items. Your refund or exchange follows by %(date)s.", date=by)
     if phase == "done":
+        if any(lifecycle.can(refund, "mark_paid") for refund in _refunds(rr)):
+            return _("Your refund is approved; we'll e-mail you as soon as it has been sent.")
         return _("All done. Thank you!")
     if phase == "cancelled":
         return _("This return was cancelled. You can start a new one at any time.")

@@ -198,3 +198,26 @@ def test_relay_point_cannot_change_after_drop_off_or_cancel(en, exchange, factor
     assert rr.status == state
     assert rr.relay_point_id != other.id
     assert len(rr.labels) == 1
+
+
+def test_an_approved_refund_is_not_shown_as_done_until_it_is_paid(en, factory, app):
+    """Manual provider: support's click approves the refund; the status page must not tick
+    'Refunded' nor say 'All done' until the shop marks it paid."""
+    from portal.models import Refund
+    from portal.services import resolve, timeline, warehouse
+
+    rr = factory.return_()
+    item = rr.items[0]
+    warehouse.receive_parcel(rr, {item.id: 1}, actor="w")
+    warehouse.diagnose(rr, {item.id: ("A", "", "")}, actor="w")
+    resolve.issue_refund(rr, item, actor="s")
+    db.session.commit()
+    shown = page(en.get(status_path(rr)))
+    assert "Your refund is approved" in shown.text and "All done" not in shown.text
+    resolved = {s.key: s for s in timeline.steps(rr)}["resolved"]
+    assert not resolved.done  # "Refunded or exchange shipped" stays unticked
+    refund = db.session.query(Refund).one()
+    resolve.mark_refund_paid(refund, actor="s")
+    db.session.commit()
+    assert "All done" in page(en.get(status_path(rr))).text
+    assert {s.key: s for s in timeline.steps(rr)}["resolved"].done
