@@ -56,6 +56,12 @@ def _form_items() -> list[str]:
     return found
 
 
+def _bad_field_name(key) -> bool:
+    """No page names a field with a line break or without a name (a multipart header
+    broken by one parses to a part named None)."""
+    return not isinstance(key, str) or any(unicodedata.category(c) == "Cc" for c in key)
+
+
 def refuse_unusable_input() -> None:
     """Before any route: raise RefusedInput for text no page can use."""
     if _unusable([request.path]):
@@ -68,6 +74,10 @@ def refuse_unusable_input() -> None:
     else:
         values = _form_items()
     if _unusable(values):
+        raise RefusedInput(_("Some characters cannot be accepted"), _cannot_accept())
+    if parsed_body and any(
+        _bad_field_name(key) for key in (*request.form.keys(), *request.files.keys())
+    ):
         raise RefusedInput(_("Some characters cannot be accepted"), _cannot_accept())
     if parsed_body and request.files:
         allowed = FILE_FIELDS.get(request.endpoint or "")

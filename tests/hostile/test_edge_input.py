@@ -201,3 +201,19 @@ def test_a_text_field_sent_as_a_file_is_refused(client, shop, path, field, data)
     assert response.status_code == 400
     assert "This form does not take files" in response.get_data(as_text=True)
     assert fingerprint() == before
+
+
+@pytest.mark.parametrize("name", ["\r", "item-1\n-quantity", "a\tb"])
+def test_a_field_whose_name_breaks_the_multipart_header_is_refused(client, shop, name):
+    """A part named "\\r" parses to a field named None (found by the fuzz campaign: the
+    items page then failed with a 500)."""
+    _start(client, shop)
+    before = fingerprint(("draft_photos",))
+    response = client.post(
+        "/return/items",
+        data={name: "x"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert NUL_REFUSED in response.get_data(as_text=True)
+    assert fingerprint(("draft_photos",)) == before
