@@ -1,12 +1,12 @@
-"""What the customer can expect back, before anything is inspected."""
+"""What the customer can expect back, before anything is inspected: the totals of
+`summary.for_choices` (one arithmetic for every page and e-mail)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.money import paid_for
-from portal.services.eligibility import returned_quantities
 from portal.services.policy import Policy
+from portal.services.summary import for_choices
 
 
 @dataclass(frozen=True)
@@ -17,17 +17,9 @@ class Estimate:
 
 
 def estimate(choices, lines_by_id: dict, policy: Policy) -> Estimate:
-    """choices: objects with order_line_id, quantity, resolution."""
-    refund = credit = 0
-    taken: dict[int, int] | None = None
-    for choice in choices:
-        line = lines_by_id[choice.order_line_id]
-        if taken is None:
-            taken = returned_quantities(line.order_id)
-        paid = paid_for(line, taken.get(line.id, 0), choice.quantity)
-        if choice.resolution == "refund":
-            refund += paid
-        elif choice.resolution == "store_credit":
-            credit += policy.credit_with_bonus(paid)
-    fee = min(policy.return_shipping_fee, refund) if refund else 0
-    return Estimate(refund=refund - fee, credit=credit, shipping_fee=fee)
+    """choices: the draft's `ItemChoice`s; lines_by_id: the order's lines by id."""
+    if not lines_by_id:
+        return Estimate()
+    order = next(iter(lines_by_id.values())).order
+    s = for_choices(order, choices, policy)
+    return Estimate(refund=s.refund_total, credit=s.credit_total, shipping_fee=s.fee_total)
