@@ -225,6 +225,12 @@ def misc_labels() -> dict[str, dict[str, str]]:
         },
         "provider": {"manual": _("Paid by hand"), "stripe": "Stripe", "mollie": "Mollie"},
         "locale": {"fr": "Français", "en": "English"},
+        "carrier": {
+            "local": _("demo carrier, valid for no network"),
+            "easypost": "EasyPost",
+            "mondial_relay": "Mondial Relay",
+            "colissimo": "Colissimo",
+        },
         "mail": {
             "confirmation": _("Return confirmed, label attached"),
             "label_pending": _("Label being prepared"),
@@ -304,4 +310,5 @@ DETAIL_VALUE_KINDS = {
     "status": "refund",
     "outcome": "outcome",
     "reason": "reason",
+    "carrier": "carrier",
 }

@@ -139,7 +139,12 @@ def test_scan_receive_diagnose_refund_and_ship_exchange(page, live_server, mailb
     expect(support.locator("#resolve")).to_have_count(0)
     shipped = wait_for_mail(mailbox, CUSTOMER, "exchange_shipped")
     audit = support.locator("#audit")
-    for action in ("parcel_received", "items_inspected", "refund_issued", "exchange_shipped"):
+    for action in (
+        "Parcel received",
+        "Every item inspected",
+        "Refund recorded",
+        "Exchange shipped",
+    ):
         expect(audit).to_contain_text(action)
     expect(audit).to_contain_text(WAREHOUSE)
     expect(audit).to_contain_text(SUPPORT)

@@ -51,7 +51,7 @@ def codes() -> set[str]:
 
 
 # single words that are also French words or that French text uses as they are
-FRENCH_WORDS = {"expire", "support"}
+FRENCH_WORDS = {"expire", "support", "local"}
 
 
 def raw_codes(text: str, locale: str) -> set[str]:
