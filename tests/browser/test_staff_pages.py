@@ -118,6 +118,8 @@ def test_a_rejection_is_previewed_then_sent(browser, live_server, pages):
     page.locator("#save-diagnosis").click()
     expect(page.locator("h1")).to_have_text("Check the e-mail before sending")
     expect(page.locator("#preview-text")).to_contain_text("Stains on the collar")
+    assert not too_wide(page)
+    assert Axe().run(page, options=AXE_OPTIONS).response["violations"] == []
     page.locator("#send-diagnosis").click()
     expect(page.get_by_role("status")).to_contain_text("Diagnosis saved for 1 item(s).")
     expect(page.locator("#items")).to_contain_text("Stains on the collar")

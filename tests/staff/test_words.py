@@ -10,6 +10,8 @@ import pytest
 from flask_babel import force_locale
 
 from portal import lifecycle, words
+from portal.extensions import db
+from portal.models import ReturnRequest
 from portal.models.staff import ROLES
 from tests.staff.allpages import build_returns, staff_paths
 from tests.staff.staffkit import page
@@ -88,6 +90,14 @@ def rendered(client, factory, auth):
             seen.append((locale, name, page(response)))
         scan = client.post("/staff/scan", data={"code": "NOTHING-HERE"})
         seen.append((locale, "scan, not found", page(scan)))
+        rr = db.session.query(ReturnRequest).filter_by(rma=rmas["received"]).one()
+        item = rr.items[0]
+        preview = client.post(
+            f"/staff/returns/{rr.rma}/diagnose",
+            data={f"grade-{item.id}": "C", f"reject-{item.id}": "stained"},
+        )
+        assert preview.status_code == 200
+        seen.append((locale, "reject preview", page(preview)))
     return seen
 
 
