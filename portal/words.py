@@ -55,3 +55,260 @@ def grade_customer_labels() -> dict[str, str]:
 def grade_choice_text() -> str:
     """'A, B or C', for a message asking to choose one."""
     return _("%(first)s or %(last)s", first=", ".join(GRADES[:-1]), last=GRADES[-1])
+
+
+# -- what the lifecycle's codes are called on screen ------------------------------------
+# One dict per machine (lifecycle.MACHINES), keyed by state; tests/staff/test_words.py fails
+# when a state, an event or an audit action of the lifecycle has no label here.
+
+
+def state_labels() -> dict[str, dict[str, str]]:
+    """machine name → state → what staff read."""
+    return {
+        "return": {
+            "requested": _("Label being prepared"),
+            "label_issued": _("Label sent, parcel not yet dropped off"),
+            "in_transit": _("Parcel on its way"),
+            "received": _("Parcel received"),
+            "inspected": _("Items inspected"),
+            "refunded": _("Resolved: money back"),
+            "exchanged": _("Resolved: exchanged"),
+            "rejected": _("Resolved: sent back"),
+            "cancelled": _("Cancelled"),
+            "expired": _("Label expired unused"),
+        },
+        "item reception": {
+            "awaiting": _("Not yet received"),
+            "partly_received": _("Partly received"),
+            "received": _("All units received"),
+            "not_received": _("Never received"),
+        },
+        "item acceptance": {
+            "pending": _("Not yet inspected"),
+            "accepted": _("Accepted"),
+            "rejected": _("Refused at inspection"),
+            "settled": _("Settled"),
+            "sent_back": _("Sent back to the customer"),
+        },
+        "refund": {
+            "approved": _("Approved, not yet paid"),
+            "sent": _("Paid out"),
+            "failed": _("Failed"),
+        },
+    }
+
+
+def event_labels() -> dict[str, dict[str, str]]:
+    """machine name → event name → the step in words."""
+    return {
+        "return": {
+            "request": _("Return requested"),
+            "issue_label": _("Label issued"),
+            "reissue_label": _("Label re-issued"),
+            "change_relay": _("Drop-off point changed"),
+            "unblock_label": _("Label purchase tried again"),
+            "carrier_scan": _("Scanned by the carrier"),
+            "carrier_delivered": _("Delivered to the warehouse by the carrier"),
+            "receive": _("Parcel received"),
+            "receive_more": _("Another parcel received"),
+            "grade": _("Some items inspected"),
+            "inspect": _("Every item inspected"),
+            "refund_item": _("Item refunded"),
+            "ship_exchange": _("Exchange shipped"),
+            "ship_exchange_early": _("Exchange shipped before receipt"),
+            "send_back": _("Item sent back"),
+            "resolve_refunded": _("Return resolved"),
+            "resolve_exchanged": _("Return resolved"),
+            "resolve_rejected": _("Return resolved"),
+            "cancel": _("Return cancelled"),
+            "expire": _("Label expired"),
+            "goodwill": _("Goodwill gesture"),
+        },
+        "item reception": {
+            "receive_part": _("Some units received"),
+            "receive_all": _("All units received"),
+            "give_up": _("Never received"),
+        },
+        "item acceptance": {
+            "accept": _("Accepted"),
+            "reject": _("Refused at inspection"),
+            "settle": _("Settled"),
+            "send_back": _("Sent back to the customer"),
+        },
+        "refund": {
+            "owe": _("Refund approved"),
+            "settle_at_once": _("Settled at once"),
+            "provider_accept": _("Accepted by the payment provider"),
+            "provider_refuse": _("Refused by the payment provider"),
+            "provider_fail_later": _("Failed after being accepted"),
+            "mark_paid": _("Paid by hand"),
+            "retry": _("Tried again"),
+            "credit_instead": _("Store credit given instead"),
+        },
+    }
+
+
+# audit actions written outside the lifecycle's tables (audit.record)
+OTHER_ACTIONS = ("label_failed", "label_void_failed", "store_credit_issued")
+
+
+def action_labels() -> dict[str, str]:
+    """An audit event's action (lifecycle `Event.action`, or OTHER_ACTIONS) in words."""
+    return {
+        "return_requested": _("Return requested"),
+        "label_issued": _("Label issued"),
+        "label_reissued": _("Label re-issued (the old one stops working)"),
+        "relay_point_changed": _("Drop-off point changed"),
+        "label_unblocked": _("Label purchase tried again"),
+        "carrier_scan": _("Scanned by the carrier"),
+        "arriving_at_warehouse": _("Delivered to the warehouse by the carrier"),
+        "parcel_received": _("Parcel received"),
+        "items_graded": _("Some items inspected"),
+        "items_inspected": _("Every item inspected"),
+        "refund_issued": _("Refund recorded"),
+        "exchange_shipped": _("Exchange shipped"),
+        "item_sent_back": _("Item sent back"),
+        "return_resolved": _("Return resolved"),
+        "return_cancelled": _("Return cancelled"),
+        "return_expired": _("Label expired"),
+        "goodwill_gesture": _("Goodwill gesture"),
+        "refund_approved": _("Refund approved"),
+        "refund_sent": _("Refund paid out"),
+        "refund_failed": _("Refund failed"),
+        "refund_retried": _("Refund tried again"),
+        "refund_replaced_by_credit": _("Store credit given instead of the refund"),
+        "label_failed": _("The carrier refused the label"),
+        "label_void_failed": _("The old label could not be cancelled at the carrier"),
+        "store_credit_issued": _("Store credit issued"),
+    }
+
+
+def resolution_labels() -> dict[str, str]:
+    """What the customer asked for (ReturnItem.resolution)."""
+    return {
+        "refund": _("Refund"),
+        "store_credit": _("Store credit"),
+        "exchange": _("Exchange"),
+    }
+
+
+def outcome_labels() -> dict[str, str]:
+    """What inspection decided (ReturnItem.outcome)."""
+    return {
+        "refund": _("Refund to the original payment"),
+        "store_credit": _("Store credit"),
+        "exchange": _("Exchange"),
+        "rejected": _("Refused, to send back"),
+    }
+
+
+def misc_labels() -> dict[str, dict[str, str]]:
+    """The other codes staff pages show: kind → code → words."""
+    return {
+        "method": {
+            "original_payment": _("Original payment"),
+            "store_credit": _("Store credit"),
+        },
+        "credit": {"refund": _("Refund as store credit"), "goodwill": _("Goodwill gesture")},
+        "credit_tx": {"issue": _("issued"), "redeem": _("spent")},
+        "actor": {
+            "customer": _("Customer"),
+            "staff": _("Staff"),
+            "carrier": _("Carrier"),
+            "system": _("Automatic"),
+            "api": _("Shop (API)"),
+        },
+        "role": {
+            "warehouse": _("Warehouse"),
+            "support": _("Support"),
+            "admin": _("Administrator"),
+        },
+        "provider": {"manual": _("Paid by hand"), "stripe": "Stripe", "mollie": "Mollie"},
+        "locale": {"fr": "Français", "en": "English"},
+        "carrier": {
+            "local": _("demo carrier, valid for no network"),
+            "easypost": "EasyPost",
+            "mondial_relay": "Mondial Relay",
+            "colissimo": "Colissimo",
+        },
+        "mail": {
+            "confirmation": _("Return confirmed, label attached"),
+            "label_pending": _("Label being prepared"),
+            "in_transit": _("Parcel on its way"),
+            "received": _("Parcel received"),
+            "diagnosis": _("Inspection result"),
+            "refund_approved": _("Refund approved"),
+            "refund_sent": _("Refund paid out"),
+            "refund_failed": _("Refund failed"),
+            "store_credit": _("Store credit"),
+            "exchange_shipped": _("Exchange shipped"),
+            "cancelled": _("Return cancelled"),
+            "expired": _("Label expired"),
+            "goodwill": _("Goodwill gesture"),
+        },
+    }
+
+
+def word(kind: str, code: str | None) -> str:
+    """`code` of `kind` in the reader's language: a lifecycle machine's name (its states),
+    "action", "event:<machine>", "reason", "grade", "resolution", "outcome", or a key of
+    `misc_labels`. An unknown code is shown as it is (a test keeps every known one named)."""
+    if code is None or code == "":
+        return ""
+    if kind == "action":
+        table = action_labels()
+    elif kind.startswith("event:"):
+        table = event_labels().get(kind[6:], {})
+    elif kind == "reason":
+        table = reason_labels()
+    elif kind == "grade":
+        table = grade_labels()
+    elif kind == "resolution":
+        table = resolution_labels()
+    elif kind == "outcome":
+        table = outcome_labels()
+    else:
+        table = state_labels().get(kind) or misc_labels().get(kind, {})
+    return table.get(code, code)
+
+
+def detail_labels() -> dict[str, str]:
+    """The keys of an audit event's details, as the audit trail shows them."""
+    return {
+        "items": _("Items"),
+        "note": _("Note"),
+        "sku": _("Item"),
+        "reason": _("Reason"),
+        "tracking_code": _("Tracking number"),
+        "carrier": _("Carrier"),
+        "refund_id": _("Refund no."),
+        "amount": _("Amount"),
+        "method": _("Method"),
+        "code": _("Code"),
+        "status": _("Status"),
+        "retryable": _("Will be tried again"),
+        "refund_from": _("Refund was"),
+        "refund_to": _("Refund is now"),
+        "quantity": _("Quantity"),
+        "next_attempt_at": _("Next attempt"),
+        "label": _("Label"),
+        "error": _("Error"),
+        "early": _("Before receipt"),
+        "carrier_status": _("Carrier's status"),
+        "attempts": _("Attempts"),
+        "attachments": _("Attachments"),
+        "grade": _("Condition"),
+        "outcome": _("Outcome"),
+    }
+
+
+# which kind of code a detail's value is (see `word`)
+DETAIL_VALUE_KINDS = {
+    "method": "method",
+    "refund_from": "refund",
+    "refund_to": "refund",
+    "status": "refund",
+    "outcome": "outcome",
+    "reason": "reason",
+    "carrier": "carrier",
+}

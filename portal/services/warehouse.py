@@ -57,12 +57,7 @@ def find_by_scan(code: str) -> ReturnRequest | None:
     cleaned = normalize_code(code)
     if not cleaned or len(cleaned) > 64:
         return None
-    label = db.session.scalar(
-        select(Label)
-        .where(func.upper(Label.tracking_code) == cleaned)
-        .order_by(Label.id.desc())
-        .limit(1)
-    )
+    label = scanned_label(cleaned)
     if label is not None:
         return label.return_request
     rma = cleaned
@@ -70,6 +65,20 @@ def find_by_scan(code: str) -> ReturnRequest | None:
     if bare:
         rma = f"R-{bare.group(1)}-{bare.group(2)}"
     return db.session.scalar(select(ReturnRequest).where(ReturnRequest.rma == rma))
+
+
+def scanned_label(code: str) -> Label | None:
+    """The label (current or voided) whose tracking number is `code` (case and spaces
+    ignored), or None."""
+    cleaned = normalize_code(code)
+    if not cleaned or len(cleaned) > 64:
+        return None
+    return db.session.scalar(
+        select(Label)
+        .where(func.upper(Label.tracking_code) == cleaned)
+        .order_by(Label.id.desc())
+        .limit(1)
+    )
 
 
 def _own_item(rr: ReturnRequest, item_id: int) -> ReturnItem:

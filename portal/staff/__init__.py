@@ -1,7 +1,8 @@
 """Back office for warehouse and support staff.
 
 Modules: `auth` (login, logout), `home` (queues, scan station), `returns` (the return
-page), `actions` (receive, diagnose, refund, exchange, send back, goodwill, labels),
+page), `actions` (receive, refund, exchange, send back, goodwill, labels), `diagnose` (the
+diagnosis and the preview of a rejection e-mail), `wording` (codes in words),
 `refunds` (refunds to pay), `users` (staff management, admins only).
 """
 
@@ -9,7 +10,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.staff import actions, auth, home, photos, refunds, returns, users  # noqa: F401
+    from portal.staff import (  # noqa: F401
+        actions,
+        auth,
+        diagnose,
+        home,
+        photos,
+        refunds,
+        returns,
+        users,
+        wording,
+    )
     from portal.staff.blueprint import bp
 
     app.register_blueprint(bp)

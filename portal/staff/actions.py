@@ -43,27 +43,6 @@ def receive(rma: str):
     return _back(rr)
 
 
-@bp.post("/returns/<rma>/diagnose")
-@role_required("warehouse")
-def diagnose(rma: str):
-    rr = return_or_404(rma)
-    form = request.form
-    grades = {
-        item.id: (
-            form.get(f"grade-{item.id}", "").strip().upper(),
-            form.get(f"diagnosis-note-{item.id}", ""),
-            form.get(f"reject-{item.id}", ""),
-        )
-        for item in rr.items
-        if form.get(f"grade-{item.id}", "").strip()
-    }
-    run(
-        lambda: warehouse.diagnose(rr, grades, actor()),
-        lambda graded: _("Diagnosis saved for %(n)d item(s).", n=len(graded)),
-    )
-    return _back(rr)
-
-
 @bp.post("/returns/<rma>/items/<int:item_id>/refund")
 @role_required("support")
 def refund(rma: str, item_id: int):

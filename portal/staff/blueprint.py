@@ -55,29 +55,9 @@ def age(since: datetime | None, now: datetime | None = None) -> str:
     return _("%(h)d h", h=hours)
 
 
-def format_details(details: dict | None) -> str:
-    """An audit event's details in one line."""
-    parts = []
-    for key, value in (details or {}).items():
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, list):
-            value = ", ".join(
-                " ".join(str(v) for v in entry.values()) if isinstance(entry, dict) else str(entry)
-                for entry in value
-            )
-        parts.append(f"{key}: {value}")
-    return "; ".join(parts)
-
-
 @bp.app_template_filter("staff_age")
 def _age_filter(since: datetime | None) -> str:
     return age(since)
-
-
-@bp.app_template_filter("audit_details")
-def _details_filter(details: dict | None) -> str:
-    return format_details(details)
 
 
 @bp.app_template_filter("utc")

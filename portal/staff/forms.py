@@ -12,6 +12,7 @@ from portal import money
 from portal.edge import MAX_ID, SingleLine, bounded_int
 from portal.models.staff import ROLES
 from portal.services.errors import ValidationFailed
+from portal.words import word
 
 
 class LoginForm(FlaskForm):
@@ -34,9 +35,13 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
 
 
+def _role_choices() -> list[tuple[str, str]]:
+    return [(role, word("role", role)) for role in ROLES]
+
+
 class StaffForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), SingleLine(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=list(ROLES))
+    role = SelectField(_l("Role"), choices=_role_choices)
     password = PasswordField(
         _l("Password (10 characters or more)"), validators=[DataRequired(), Length(max=200)]
     )

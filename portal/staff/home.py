@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import outbox
+from portal.i18n import fmt_date
 from portal.security import role_required
 from portal.services import queues
 from portal.services.policy import current_policy
-from portal.services.warehouse import find_by_scan
+from portal.services.warehouse import find_by_scan, scanned_label
 from portal.staff.blueprint import bp
 from portal.staff.forms import ScanForm
 
@@ -53,6 +54,7 @@ def scan():
         code = (form.code.data or "").strip()
         rr = find_by_scan(code) if form.validate_on_submit() else None
         if rr is not None:
+            _warn_if_old_label(scanned_label(code))
             return redirect(url_for("staff.return_page", rma=rr.rma))
         form.code.data = ""
         error = (
@@ -62,3 +64,29 @@ def scan():
         )
         return render_template("staff/scan.html", form=form, scan_error=error), 404
     return render_template("staff/scan.html", form=form)
+
+
+def _warn_if_old_label(label) -> None:
+    """A parcel may arrive with a label that was replaced (re-issued) or cancelled: say so,
+    the return still opens."""
+    if label is None or label.voided_at is None:
+        return
+    current = label.return_request.current_label
+    if current is not None:
+        flash(
+            _(
+                "This label was replaced on %(date)s — the parcel may carry the old label. "
+                "The current label is %(code)s.",
+                date=fmt_date(label.voided_at),
+                code=current.tracking_code,
+            ),
+            "warning",
+        )
+    else:
+        flash(
+            _(
+                "This label was cancelled on %(date)s — check the return before receiving it.",
+                date=fmt_date(label.voided_at),
+            ),
+            "warning",
+        )

@@ -13,6 +13,7 @@ from portal.security import role_required
 from portal.services import staff as staff_service
 from portal.staff.blueprint import bp, run
 from portal.staff.forms import StaffForm
+from portal.words import word
 
 
 def _page(form: StaffForm, status: int = 200):
@@ -32,7 +33,9 @@ def users():
     created = run(
         lambda: staff_service.create_staff(form.email.data, form.role.data, form.password.data),
         lambda user: _(
-            "Account created for %(email)s (%(role)s).", email=user.email, role=user.role
+            "Account created for %(email)s (%(role)s).",
+            email=user.email,
+            role=word("role", user.role),
         ),
     )
     if not created:

@@ -96,14 +96,14 @@ def test_scan_receive_diagnose_refund_and_ship_exchange(page, live_server, mailb
     warehouse.keyboard.type(tracking)
     warehouse.keyboard.press("Enter")
     expect(warehouse.locator("#rma")).to_have_text(rma)
-    expect(warehouse.locator("#status")).to_have_text("label_issued")
+    expect(warehouse.locator("#status")).to_have_text("Label sent, parcel not yet dropped off")
 
     for sku in (TEE, JEANS):
         item = warehouse.get_by_role("group", name=re.compile(sku))
         item.get_by_label("Units in this parcel").fill("1")
     warehouse.get_by_role("button", name="Confirm receipt").click()
     expect(warehouse.get_by_role("status")).to_contain_text("2 unit(s) recorded")
-    expect(warehouse.locator("#status")).to_have_text("received")
+    expect(warehouse.locator("#status")).to_have_text("Parcel received")
     received = wait_for_mail(mailbox, CUSTOMER, "received")
 
     for sku in (TEE, JEANS):
@@ -112,7 +112,7 @@ def test_scan_receive_diagnose_refund_and_ship_exchange(page, live_server, mailb
         item.get_by_label("Note").fill("Tags on, as new")
     warehouse.get_by_role("button", name="Save diagnosis").click()
     expect(warehouse.get_by_role("status")).to_contain_text("2 item(s)")
-    expect(warehouse.locator("#status")).to_have_text("inspected")
+    expect(warehouse.locator("#status")).to_have_text("Items inspected")
     expect(warehouse.locator("#items .grade")).to_have_text([re.compile("^A"), re.compile("^A")])
     # Warehouse staff inspect; support resolves.
     expect(warehouse.locator("#resolve")).to_contain_text("Support resolves these items.")
@@ -128,18 +128,23 @@ def test_scan_receive_diagnose_refund_and_ship_exchange(page, live_server, mailb
     ).click()
     expect(support.get_by_role("status")).to_contain_text("Refund of €79.00 recorded")
     expect(support.locator("#refunds")).to_contain_text("€79.00")
-    expect(support.locator("#status")).to_have_text("inspected")
+    expect(support.locator("#status")).to_have_text("Items inspected")
     refund_mail = wait_for_mail(mailbox, CUSTOMER, "refund_approved")
 
     support.locator("#resolve tr", has_text="Organic T-shirt").get_by_role(
         "button", name="Ship exchange"
     ).click()
     expect(support.get_by_role("status")).to_contain_text("Exchange shipped")
-    expect(support.locator("#status")).to_have_text("refunded")
+    expect(support.locator("#status")).to_have_text("Resolved: money back")
     expect(support.locator("#resolve")).to_have_count(0)
     shipped = wait_for_mail(mailbox, CUSTOMER, "exchange_shipped")
     audit = support.locator("#audit")
-    for action in ("parcel_received", "items_inspected", "refund_issued", "exchange_shipped"):
+    for action in (
+        "Parcel received",
+        "Every item inspected",
+        "Refund recorded",
+        "Exchange shipped",
+    ):
         expect(audit).to_contain_text(action)
     expect(audit).to_contain_text(WAREHOUSE)
     expect(audit).to_contain_text(SUPPORT)

@@ -57,13 +57,13 @@ def test_a_refund_goes_through_stripe_and_the_customer_hears_sent(
             "Units in this parcel"
         ).fill("1")
     warehouse.get_by_role("button", name="Confirm receipt").click()
-    expect(warehouse.locator("#status")).to_have_text("received")
+    expect(warehouse.locator("#status")).to_have_text("Parcel received")
     for sku in (TEE, JEANS):
         warehouse.get_by_role("group", name=re.compile(sku)).get_by_label(
             "Condition"
         ).select_option("A")
     warehouse.get_by_role("button", name="Save diagnosis").click()
-    expect(warehouse.locator("#status")).to_have_text("inspected")
+    expect(warehouse.locator("#status")).to_have_text("Items inspected")
 
     support = staff_page(SUPPORT)
     support.goto(f"{live_server}/staff/returns/{rma}")

@@ -59,8 +59,11 @@ class Desk:
             f"/staff/returns/{rr.rma}/receive", data=data, follow_redirects=True
         )
 
-    def diagnose(self, rr, grade: str = "A", reject: str = "", note: str = "", items=None):
-        data = {}
+    def diagnose(
+        self, rr, grade: str = "A", reject: str = "", note: str = "", items=None, send=True
+    ):
+        """Grade items; with a reason to reject, `send=False` stops at the e-mail preview."""
+        data = {"send": "1"} if send else {}
         for item in items or rr.items:
             data[f"grade-{item.id}"] = grade
             data[f"diagnosis-note-{item.id}"] = note

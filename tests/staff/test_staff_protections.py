@@ -68,3 +68,26 @@ def test_login_is_rate_limited(client, factory):
     response = login(client, user.email)
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_the_reject_preview_sends_only_with_its_token(client, factory):
+    from portal.services import warehouse
+
+    rr = factory.return_()
+    warehouse.receive_parcel(rr, {i.id: i.quantity for i in rr.items}, actor="w")
+    from portal.extensions import db
+
+    db.session.commit()
+    login(client, factory.staff("warehouse").email)
+    item = rr.items[0]
+    fields = {f"grade-{item.id}": "C", f"reject-{item.id}": "stained"}
+    token = csrf_token(client, f"/staff/returns/{rr.rma}")
+    preview = page(
+        client.post(f"/staff/returns/{rr.rma}/diagnose", data={**fields, "csrf_token": token})
+    )
+    send = preview.form_posting_to(f"/staff/returns/{rr.rma}/diagnose").values()
+    without = {k: v for k, v in send.items() if k != "csrf_token"}
+    assert client.post(f"/staff/returns/{rr.rma}/diagnose", data=without).status_code == 400
+    assert reload(rr).items[0].outcome is None
+    assert client.post(f"/staff/returns/{rr.rma}/diagnose", data=send).status_code == 302
+    assert reload(rr).items[0].rejection_reason == "stained"

@@ -136,3 +136,31 @@ def test_nothing_more_can_be_received_once_inspected(factory, warehouse, desk):
     text = page(desk.receive(rr, {rr.items[0].id: 1}))
     assert f"Return {rr.rma} has already been inspected: no more items can be received." in text
     assert reload(rr).items[0].received_quantity == 1
+
+
+def test_the_form_defaults_to_what_the_customer_sent(client, factory, warehouse):
+    factory.variants("TEE", M=5, L=5)
+    rr = factory.return_(factory.order([("TEE-M", 3)]), quantity=3)
+    shown = page(client.get(f"/staff/returns/{rr.rma}")).page
+    form = shown.form_posting_to(f"/staff/returns/{rr.rma}/receive")
+    item = rr.items[0]
+    assert form.values()[f"qty-{item.id}"] == "3"
+    assert "autofocus" in shown.control(f"qty-{item.id}").attrs  # Enter sends it at once
+    assert "what the customer said is in the parcel" in shown.by_id("receive-help")
+    # the worker changes nothing and confirms: everything is received
+    text = page(client.post(form.action, data=form.values(), follow_redirects=True))
+    assert "Parcel received: 3 unit(s) recorded." in text
+    assert reload(rr).items[0].received_quantity == 3
+
+
+def test_after_a_partial_parcel_the_form_defaults_to_what_is_missing(
+    client, factory, warehouse, desk
+):
+    factory.variants("TEE", M=5, L=5)
+    rr = factory.return_(factory.order([("TEE-M", 3)]), quantity=3)
+    item = rr.items[0]
+    desk.receive(rr, {item.id: 1})
+    form = page(client.get(f"/staff/returns/{rr.rma}")).page.form_posting_to("/receive")
+    assert form.values()[f"qty-{item.id}"] == "2"
+    client.post(form.action, data=form.values())
+    assert reload(rr).items[0].received_quantity == 3

@@ -14,12 +14,13 @@ def test_the_page_shows_items_and_the_audit_trail(client, factory, auth, desk):
     text = page(client.get(f"/staff/returns/{rr.rma}"))
     shown = text.page
     assert shown.by_id("rma") == rr.rma
-    assert shown.by_id("status") == "received"
+    assert shown.by_id("status") == "Parcel received"
     assert "TEE shirt (Blue · M)" in text and "TEE-M" in text
     audit = shown.by_id("audit")
-    assert "customer: anne@example.fr" in audit and "return_requested" in audit
-    assert f"staff: {user.email}" in audit and "label_issued → received" in audit
-    assert "note: box crushed" in audit
+    assert "Customer: anne@example.fr" in audit and "Return requested" in audit
+    assert f"Staff: {user.email}" in audit
+    assert "Label sent, parcel not yet dropped off → Parcel received" in audit
+    assert "Note: box crushed" in audit and "TEE-M × 1" in audit
     assert "diagnose-form" in shown.ids
     assert [c for c in shown.controls if c.name.startswith("grade-")]
     assert shown.unlabelled_controls() == []

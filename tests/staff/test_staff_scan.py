@@ -64,3 +64,37 @@ def test_an_empty_scan_asks_for_a_code(client, warehouse):
     response = scan(client, "   ")
     assert response.status_code == 404
     assert "Scan a label or type a tracking or return number." in page(response)
+
+
+def test_an_old_label_warns_that_it_was_replaced_and_still_opens_the_return(client, rr):
+    old = rr.current_label.tracking_code
+    reissue_label(rr, actor_type="staff", actor="s")
+    db.session.commit()
+    new = rr.current_label.tracking_code
+    response = scan(client, old.lower())
+    assert response.headers["Location"] == f"/staff/returns/{rr.rma}"
+    shown = page(client.get(response.headers["Location"]))
+    alert = shown.page.soup.select_one(".flash-warning")
+    assert alert is not None and alert.get("role") == "alert"
+    assert "This label was replaced on" in alert.get_text()
+    assert "the parcel may carry the old label" in alert.get_text()
+    assert new in alert.get_text() and shown.page.by_id("rma") == rr.rma
+
+
+def test_the_current_label_opens_without_a_warning(client, rr):
+    reissue_label(rr, actor_type="staff", actor="s")
+    db.session.commit()
+    response = scan(client, rr.current_label.tracking_code)
+    shown = page(client.get(response.headers["Location"]))
+    assert shown.page.soup.select_one(".flash-warning") is None
+    assert "replaced" not in shown
+
+
+def test_the_warning_is_in_french_for_a_french_worker(client, rr):
+    old = rr.current_label.tracking_code
+    reissue_label(rr, actor_type="staff", actor="s")
+    db.session.commit()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    response = scan(client, old)
+    alert = page(client.get(response.headers["Location"])).page.soup.select_one(".flash-warning")
+    assert "Cette étiquette a été remplacée le" in alert.get_text()

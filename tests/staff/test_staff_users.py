@@ -18,7 +18,7 @@ def create(client, email, role="warehouse", password="a long enough password"):
 def test_an_admin_creates_an_account_that_can_log_in(app, client, auth):
     auth.login("admin")
     text = page(create(client, "New.Person@Example.com", "support"))
-    assert "Account created for new.person@example.com (support)." in text
+    assert "Account created for new.person@example.com (Support)." in text
     assert "new.person@example.com" in text.page.by_id("staff-list")
     other = app.test_client()
     response = other.post(
