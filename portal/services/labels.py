@@ -28,7 +28,7 @@ from portal.carriers import MONDIAL_RELAY, get_carrier
 from portal.carriers.base import CarrierError, IssuedLabel, LabelRequest
 from portal.extensions import db
 from portal.links import status_url
-from portal.models import Label, RelayPoint, ReturnRequest
+from portal.models import AuditEvent, Label, RelayPoint, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.services import audit
@@ -181,6 +181,8 @@ def _record_failure(rr: ReturnRequest, exc: CarrierError) -> None:
         actor_type="system",
         error=rr.label_error,
         retryable=exc.retryable,
+        problem=exc.problem,
+        code=exc.code,
         attempts=rr.label_attempts,
         next_attempt_at=rr.label_next_attempt_at.isoformat() if rr.label_next_attempt_at else None,
     )
@@ -318,11 +320,29 @@ def _retarget_pending(
     rr: ReturnRequest, relay_point: RelayPoint | None, *, actor_type: str, actor: str
 ) -> None:
     if relay_point is not None and relay_point.id != rr.relay_point_id:
+        refused_point = failure_problem(rr) == "relay_point"
         rr.relay_point = relay_point
         audit.transition(
             rr, "change_relay", actor_type=actor_type, actor=actor, relay=relay_point.name
         )
+        if refused_point:  # the carrier refused the old point: another one is what it asked for
+            rr.label_blocked = False
     if not rr.label_blocked:
         rr.label_next_attempt_at = utcnow()
     db.session.flush()
     return None
+
+
+def failure_problem(rr: ReturnRequest) -> str | None:
+    """What the carrier said the customer can fix ("sender_address", "relay_point") when it
+    refused the label for good; else None."""
+    if not rr.label_blocked or not lifecycle.is_in(rr, "label_pending"):
+        return None
+    event = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.return_id == rr.id, AuditEvent.action == "label_failed")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    found = (event.details or {}).get("problem") if event is not None else None
+    return found if found in ("sender_address", "relay_point") else None

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from portal import outbox
 from portal.security import role_required
-from portal.services import queues
+from portal.services import queues, tracking, tracking_words
 from portal.services.policy import current_policy
 from portal.services.warehouse import find_by_scan
 from portal.staff.blueprint import bp
@@ -40,6 +40,8 @@ def home():
         sort=sort,
         only=only if only in queues.QUEUES else None,
         blocked=queues.blocked_labels(),
+        carrier_problems=tracking.needing_action(),
+        tracking_words=tracking_words.status_words(),
         undelivered=outbox.undelivered(),
         scan_form=ScanForm(formdata=None),
     )
