@@ -15,7 +15,7 @@ from portal.links import status_path, status_url
 from portal.models import RelayPoint, ReturnRequest
 from portal.payments.service import customer_view
 from portal.security import read_status_token
-from portal.services import timeline
+from portal.services import return_slip, timeline
 from portal.services.drop_off_points import anywhere_options, find_drop_off_points
 from portal.services.labels import reissue_label
 from portal.services.policy import current_policy
@@ -62,6 +62,19 @@ def label_pdf(token: str):
         label.pdf,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="label-{rr.rma}.pdf"'},
+    )
+
+
+@bp.get("/r/<token>/slip.pdf")
+def slip_pdf(token: str):
+    """The return slip to put in the parcel (RMA, QR code for the warehouse, the items)."""
+    rr = _return_for(token)
+    if is_in(rr, "ended_unsent"):
+        abort(404)
+    return Response(
+        return_slip.slip_pdf(rr),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="return-slip-{rr.rma}.pdf"'},
     )
 
 

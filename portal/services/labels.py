@@ -35,6 +35,7 @@ from portal.services import audit
 from portal.services.errors import InvalidTransition, LabelUnavailable
 from portal.services.label_voids import PendingVoid, queue_void, run_voids, void
 from portal.services.policy import current_policy
+from portal.services.return_slip import slip_pdf
 
 FIRST_RETRY_DELAY = timedelta(minutes=1)
 MAX_RETRY_DELAY = timedelta(hours=1)
@@ -150,7 +151,10 @@ def _record_label(
         rr,
         "confirmation",
         label=label,
-        attachments=((f"label-{rr.rma}.pdf", "application/pdf", issued.pdf),),
+        attachments=(
+            (f"label-{rr.rma}.pdf", "application/pdf", issued.pdf),
+            (f"return-slip-{rr.rma}.pdf", "application/pdf", slip_pdf(rr)),
+        ),
     )
     db.session.flush()
     return label

@@ -63,4 +63,11 @@ def scan():
             else _("Scan a label or type a tracking or return number.")
         )
         return render_template("staff/scan.html", form=form, scan_error=error), 404
+    scanned = (request.args.get("code") or "").strip()[:64]
+    if scanned:  # a return slip's QR code opened with a phone: a look-up, nothing changes
+        rr = find_by_scan(scanned)
+        if rr is not None:
+            return redirect(url_for("staff.return_page", rma=rr.rma))
+        error = _("Nothing found for “%(code)s”. Check the code and scan again.", code=scanned)
+        return render_template("staff/scan.html", form=form, scan_error=error), 404
     return render_template("staff/scan.html", form=form)

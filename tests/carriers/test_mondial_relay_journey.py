@@ -76,7 +76,8 @@ def test_the_journey_makes_a_mondial_relay_return_expedition(
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert expedition.number in pdf_text(download.data)
     assert mondial_relay.label_formats == ["10x15"]
-    [attachment] = mailbox.to(journey.order.email)[0].iter_attachments()
+    [attachment, slip] = mailbox.to(journey.order.email)[0].iter_attachments()
+    assert slip.get_filename() == f"return-slip-{rr.rma}.pdf"
     assert attachment.get_content() == download.data
 
 
