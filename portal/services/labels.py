@@ -84,6 +84,7 @@ def build_request(rr: ReturnRequest, *, relay_point: RelayPoint | None = None) -
         relay_point_code=relay.external_id if relay and relay.network == MONDIAL_RELAY else None,
         relay_point_country=(relay.country if relay else rr.sender_country) or "FR",
         contact_email=rr.contact_email,
+        collection_date=rr.collection_date if relay and relay.kind == "letterbox" else None,
     )
 
 

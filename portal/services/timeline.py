@@ -128,6 +128,13 @@ def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
     phase = lifecycle.phase(rr)
     if phase == "preparing":
         return _("Your label is being prepared — we'll e-mail it to you in a few minutes.")
+    collected = rr.relay_point is not None and rr.relay_point.kind == "letterbox"
+    if phase == "ready" and label is not None and collected and rr.collection_date:
+        return _(
+            "Print the label, stick it on the parcel and leave it in your letterbox on "
+            "%(date)s: a Colissimo agent collects it from there.",
+            date=fmt_date(rr.collection_date, "full"),
+        )
     if phase == "ready" and label is not None:
         return _(
             "Print the label, stick it on the parcel and drop it off at your relay point "

@@ -7,6 +7,11 @@ requests with `fail(endpoint, mode, times)`:
     "drop"        close the connection without an answer, without processing
     "drop_after"  process the request, then close the connection without an answer
     "500", "502", "503"  the provider's server error, before processing
+A fake may accept modes of its own (a network's error code, say): `accepts(mode)` says which,
+and `scripted(endpoint, mode, request)` gives the answer, without processing.
+
+`handle` may answer a dict (sent as JSON) or bytes (sent as they are, with the Content-Type
+given in the headers): XML for SOAP, multipart, PDF.
 """
 
 from __future__ import annotations
@@ -56,6 +61,10 @@ class _Handler(BaseHTTPRequestHandler):
         if mode in ("500", "502", "503"):
             self._send(*fake.server_error(int(mode)))
             return
+        if mode is not None and mode not in MODES:  # the fake's own scripted answer
+            with fake.lock:
+                self._send(*fake.scripted(endpoint, mode, request))
+            return
         with fake.lock:
             result = fake.handle(endpoint, match, request)
         if mode == "drop_after":
@@ -64,12 +73,17 @@ class _Handler(BaseHTTPRequestHandler):
             fake._stopping.wait(fake.slow_seconds)
         self._send(*result)
 
-    def _send(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(payload).encode()
+    def _send(
+        self, status: int, payload: dict | bytes, headers: dict[str, str] | None = None
+    ) -> None:
+        if isinstance(payload, bytes):
+            data, content_type = payload, "application/octet-stream"
+        else:
+            data, content_type = json.dumps(payload).encode(), "application/json"
         try:
             self.send_response(status)
             self.send_header("Content-Length", str(len(data)))
-            for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
+            for name, value in {"Content-Type": content_type, **(headers or {})}.items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
@@ -103,13 +117,24 @@ class LoopbackFake:
         return None
 
     # to override ---------------------------------------------------------------------
-    def handle(self, endpoint: str, match: re.Match, request: Request) -> tuple[int, dict, dict]:
+    def handle(
+        self, endpoint: str, match: re.Match, request: Request
+    ) -> tuple[int, dict | bytes, dict]:
         raise NotImplementedError
 
-    def not_found(self) -> tuple[int, dict, dict]:
+    def accepts(self, mode: str) -> bool:
+        """Whether `mode` is one of this fake's own failure modes (see `scripted`)."""
+        return False
+
+    def scripted(
+        self, endpoint: str, mode: str, request: Request
+    ) -> tuple[int, dict | bytes, dict]:
+        raise NotImplementedError
+
+    def not_found(self) -> tuple[int, dict | bytes, dict]:
         return 404, {"error": "not found"}, {}
 
-    def server_error(self, status: int) -> tuple[int, dict, dict]:
+    def server_error(self, status: int) -> tuple[int, dict | bytes, dict]:
         return status, {"error": "server error"}, {}
 
     # lifecycle ---------------------------------------------------------------------------
@@ -148,7 +173,7 @@ class LoopbackFake:
     def fail(self, endpoint: str, mode: str, times: int = 1) -> None:
         if endpoint not in {r[2] for r in self.routes}:
             raise ValueError(f"unknown endpoint {endpoint!r}")
-        if mode not in MODES:
+        if mode not in MODES and not self.accepts(mode):
             raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
         with self.lock:
             self._failures.setdefault(endpoint, []).extend([mode] * times)
