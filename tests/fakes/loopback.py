@@ -1,8 +1,9 @@
 """A small threaded HTTP server on loopback that a fake provider builds on.
 
 The fake gives `routes` (method, regex, endpoint name) and `handle(endpoint, match, request)`
-returning (status, body dict, headers). Failures are scripted per endpoint for the next N
-requests with `fail(endpoint, mode, times)`:
+returning (status, body, headers); `refine(endpoint, request)` may name the endpoint more
+precisely (a SOAP operation from its SOAPAction header). Failures are scripted per endpoint
+for the next N requests with `fail(endpoint, mode, times)`:
     "slow"        process the request, then wait `slow_seconds` before answering
     "drop"        close the connection without an answer, without processing
     "drop_after"  process the request, then close the connection without an answer
@@ -54,6 +55,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(*fake.not_found())
             return
         endpoint, match = found
+        refined = fake.refine(endpoint, request)
+        if refined is None:
+            self._send(*fake.unrouted(request))
+            return
+        endpoint = refined
         fake._log(endpoint, self.command, self.path)
         mode = fake._take_failure(endpoint)
         if mode == "drop":
@@ -100,6 +106,8 @@ class _Server(ThreadingHTTPServer):
 
 class LoopbackFake:
     routes: tuple[tuple[str, re.Pattern[str], str], ...] = ()
+    # endpoints that `refine` names beyond the routes' own (one SOAP URL, several operations)
+    endpoints: tuple[str, ...] = ()
     name = "fake"
 
     def __init__(self, *, slow_seconds: float = 2.0) -> None:
@@ -121,6 +129,13 @@ class LoopbackFake:
         self, endpoint: str, match: re.Match, request: Request
     ) -> tuple[int, dict | bytes, dict]:
         raise NotImplementedError
+
+    def refine(self, endpoint: str, request: Request) -> str | None:
+        """The endpoint a routed request is for (by a header, say); None: `unrouted` answers."""
+        return endpoint
+
+    def unrouted(self, request: Request) -> tuple[int, dict | bytes, dict]:
+        return self.not_found()
 
     def accepts(self, mode: str) -> bool:
         """Whether `mode` is one of this fake's own failure modes (see `scripted`)."""
@@ -171,7 +186,7 @@ class LoopbackFake:
 
     # scripting and inspection -------------------------------------------------------------
     def fail(self, endpoint: str, mode: str, times: int = 1) -> None:
-        if endpoint not in {r[2] for r in self.routes}:
+        if endpoint not in {r[2] for r in self.routes} | set(self.endpoints):
             raise ValueError(f"unknown endpoint {endpoint!r}")
         if mode not in MODES and not self.accepts(mode):
             raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
