@@ -4,7 +4,6 @@ confirms it (getListMailBoxPickingDates, generateLabel mailBoxPicking, planPicku
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -17,16 +16,11 @@ from tests.carriers.test_colissimo_carrier import REQUEST
 from tests.fakes.colissimo_server import FakeColissimo
 from tests.integration.helpers import fresh_return, status_text, visible
 
+SLOW_SECONDS = 3  # the fakes' "slow" mode (tests/carriers/conftest.py)
+
 LETTERBOX = "We collect it from your letterbox"
 POST_ANY = "Drop it at any post office or Colissimo pickup point"
 SENDER = Address(name="Anne Martin", line1="12 rue des Lilas", postcode="69003", city="Lyon")
-
-
-@pytest.fixture
-def colissimo() -> Iterator[FakeColissimo]:
-    fake = FakeColissimo(slow_seconds=3).start()
-    yield fake
-    fake.stop()
 
 
 def carrier(fake: FakeColissimo, **config) -> ColissimoCarrier:

@@ -4,14 +4,11 @@ return and never two expeditions for one return."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
 
 from portal.extensions import db
 from portal.models import RelayPoint
-from tests.fakes.mondial_relay_server import FakeMondialRelay
 from tests.integration.helpers import (
     actions,
     confirm_return,
@@ -22,19 +19,10 @@ from tests.integration.helpers import (
     status_text,
 )
 
+SLOW_SECONDS = 1.5  # the fakes' "slow" mode (tests/carriers/conftest.py)
+NETWORKS = ("mondial_relay",)  # configured for every test here
+
 PREPARING = "Your label is being prepared — we'll e-mail it to you in a few minutes."
-
-
-@pytest.fixture
-def mondial_relay() -> Iterator[FakeMondialRelay]:
-    fake = FakeMondialRelay(slow_seconds=1.5).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def app_config(app_config: dict, mondial_relay: FakeMondialRelay) -> dict:
-    return app_config | {"DEFAULT_LOCALE": "en"} | mondial_relay.config()
 
 
 @pytest.fixture(autouse=True)
