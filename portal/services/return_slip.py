@@ -33,7 +33,7 @@ def _wish(item: ReturnItem) -> str:
         return _("Exchange for %(variant)s", variant=item.exchange_variant.display_name)
     if item.resolution == "store_credit":
         return _("Store credit")
-    return _("Refund")
+    return _("A refund")
 
 
 def slip_pdf(rr: ReturnRequest) -> bytes:

@@ -82,7 +82,7 @@ def confirm_and_download(page, live_server) -> tuple[str, str, str]:
     slip = download.value.path().read_bytes()
     slip_text = " ".join(PdfReader(io.BytesIO(slip)).pages[0].extract_text().split())
     assert rma in slip_text and "JEAN-SLIM-INDIGO-32" in slip_text
-    assert "Remboursement" in slip_text and f"numéro de suivi {tracking}" in slip_text
+    assert "Un remboursement" in slip_text and f"numéro de suivi {tracking}" in slip_text
     assert ReadPdf.codes(slip, scale=3) == {"QRCode": [f"{live_server}/staff/scan?code={rma}"]}
     return rma, tracking, PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 

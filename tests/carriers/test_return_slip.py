@@ -26,7 +26,7 @@ def test_the_slip_is_downloadable_and_in_the_confirmation_email(client, factory,
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     text = " ".join(pdf_text(download.data).split())
     assert rr.rma in text and item.display_name in text and item.order_line.variant.sku in text
-    assert "Too small" in text and "Refund" in text
+    assert "Too small" in text and "A refund" in text
     assert f"tracking number {rr.current_label.tracking_code}" in text
     assert ReadPdf.codes(download.data, scale=3) == {
         "QRCode": [f"https://retours.example.com/staff/scan?code={rr.rma}"]
