@@ -222,12 +222,14 @@ class ColissimoCarrier:
 
     def _rejected(self, status: int, errors: list[dict[str, Any]]) -> CarrierError:
         details = (
-            "; ".join(f"{m.get('id')} {m.get('messageContent') or ''}".strip() for m in errors)
+            "; ".join(
+                f"{m.get('id') or ''} {m.get('messageContent') or ''}".strip() for m in errors
+            )
             or f"HTTP {status}"
         )
-        ids = {str(m.get("id")) for m in errors}
+        ids = {str(m.get("id") or "") for m in errors}
         problem = "sender_address" if ids & SENDER_MESSAGES else None
-        code = next(iter(sorted(ids)), None)
+        code = next(iter(sorted(i for i in ids if i)), None)
         return CarrierError(
             f"Colissimo refused the label: {details}", retryable=False, problem=problem, code=code
         )

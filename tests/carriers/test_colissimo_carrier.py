@@ -86,7 +86,7 @@ def test_a_postcode_colissimo_rejects_says_what_to_fix(colissimo):
 def test_wrong_credentials_are_not_retried(colissimo):
     error = failing(carrier(colissimo, COLISSIMO_PASSWORD="nope"))
 
-    assert not error.retryable and "30000" in str(error)
+    assert not error.retryable and "Identifiant ou mot de passe incorrect" in str(error)
 
 
 @pytest.mark.parametrize("mode", ["500", "503"])

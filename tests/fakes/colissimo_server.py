@@ -130,14 +130,15 @@ class FakeColissimo(LoopbackFake):
         try:
             body = json.loads(request.raw)
         except ValueError:
-            return 400, _errors("30000", "Requête invalide"), {"Content-Type": JSON}
+            # 422: "The JSON input to the service is badly formatted" (the SLS OpenAPI)
+            return 422, _errors("", "JSON mal formaté"), {"Content-Type": JSON}
         self._bodies.append((endpoint, body))
         if body.get("contractNumber") != self.contract_number or body.get("password") != (
             self.password
         ):
-            return (
-                400,
-                _errors("30000", "Identifiant ou mot de passe incorrect"),
+            return (  # 403: "Token KO or Unauthorized access" (the SLS OpenAPI)
+                403,
+                _errors("", "Identifiant ou mot de passe incorrect"),
                 {"Content-Type": JSON},
             )
         if endpoint == "picking_dates":
@@ -224,7 +225,7 @@ class FakeColissimo(LoopbackFake):
         letter = body.get("letter") or {}
         service = letter.get("service") or {}
         if service.get("productCode") not in ("CORE", "DOM", "DOS", "COL"):
-            return error("30100", "Le code produit est incorrect")
+            return error("", "Le code produit est incorrect")
         sender = ((letter.get("sender") or {}).get("address")) or {}
         zipcode = str(sender.get("zipCode") or "")
         if sender.get("countryCode") == "FR" and not (len(zipcode) == 5 and zipcode.isdigit()):
@@ -232,7 +233,7 @@ class FakeColissimo(LoopbackFake):
                 "30109", "Le pays ou code postal expéditeur ne permet pas d’effectuer un envoi"
             )
         if not (letter.get("parcel") or {}).get("weight"):
-            return error("30500", "Le poids du colis est incorrect")
+            return error("", "Le poids du colis est incorrect")
         number = f"8R{self._next}"
         self._next += 1
         self._parcels.append(Parcel(number, body))

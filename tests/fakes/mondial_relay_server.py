@@ -418,7 +418,7 @@ class FakeMondialRelay(LoopbackFake):
         op = "WSI2_CreationEtiquette"
         checks = (
             (p.get("ModeCol") in ("CCC", "CDR", "CDS", "REL"), 10),
-            (p.get("ModeLiv") in ("LCC", "LD1", "LDS", "24R", "24L", "HOM"), 13),
+            (p.get("ModeLiv") in ("LCC", "24R", "24L", "HOM"), 13),  # the cited ModeLiv values
             (bool(p.get("Expe_Ad1")), 30),
             (bool(p.get("Expe_Ad3")), 33),
             (bool(p.get("Expe_Ville")), 35),
