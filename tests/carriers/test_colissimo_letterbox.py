@@ -163,3 +163,21 @@ def test_an_address_without_collection_still_has_the_post_office(client, order, 
     page = status_text(client, "/return/relay")
 
     assert LETTERBOX not in page and POST_ANY in page
+
+
+def test_a_full_import_of_colissimo_points_leaves_the_letterbox_option(client, order, colissimo):
+    import io
+
+    from portal.services.letterbox import letterbox_row
+    from portal.services.relay_points import CSV_HEADER, import_relay_points
+
+    row = letterbox_row()
+    db.session.commit()
+    csv = ",".join(CSV_HEADER) + "\nP1,Bureau de poste,1 rue X,69003,Lyon,FR,45.76,4.85,\n"
+    report = import_relay_points(io.StringIO(csv), "Colissimo", full=True)
+    db.session.commit()
+
+    assert (report.created, report.rejected, report.deactivated) == (1, [], 0)
+    db.session.refresh(row)
+    assert row.active
+    assert LETTERBOX in status_text(client, "/return/relay")
