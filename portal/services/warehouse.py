@@ -55,7 +55,10 @@ def scanned_code(code: str) -> str:
     the RMA (`…/staff/scan?code=R-7Q2K-9D`, `portal.services.return_slip.scan_url`)."""
     text = (code or "").strip()
     if "://" in text or text.startswith("/"):
-        url = urlsplit(text)
+        try:
+            url = urlsplit(text)
+        except ValueError:  # e.g. an unclosed "[" where a host would be
+            return ""
         if not url.path.rstrip("/").endswith("/scan"):
             return ""
         return (parse_qs(url.query).get("code") or [""])[-1]

@@ -90,3 +90,12 @@ def test_another_address_in_the_scan_field_finds_nothing(client, factory, auth):
     )
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("code", ["http://[::1/staff/scan?code=R", "/scan?code=%ZZ&code=", "://"])
+def test_a_mangled_address_in_the_scan_field_finds_nothing(client, factory, auth, code):
+    confirm_return(client, factory)
+    auth.login("warehouse")
+
+    assert client.post("/staff/scan", data={"code": code}).status_code == 404
+    assert client.get("/staff/scan", query_string={"code": code}).status_code == 404
