@@ -10,6 +10,7 @@ from labels.data import (
 )
 from labels.gift_receipt import render_gift_receipt
 from labels.label import render_label
+from labels.slip import ReturnSlipData, ReturnSlipLine, render_return_slip
 
 __all__ = [
     "Address",
@@ -18,6 +19,9 @@ __all__ = [
     "LabelData",
     "LabelItem",
     "RelayPointInfo",
+    "ReturnSlipData",
+    "ReturnSlipLine",
     "render_gift_receipt",
     "render_label",
+    "render_return_slip",
 ]

@@ -89,6 +89,8 @@ def from_environment(instance_path: str) -> dict:
         "COLISSIMO_PASSWORD": os.environ.get("COLISSIMO_PASSWORD") or None,
         "COLISSIMO_API_URL": os.environ.get("COLISSIMO_API_URL") or None,
         "COLISSIMO_TIMEOUT": _int("COLISSIMO_TIMEOUT", 10),
+        # the contract includes letterbox collection (retour en boîte aux lettres)
+        "COLISSIMO_LETTERBOX": _bool("COLISSIMO_LETTERBOX", False),
         "LAPOSTE_TRACKING_API_KEY": os.environ.get("LAPOSTE_TRACKING_API_KEY") or None,
         "LAPOSTE_TRACKING_API_URL": os.environ.get("LAPOSTE_TRACKING_API_URL") or None,
         "RELAY_POINTS_TIMEOUT": float(os.environ.get("RELAY_POINTS_TIMEOUT") or 2),

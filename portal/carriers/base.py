@@ -9,7 +9,7 @@ Implementations: `local.LocalRelayCarrier` (default, no network, a demo label),
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from labels import Address, LabelItem, RelayPointInfo
@@ -50,6 +50,9 @@ class LabelRequest:
     relay_point_code: str | None = None
     relay_point_country: str = "FR"
     contact_email: str = ""
+    # Colissimo letterbox collection (retour en boîte aux lettres): the day the customer chose
+    # among those the service proposed; None = they drop the parcel off themselves.
+    collection_date: date | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,11 @@ format `PDF_10x15_300dpi`, and a `letter`: service (product CORE, deposit date, 
 order number), parcel (weight in kg), sender (the customer) and addressee (the warehouse). The
 answer is `multipart/related`: a JSON part `<jsonInfos>` (`labelV2Response.parcelNumber`) and
 the PDF part `<label>`; an error is HTTP 400 with `messages[]` of type ERROR (docs/carriers.md).
-The customer drops the parcel at any post office or Colissimo pickup point. No Flask in here.
+The customer drops the parcel at any post office or Colissimo pickup point, or — where the
+account allows it (`COLISSIMO_LETTERBOX`) — leaves it in their own letterbox for a Colissimo
+agent to collect (*retour en boîte aux lettres*): `getListMailBoxPickingDates` says whether the
+address is eligible and which days, `generateLabel` carries `mailBoxPicking` and the chosen
+`mailBoxPickingDate`, and `planPickup` confirms the collection for that parcel. No Flask here.
 
 Never two labels for one return: like Mondial Relay, the service has no idempotency key; an
 attempt whose outcome is unknown (timeout, dropped connection) is blocked for staff to check.
@@ -14,6 +18,7 @@ attempt whose outcome is unknown (timeout, dropped connection) is blocked for st
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +34,7 @@ from requests_toolbelt.multipart.decoder import (
 
 from portal.carriers.base import CarrierError, IssuedLabel, LabelRequest
 
+logger = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://ws.colissimo.fr/sls-ws/SlsServiceWSRest/2.0"
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_WEIGHT_GRAMS = 1000
@@ -44,6 +50,7 @@ class Settings:
     password: str
     api_url: str = DEFAULT_API_URL
     timeout: float = DEFAULT_TIMEOUT
+    letterbox: bool = False  # the contract includes letterbox collection
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -52,6 +59,7 @@ class Settings:
             password=str(config.get("COLISSIMO_PASSWORD") or ""),
             api_url=str(config.get("COLISSIMO_API_URL") or DEFAULT_API_URL).rstrip("/"),
             timeout=float(config.get("COLISSIMO_TIMEOUT") or DEFAULT_TIMEOUT),
+            letterbox=str(config.get("COLISSIMO_LETTERBOX") or "").lower() in ("1", "true", "yes"),
         )
 
 
@@ -110,7 +118,67 @@ class ColissimoCarrier:
             raise CarrierError(
                 "Colissimo answered without a parcel number or a PDF label", retryable=True
             )
+        if request.collection_date is not None:
+            self.plan_pickup(number, request)
         return IssuedLabel(carrier=self.name, tracking_code=number, pdf=pdf, shipment_id=number)
+
+    # letterbox collection ----------------------------------------------------------------------
+    def mailbox_picking_dates(self, sender: Any) -> list[date]:
+        """The days a Colissimo agent can collect a parcel from `sender`'s letterbox; [] when the
+        account does not allow it, the address is not eligible, or the service fails."""
+        if not self.settings.letterbox or (sender.country or "FR").upper() != "FR":
+            return []
+        body = {
+            "contractNumber": self.settings.contract_number,
+            "password": self.settings.password,
+            "sender": _mailbox_address(sender),
+        }
+        try:
+            response = requests.post(
+                f"{self.settings.api_url}/getListMailBoxPickingDates",
+                json=body,
+                timeout=self.settings.timeout,
+            )
+        except requests.exceptions.RequestException:
+            return []
+        info = _json(response.content) if response.status_code == 200 else None
+        days = []
+        for raw in (info or {}).get("mailBoxPickingDates") or []:
+            try:  # a date-time as written by the service; its own calendar day is the day
+                days.append(date.fromisoformat(str(raw)[:10]))
+            except ValueError:
+                continue
+        return sorted(set(days))
+
+    def plan_pickup(self, parcel_number: str, request: LabelRequest) -> bool:
+        """Confirm the letterbox collection of the labelled parcel (planPickup). The label is
+        valid either way (a post office takes it too); False when it was not confirmed."""
+        body = {
+            "contractNumber": self.settings.contract_number,
+            "password": self.settings.password,
+            "parcelNumber": parcel_number,
+            "mailBoxPickingDate": request.collection_date.isoformat(),
+            "sender": _mailbox_address(request.sender, request.contact_email)
+            | {"lastName": request.sender.name},
+        }
+        try:
+            response = requests.post(
+                f"{self.settings.api_url}/planPickup", json=body, timeout=self.settings.timeout
+            )
+        except requests.exceptions.RequestException as exc:
+            logger.warning("Colissimo planPickup for %s failed: %s", parcel_number, exc)
+            return False
+        info = _json(response.content) or {}
+        errors = [m for m in info.get("messages") or [] if str(m.get("type")).upper() == "ERROR"]
+        if response.status_code != 200 or errors:
+            logger.warning(
+                "Colissimo planPickup for %s refused: HTTP %s %s",
+                parcel_number,
+                response.status_code,
+                errors,
+            )
+            return False
+        return True
 
     def void_label(self, tracking_code: str, shipment_id: str | None) -> None:
         """generateLabel has no cancellation counterpart in the SLS service: nothing to call."""
@@ -121,17 +189,23 @@ class ColissimoCarrier:
         kilos = (Decimal(grams) / 1000).quantize(Decimal("0.01"), rounding=ROUND_UP)
         sender, recipient = request.sender, request.recipient
         today = self._today or date.today()
+        service = {
+            "productCode": PRODUCT,
+            "depositDate": today.isoformat(),
+            "orderNumber": request.rma,
+            "commercialName": self.shop_name or recipient.name,
+        }
+        if request.collection_date is not None:
+            service |= {
+                "mailBoxPicking": True,
+                "mailBoxPickingDate": request.collection_date.isoformat(),
+            }
         return {
             "contractNumber": self.settings.contract_number,
             "password": self.settings.password,
             "outputFormat": {"x": 0, "y": 0, "outputPrintingType": OUTPUT},
             "letter": {
-                "service": {
-                    "productCode": PRODUCT,
-                    "depositDate": today.isoformat(),
-                    "orderNumber": request.rma,
-                    "commercialName": self.shop_name or recipient.name,
-                },
+                "service": service,
                 "parcel": {"weight": float(kilos)},
                 "sender": {
                     "senderParcelRef": request.rma,
@@ -148,12 +222,14 @@ class ColissimoCarrier:
 
     def _rejected(self, status: int, errors: list[dict[str, Any]]) -> CarrierError:
         details = (
-            "; ".join(f"{m.get('id')} {m.get('messageContent') or ''}".strip() for m in errors)
+            "; ".join(
+                f"{m.get('id') or ''} {m.get('messageContent') or ''}".strip() for m in errors
+            )
             or f"HTTP {status}"
         )
-        ids = {str(m.get("id")) for m in errors}
+        ids = {str(m.get("id") or "") for m in errors}
         problem = "sender_address" if ids & SENDER_MESSAGES else None
-        code = next(iter(sorted(ids)), None)
+        code = next(iter(sorted(i for i in ids if i)), None)
         return CarrierError(
             f"Colissimo refused the label: {details}", retryable=False, problem=problem, code=code
         )
@@ -172,6 +248,19 @@ def _address(
         "zipCode": address.postcode,
         "email": email,
         "language": "FR" if (language or "fr").lower().startswith("fr") else "EN",
+    }
+    return {key: value for key, value in fields.items() if value}
+
+
+def _mailbox_address(address: Any, email: str = "") -> dict[str, str]:
+    """The sender block of getListMailBoxPickingDates / planPickup (line2 = number and street)."""
+    fields = {
+        "line2": address.line1,
+        "line3": getattr(address, "line2", None) or "",
+        "city": address.city,
+        "zipCode": address.postcode,
+        "countryCode": "FR",
+        "email": email,
     }
     return {key: value for key, value in fields.items() if value}
 

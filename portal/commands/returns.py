@@ -65,5 +65,5 @@ def event(tracking: str, status: str, event_id: str | None) -> None:
     click.echo(outcome)
     if outcome == "unknown":
         raise click.ClickException(
-            f"no label has the tracking code {update.tracking_code} (event stored, unmatched)"
+            f"no label has the tracking code {update.tracking_code} (event not kept)"
         )

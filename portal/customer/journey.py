@@ -22,10 +22,10 @@ from portal.customer.forms import LookupForm, PlainForm
 from portal.customer.pages import item_rows, lookup_key, parse_items
 from portal.edge import form_id
 from portal.extensions import db, limiter
-from portal.i18n import current_locale
+from portal.i18n import current_locale, fmt_date
 from portal.links import status_path
 from portal.models import Order, RelayPoint, ReturnRequest, Variant
-from portal.services import lookup
+from portal.services import letterbox, lookup
 from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.estimates import estimate
@@ -142,11 +142,24 @@ def relay():
         if point is None or not point.active:
             flash(_("Please choose a drop-off point from the list."), "error")
             return redirect(url_for("customer.relay"))
-        draft.update(relay_point_id=point.id, postcode=point.postcode)
+        day = None
+        if letterbox.is_letterbox(point):
+            days = [] if data["gift"] else letterbox.collection_days(letterbox.sender_of(order))
+            day = letterbox.parse_day(request.form.get("collection_date"), days)
+            if day is None:
+                flash(_("Please choose a collection day from the list."), "error")
+                return redirect(url_for("customer.relay"))
+        draft.update(
+            relay_point_id=point.id,
+            postcode=point.postcode or data.get("postcode"),
+            collection_date=day.isoformat() if day else None,
+        )
         return redirect(url_for("customer.review"))
     postcode = (request.args.get("postcode") or data.get("postcode") or "").strip()[:16]
     found = find_drop_off_points(postcode) if postcode else DropOffPoints()
     anywhere = anywhere_options()
+    days = [] if data["gift"] else letterbox.collection_days(letterbox.sender_of(order))
+    pickup = letterbox.letterbox_row() if days else None
     db.session.commit()  # live points are kept, as the fallback list
     return render_template(
         "customer/relay.html",
@@ -154,6 +167,9 @@ def relay():
         points=found.points,
         found=found,
         anywhere=anywhere,
+        letterbox_point=pickup,
+        letterbox_days=[(d.isoformat(), fmt_date(d, "full")) for d in days],
+        chosen_day=data.get("collection_date"),
         form=form,
         chosen=data.get("relay_point_id"),
     )
@@ -189,6 +205,10 @@ def review():
         form=PlainForm(),
         gift=data["gift"],
         contact=data.get("contact"),
+        collection_day=fmt_date(day, "full")
+        if letterbox.is_letterbox(point)
+        and (day := letterbox.stored_day(data.get("collection_date")))
+        else "",
     )
 
 
@@ -240,6 +260,7 @@ def _submit(data: dict) -> ReturnRequest:
     rr = create_return(
         draft.to_return_draft(data, current_locale()), policy=current_policy(), today=date.today()
     )
+    letterbox.choose_collection(rr, letterbox.stored_day(data.get("collection_date")))
     draft.drop_photos(data["key"])
     return rr
 

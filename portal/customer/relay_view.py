@@ -19,6 +19,8 @@ def kind_label(point: RelayPoint) -> str:
         return _("Locker")
     if point.kind == "anywhere":
         return _("Any point of the network")
+    if point.kind == "letterbox":
+        return _("Your letterbox")
     if point.kind == "post_office":
         return _("Post office")
     return _("Relay point")
@@ -27,6 +29,12 @@ def kind_label(point: RelayPoint) -> str:
 @bp.app_template_global("send_option")
 def send_option(point: RelayPoint) -> tuple[str, str]:
     """(what to click, what it means) for a way to send the parcel without choosing a point."""
+    if point.kind == "letterbox":
+        return (
+            _("We collect it from your letterbox"),
+            _("Colissimo: print the label, stick it on the parcel and leave it in your own "
+              "letterbox on the day you choose; a Colissimo agent collects it from there."),
+        )  # fmt: skip
     if point.network == "Colissimo":
         return (
             _("Drop it at any post office or Colissimo pickup point"),

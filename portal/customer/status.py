@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from portal.customer.blueprint import bp
@@ -14,11 +15,12 @@ from portal.links import status_path, status_url
 from portal.models import RelayPoint, ReturnRequest
 from portal.payments.service import customer_view
 from portal.security import read_status_token
-from portal.services import timeline
+from portal.services import return_slip, timeline
 from portal.services.drop_off_points import anywhere_options, find_drop_off_points
 from portal.services.labels import reissue_label
 from portal.services.policy import current_policy
 from portal.services.returns import cancel_return
+from portal.services.tracking_words import notices
 from portal.web import run_or_flash
 
 
@@ -35,14 +37,14 @@ def _return_for(token: str) -> ReturnRequest:
 @bp.get("/r/<token>")
 def status(token: str):
     rr = _return_for(token)
-    events = [(e, text) for e in timeline.events(rr) if (text := timeline.friendly(e))]
     return render_template(
         "customer/status.html",
         rr=rr,
         token=token,
         status_url=status_url(rr),
         steps=timeline.steps(rr),
-        events=events,
+        events=[(format_datetime(when, "short"), text) for when, text in timeline.history(rr)],
+        notices=notices(rr),
         next_step=timeline.next_step(rr, current_policy().label_valid_days),
         new=request.args.get("new") == "1",
         form=PlainForm(),
@@ -60,6 +62,19 @@ def label_pdf(token: str):
         label.pdf,
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="label-{rr.rma}.pdf"'},
+    )
+
+
+@bp.get("/r/<token>/slip.pdf")
+def slip_pdf(token: str):
+    """The return slip to put in the parcel (RMA, QR code for the warehouse, the items)."""
+    rr = _return_for(token)
+    if is_in(rr, "ended_unsent"):
+        abort(404)
+    return Response(
+        return_slip.slip_pdf(rr),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="return-slip-{rr.rma}.pdf"'},
     )
 
 

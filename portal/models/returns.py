@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import lifecycle, words
@@ -39,6 +39,8 @@ class ReturnRequest(db.Model):
     sender_country: Mapped[str] = mapped_column(String(2), default="FR")
     relay_point_id: Mapped[int | None] = mapped_column(ForeignKey("relay_points.id"))
     label_error: Mapped[str | None] = mapped_column(Text)
+    # Colissimo letterbox collection: the day the customer chose among those the service proposed
+    collection_date: Mapped[date | None] = mapped_column(Date)
     label_shipment_id: Mapped[str | None] = mapped_column(String(64))
     label_blocked: Mapped[bool] = mapped_column(default=False)
     label_attempts: Mapped[int] = mapped_column(default=0)

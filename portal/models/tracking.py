@@ -21,3 +21,7 @@ class CarrierEvent(db.Model):
     status: Mapped[str] = mapped_column(String(32))
     matched: Mapped[bool] = mapped_column(default=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # when and where the scan happened, as the carrier says (not when we heard of it)
+    occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    location: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(String(300))

@@ -28,13 +28,14 @@ from portal.carriers import MONDIAL_RELAY, get_carrier
 from portal.carriers.base import CarrierError, IssuedLabel, LabelRequest
 from portal.extensions import db
 from portal.links import status_url
-from portal.models import Label, RelayPoint, ReturnRequest
+from portal.models import AuditEvent, Label, RelayPoint, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.services import audit
 from portal.services.errors import InvalidTransition, LabelUnavailable
 from portal.services.label_voids import PendingVoid, queue_void, run_voids, void
 from portal.services.policy import current_policy
+from portal.services.return_slip import slip_pdf
 
 FIRST_RETRY_DELAY = timedelta(minutes=1)
 MAX_RETRY_DELAY = timedelta(hours=1)
@@ -83,6 +84,7 @@ def build_request(rr: ReturnRequest, *, relay_point: RelayPoint | None = None) -
         relay_point_code=relay.external_id if relay and relay.network == MONDIAL_RELAY else None,
         relay_point_country=(relay.country if relay else rr.sender_country) or "FR",
         contact_email=rr.contact_email,
+        collection_date=rr.collection_date if relay and relay.kind == "letterbox" else None,
     )
 
 
@@ -150,7 +152,10 @@ def _record_label(
         rr,
         "confirmation",
         label=label,
-        attachments=((f"label-{rr.rma}.pdf", "application/pdf", issued.pdf),),
+        attachments=(
+            (f"label-{rr.rma}.pdf", "application/pdf", issued.pdf),
+            (f"return-slip-{rr.rma}.pdf", "application/pdf", slip_pdf(rr)),
+        ),
     )
     db.session.flush()
     return label
@@ -181,6 +186,8 @@ def _record_failure(rr: ReturnRequest, exc: CarrierError) -> None:
         actor_type="system",
         error=rr.label_error,
         retryable=exc.retryable,
+        problem=exc.problem,
+        code=exc.code,
         attempts=rr.label_attempts,
         next_attempt_at=rr.label_next_attempt_at.isoformat() if rr.label_next_attempt_at else None,
     )
@@ -318,11 +325,29 @@ def _retarget_pending(
     rr: ReturnRequest, relay_point: RelayPoint | None, *, actor_type: str, actor: str
 ) -> None:
     if relay_point is not None and relay_point.id != rr.relay_point_id:
+        refused_point = failure_problem(rr) == "relay_point"
         rr.relay_point = relay_point
         audit.transition(
             rr, "change_relay", actor_type=actor_type, actor=actor, relay=relay_point.name
         )
+        if refused_point:  # the carrier refused the old point: another one is what it asked for
+            rr.label_blocked = False
     if not rr.label_blocked:
         rr.label_next_attempt_at = utcnow()
     db.session.flush()
     return None
+
+
+def failure_problem(rr: ReturnRequest) -> str | None:
+    """What the carrier said the customer can fix ("sender_address", "relay_point") when it
+    refused the label for good; else None."""
+    if not rr.label_blocked or not lifecycle.is_in(rr, "label_pending"):
+        return None
+    event = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.return_id == rr.id, AuditEvent.action == "label_failed")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    found = (event.details or {}).get("problem") if event is not None else None
+    return found if found in ("sender_address", "relay_point") else None

@@ -80,8 +80,11 @@ def _import(stream: TextIO, network: str, full: bool) -> ImportReport:
     existing = {
         p.external_id: p
         for p in db.session.scalars(
-            # "anywhere" rows stand for the whole network: no list touches them
-            select(RelayPoint).where(RelayPoint.network == network, RelayPoint.kind != "anywhere")
+            # "anywhere" and "letterbox" rows stand for a way to send, not a point: no list
+            # touches them
+            select(RelayPoint).where(
+                RelayPoint.network == network, RelayPoint.kind.not_in(("anywhere", "letterbox"))
+            )
         )
     }
     report = ImportReport()

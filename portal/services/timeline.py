@@ -52,10 +52,36 @@ def events(rr: ReturnRequest) -> list[AuditEvent]:
     )
 
 
+def when(event: AuditEvent) -> datetime:
+    """When it happened: a carrier scan's own time (`occurred_at`, from the carrier), not
+    when we heard of it; for everything else, when we recorded it."""
+    raw = (event.details or {}).get("occurred_at")
+    if isinstance(raw, str):
+        try:
+            found = datetime.fromisoformat(raw)
+        except ValueError:
+            found = None
+        if found is not None and found.tzinfo is not None:
+            return found
+    return event.created_at
+
+
+def history(rr: ReturnRequest) -> list[tuple[datetime, str]]:
+    """The customer's history lines: (when it happened, in their words[, where])."""
+    lines = []
+    for event in events(rr):
+        text = friendly(event)
+        if not text:
+            continue
+        place = (event.details or {}).get("location") if event.actor_type == "carrier" else None
+        lines.append((when(event), f"{text} — {place}" if place else text))
+    return lines
+
+
 def steps(rr: ReturnRequest) -> list[Step]:
     first: dict[str, datetime] = {}
     for event in events(rr):
-        first.setdefault(event.action, event.created_at)
+        first.setdefault(event.action, when(event))
     titles = {
         "requested": _("Return requested"),
         "label_issued": _("Label ready"),
@@ -102,6 +128,13 @@ def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
     phase = lifecycle.phase(rr)
     if phase == "preparing":
         return _("Your label is being prepared — we'll e-mail it to you in a few minutes.")
+    collected = rr.relay_point is not None and rr.relay_point.kind == "letterbox"
+    if phase == "ready" and label is not None and collected and rr.collection_date:
+        return _(
+            "Print the label, stick it on the parcel and leave it in your letterbox on "
+            "%(date)s: a Colissimo agent collects it from there.",
+            date=fmt_date(rr.collection_date, "full"),
+        )
     if phase == "ready" and label is not None:
         return _(
             "Print the label, stick it on the parcel and drop it off at your relay point "

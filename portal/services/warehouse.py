@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -49,12 +50,28 @@ def normalize_code(code: str) -> str:
     return re.sub(r"\s+", "", code or "").upper()
 
 
+def scanned_code(code: str) -> str:
+    """The code in what was scanned: a return slip's QR code holds the scan page's address with
+    the RMA (`…/staff/scan?code=R-7Q2K-9D`, `portal.services.return_slip.scan_url`)."""
+    text = (code or "").strip()
+    if "://" in text or text.startswith("/"):
+        try:
+            url = urlsplit(text)
+        except ValueError:  # e.g. an unclosed "[" where a host would be
+            return ""
+        if not url.path.rstrip("/").endswith("/scan"):
+            return ""
+        return (parse_qs(url.query).get("code") or [""])[-1]
+    return text
+
+
 def find_by_scan(code: str) -> ReturnRequest | None:
-    """The return whose label tracking number or RMA is `code` (case and spaces ignored).
+    """The return whose label tracking number or RMA is `code` (case and spaces ignored), or
+    whose return slip's QR code it is.
 
     Old (voided) labels still find their return: a parcel can arrive with one.
     """
-    cleaned = normalize_code(code)
+    cleaned = normalize_code(scanned_code(code))
     if not cleaned or len(cleaned) > 64:
         return None
     label = scanned_label(cleaned)

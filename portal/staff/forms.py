@@ -23,7 +23,7 @@ class LoginForm(FlaskForm):
 class ScanForm(FlaskForm):
     code = StringField(
         _l("Tracking number or return number"),
-        validators=[DataRequired(), SingleLine(), Length(max=64)],
+        validators=[DataRequired(), SingleLine(), Length(max=300)],  # a slip's QR: a URL
     )
 
 

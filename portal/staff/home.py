@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from portal import outbox
 from portal.i18n import fmt_date
 from portal.security import role_required
-from portal.services import queues
+from portal.services import queues, tracking, tracking_words
 from portal.services.policy import current_policy
 from portal.services.warehouse import find_by_scan, scanned_label
 from portal.staff.blueprint import bp
@@ -41,6 +41,8 @@ def home():
         sort=sort,
         only=only if only in queues.QUEUES else None,
         blocked=queues.blocked_labels(),
+        carrier_problems=tracking.needing_action(),
+        tracking_words=tracking_words.status_words(),
         undelivered=outbox.undelivered(),
         scan_form=ScanForm(formdata=None),
     )
@@ -62,6 +64,13 @@ def scan():
             if code
             else _("Scan a label or type a tracking or return number.")
         )
+        return render_template("staff/scan.html", form=form, scan_error=error), 404
+    scanned = (request.args.get("code") or "").strip()[:64]
+    if scanned:  # a return slip's QR code opened with a phone: a look-up, nothing changes
+        rr = find_by_scan(scanned)
+        if rr is not None:
+            return redirect(url_for("staff.return_page", rma=rr.rma))
+        error = _("Nothing found for “%(code)s”. Check the code and scan again.", code=scanned)
         return render_template("staff/scan.html", form=form, scan_error=error), 404
     return render_template("staff/scan.html", form=form)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -16,6 +15,9 @@ from portal.carriers.colissimo import ColissimoCarrier, Settings
 from portal.carriers.colissimo_tracking import TrackingSettings, TrackingUnavailable, track
 from tests.fakes.colissimo_server import FakeColissimo
 from tests.integration.helpers import confirm_return, pdf_text
+
+SLOW_SECONDS = 2  # the fakes' "slow" mode (tests/carriers/conftest.py)
+NETWORKS = ("colissimo",)  # configured for every test here
 
 REQUEST = LabelRequest(
     rma="R-7Q2K-9D",
@@ -32,13 +34,6 @@ REQUEST = LabelRequest(
     valid_days=14,
     contact_email="camille@example.fr",
 )  # fmt: skip
-
-
-@pytest.fixture
-def colissimo() -> Iterator[FakeColissimo]:
-    fake = FakeColissimo(slow_seconds=2).start()
-    yield fake
-    fake.stop()
 
 
 def carrier(fake: FakeColissimo, **config) -> ColissimoCarrier:
@@ -91,7 +86,7 @@ def test_a_postcode_colissimo_rejects_says_what_to_fix(colissimo):
 def test_wrong_credentials_are_not_retried(colissimo):
     error = failing(carrier(colissimo, COLISSIMO_PASSWORD="nope"))
 
-    assert not error.retryable and "30000" in str(error)
+    assert not error.retryable and "Identifiant ou mot de passe incorrect" in str(error)
 
 
 @pytest.mark.parametrize("mode", ["500", "503"])
@@ -159,11 +154,6 @@ def test_a_wrong_tracking_key_is_a_failure(colissimo):
 
 
 # the journey ------------------------------------------------------------------------------
-@pytest.fixture
-def app_config(app_config: dict, colissimo: FakeColissimo) -> dict:
-    return app_config | {"DEFAULT_LOCALE": "en"} | colissimo.config()
-
-
 def test_the_journey_gets_a_colissimo_return_label(client, factory, mailbox, colissimo):
     journey = confirm_return(client, factory)
 

@@ -4,14 +4,11 @@ return and never two expeditions for one return."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
 
 from portal.extensions import db
 from portal.models import RelayPoint
-from tests.fakes.mondial_relay_server import FakeMondialRelay
 from tests.integration.helpers import (
     actions,
     confirm_return,
@@ -22,19 +19,10 @@ from tests.integration.helpers import (
     status_text,
 )
 
+SLOW_SECONDS = 1.5  # the fakes' "slow" mode (tests/carriers/conftest.py)
+NETWORKS = ("mondial_relay",)  # configured for every test here
+
 PREPARING = "Your label is being prepared — we'll e-mail it to you in a few minutes."
-
-
-@pytest.fixture
-def mondial_relay() -> Iterator[FakeMondialRelay]:
-    fake = FakeMondialRelay(slow_seconds=1.5).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def app_config(app_config: dict, mondial_relay: FakeMondialRelay) -> dict:
-    return app_config | {"DEFAULT_LOCALE": "en"} | mondial_relay.config()
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +64,8 @@ def test_the_journey_makes_a_mondial_relay_return_expedition(
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert expedition.number in pdf_text(download.data)
     assert mondial_relay.label_formats == ["10x15"]
-    [attachment] = mailbox.to(journey.order.email)[0].iter_attachments()
+    [attachment, slip] = mailbox.to(journey.order.email)[0].iter_attachments()
+    assert slip.get_filename() == f"return-slip-{rr.rma}.pdf"
     assert attachment.get_content() == download.data
 
 
@@ -175,3 +164,47 @@ def test_the_label_url_is_fetched_without_our_credentials(client, factory, mondi
         f"&expedition={expedition.number}&lg=FR&format=10x15"
     )
     assert requests.get(url, timeout=5).content.startswith(b"%PDF-")
+
+
+def test_a_postcode_the_network_rejects_tells_the_customer_what_to_fix(
+    client, factory, mondial_relay
+):
+    mondial_relay.fail("creation", "stat:36")
+    journey = confirm_return(client, factory)
+
+    page = status_text(client, journey.status_path)
+    rr = journey.rr
+    assert "The carrier did not accept your address" in page
+    assert rr.sender_postcode in page and "most often because of the postcode" in page
+    assert "service@maison-lin.example" in page and rr.rma in page
+    assert PREPARING in page  # and still no label, nothing pretends otherwise
+    assert "Download the label" not in page
+
+
+def test_a_point_the_network_refuses_lets_the_customer_choose_another(
+    client, factory, runner, mondial_relay
+):
+    mondial_relay.fail("creation", "stat:70")
+    journey = confirm_return(client, factory)
+
+    page = status_text(client, journey.status_path)
+    assert "Your drop-off point no longer takes parcels" in page
+    assert mondial_relay.expeditions == []
+    other = RelayPoint(
+        network="Mondial Relay", external_id="024313", name="PRESSING OBERKAMPF",
+        address="12 RUE OBERKAMPF", postcode="75011", city="PARIS", country="FR",
+        latitude=48.8650, longitude=2.3720,
+    )  # fmt: skip
+    db.session.add(other)
+    db.session.commit()
+    client.get(f"{journey.status_path}/relay")
+    response = client.post(f"{journey.status_path}/relay", data={"relay_point_id": other.id})
+    assert response.status_code == 302
+    assert journey.rr.label_blocked is False
+    invoke(runner, "labels", "retry")
+
+    rr = journey.rr
+    [expedition] = mondial_relay.expeditions
+    assert rr.status == "label_issued" and expedition.params["COL_Rel"] == "024313"
+    page = status_text(client, journey.status_path)
+    assert "Your drop-off point no longer takes parcels" not in page

@@ -5,30 +5,19 @@ the cached or saved points, and the page says so."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import RelayPoint
-from tests.fakes.mondial_relay_server import FakeMondialRelay
 from tests.integration.helpers import fresh_return, visible
+
+SLOW_SECONDS = 4  # the fakes' "slow" mode (tests/carriers/conftest.py)
+NETWORKS = ("mondial_relay",)  # configured for every test here
 
 SAVED_ONLY = "Mondial Relay is not answering right now: these points are from our saved list"
 EARLIER = "Mondial Relay is not answering right now: these are the points it gave us earlier"
-
-
-@pytest.fixture
-def mondial_relay() -> Iterator[FakeMondialRelay]:
-    fake = FakeMondialRelay(slow_seconds=4).start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def app_config(app_config: dict, mondial_relay: FakeMondialRelay) -> dict:
-    return app_config | {"DEFAULT_LOCALE": "en"} | mondial_relay.config()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,17 +15,7 @@ from portal.models.base import utcnow
 from tests.fakes.mondial_relay_server import FakeMondialRelay, Scan
 from tests.integration.helpers import actions, confirm_return, fresh_return, invoke
 
-
-@pytest.fixture
-def mondial_relay() -> Iterator[FakeMondialRelay]:
-    fake = FakeMondialRelay().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def app_config(app_config: dict, mondial_relay: FakeMondialRelay) -> dict:
-    return app_config | {"DEFAULT_LOCALE": "en"} | mondial_relay.config()
+NETWORKS = ("mondial_relay",)  # configured for every test here
 
 
 @pytest.fixture(autouse=True)

@@ -3,14 +3,10 @@ says what it means; a customer with no point nearby is never stuck."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from portal.carriers import offered_networks
 from portal.extensions import db
-from tests.fakes.colissimo_server import FakeColissimo
-from tests.fakes.mondial_relay_server import FakeMondialRelay
 from tests.integration.helpers import fresh_return, visible
 
 MR_ANY = "Drop it at any Mondial Relay point or locker"
@@ -40,29 +36,6 @@ POST_MEANS = "hand the parcel in at any post office counter or Colissimo pickup 
 )
 def test_a_network_is_offered_only_with_its_credentials(config, keys):
     assert [n.key for n in offered_networks(config)] == keys
-
-
-@pytest.fixture
-def mondial_relay() -> Iterator[FakeMondialRelay]:
-    fake = FakeMondialRelay().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def colissimo() -> Iterator[FakeColissimo]:
-    fake = FakeColissimo().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def app_config(app_config: dict, request: pytest.FixtureRequest) -> dict:
-    config = app_config | {"DEFAULT_LOCALE": "en"}
-    for name in ("mondial_relay", "colissimo"):
-        if name in request.fixturenames:
-            config |= request.getfixturevalue(name).config()
-    return config
 
 
 @pytest.fixture

@@ -56,7 +56,10 @@ def test_confirmation_email_in_the_customers_language(
     assert follow in text
     assert f'<html lang="{lang}">' in html
     attachments = list(mail.iter_attachments())
-    assert [a.get_filename() for a in attachments] == [f"label-{rr.rma}.pdf"]
+    assert [a.get_filename() for a in attachments] == [
+        f"label-{rr.rma}.pdf",
+        f"return-slip-{rr.rma}.pdf",
+    ]
     assert attachments[0].get_content_type() == "application/pdf"
     pdf_text = PdfReader(io.BytesIO(attachments[0].get_content())).pages[0].extract_text()
     assert rr.rma in pdf_text

@@ -42,7 +42,10 @@ def test_lookup_then_refund_gets_label_and_email(client, factory, mailbox):
     assert mailbox.kinds(order.email) == ["confirmation"]
     mail = mailbox.to(order.email)[0]
     assert rr.rma in mail["Subject"]
-    assert [p.get_filename() for p in mail.iter_attachments()] == [f"label-{rr.rma}.pdf"]
+    assert [p.get_filename() for p in mail.iter_attachments()] == [
+        f"label-{rr.rma}.pdf",
+        f"return-slip-{rr.rma}.pdf",
+    ]
     assert re.search(r"http://portal.test/r/\S+", mail.get_body(("plain",)).get_content())
 
 

@@ -8,29 +8,42 @@ It follows the recorded real exchanges (docs/carriers.md):
                                 "labelV2Response": {"parcelNumber": …, …}}
              part <label>: application/octet-stream, the PDF
          400 application/json {"messages": [{"id": …, "type": "ERROR", "messageContent": …}]}
+    POST /sls-ws/SlsServiceWSRest/2.0/getListMailBoxPickingDates  {contractNumber, password,
+         sender{line0-3, city, zipCode, countryCode}}                    -> "picking_dates"
+         200 {"messages", "mailBoxPickingDateMaxHour", "mailBoxPickingDates": [date-time…],
+              "validityTime"}   (no dates: the address is not eligible)
+    POST /sls-ws/SlsServiceWSRest/2.0/planPickup  {contractNumber, password, parcelNumber,
+         mailBoxPickingDate, sender{…}}                                  -> "pickup"
+         200 {"messages": [...]}
     GET  /suivi/v2/idships/<number>   X-Okapi-Key                       -> "tracking"
          200 {"lang", "scope", "returnCode": 200, "shipment": {"idShip", "event": [...]}}
 
-Failures are scripted per endpoint with `fail(endpoint, mode)`: "slow", "drop", "drop_after",
-"500", "503", or "error:<id>:<message>" (a 400 with that ERROR message, without processing).
+The letterbox operations follow the SLS OpenAPI document (docs/carriers.md, "Letterbox").
+The HTTP plumbing is tests/fakes/loopback.py's. Failures are scripted per endpoint with
+`fail(endpoint, mode)`: "slow", "drop", "drop_after", "500", "503", or "error:<id>:<message>"
+(a 400 with that ERROR message, without processing).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import threading
+import re
 import uuid
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
 
 from reportlab.pdfgen import canvas
 
-ENDPOINTS = ("label", "tracking")
-LABEL_PATH = "/sls-ws/SlsServiceWSRest/2.0/generateLabel"
+from tests.fakes.loopback import LoopbackFake, Request
+
+ENDPOINTS = ("label", "tracking", "picking_dates", "pickup")
+SLS = "/sls-ws/SlsServiceWSRest/2.0"
+LABEL_PATH = f"{SLS}/generateLabel"
 TRACKING_PREFIX = "/suivi/v2/idships/"
+JSON = "application/json;charset=UTF-8"
+# What getListMailBoxPickingDates proposes by default (its items are "date-time" strings).
+MAILBOX_DATES = ("2026-12-03T00:00:00.000+01:00", "2026-12-04T00:00:00.000+01:00")
 SUCCESS = "La requête a été traitée avec succès"
 
 
@@ -38,6 +51,21 @@ SUCCESS = "La requête a été traitée avec succès"
 class Parcel:
     number: str
     body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Pickup:
+    parcel_number: str
+    date: str
+    body: dict[str, Any]
+
+
+def _errors(message_id: str, text: str) -> dict[str, Any]:
+    return {
+        "messages": [
+            {"id": message_id, "type": "ERROR", "messageContent": text, "replacementValues": []}
+        ]
+    }
 
 
 def render_label_pdf(number: str) -> bytes:
@@ -53,95 +81,15 @@ def render_label_pdf(number: str) -> bytes:
     return buf.getvalue()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+class FakeColissimo(LoopbackFake):
+    name = "colissimo"
+    routes = (
+        ("POST", re.compile(re.escape(LABEL_PATH) + "$"), "label"),
+        ("POST", re.compile(re.escape(f"{SLS}/getListMailBoxPickingDates") + "$"), "picking_dates"),
+        ("POST", re.compile(re.escape(f"{SLS}/planPickup") + "$"), "pickup"),
+        ("GET", re.compile(re.escape(TRACKING_PREFIX) + "(?P<number>[^/]+)$"), "tracking"),
+    )
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def do_POST(self) -> None:
-        fake = self.server.fake
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        if urlsplit(self.path).path != LABEL_PATH:
-            self._send(404, b"", "text/plain")
-            return
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            self._error(400, "30000", "Requête invalide")
-            return
-        fake._log("label", body)
-        mode = fake._take_failure("label")
-        if self._failed(mode):
-            return
-        status, payload, content_type = fake._label(body)
-        if mode == "drop_after":
-            return
-        if mode == "slow":
-            fake._stopping.wait(fake.slow_seconds)
-        self._send(status, payload, content_type)
-
-    def do_GET(self) -> None:
-        fake = self.server.fake
-        path = urlsplit(self.path).path
-        if not path.startswith(TRACKING_PREFIX):
-            self._send(404, b"", "text/plain")
-            return
-        number = path[len(TRACKING_PREFIX) :]
-        fake._log("tracking", {"number": number})
-        if self.headers.get("X-Okapi-Key") != fake.okapi_key:
-            self._send(401, json.dumps({"code": "UNAUTHORIZED"}).encode(), "application/json")
-            return
-        mode = fake._take_failure("tracking")
-        if self._failed(mode):
-            return
-        events = fake.events.get(number)
-        if events is None:
-            body = {"lang": "fr_FR", "returnCode": 404, "idShip": number}
-            self._send(404, json.dumps(body).encode(), "application/json")
-            return
-        shipment = {"idShip": number, "product": "colissimo", "event": list(reversed(events))}
-        body = {"lang": "fr_FR", "scope": "open", "returnCode": 200, "shipment": shipment}
-        self._send(200, json.dumps(body).encode(), "application/json")
-
-    def _failed(self, mode: str | None) -> bool:
-        if mode == "drop":
-            return True
-        if mode in ("500", "503"):
-            self._send(int(mode), b"<html><body>Error</body></html>", "text/html")
-            return True
-        if mode and mode.startswith("error:"):
-            _, message_id, text = mode.split(":", 2)
-            self._error(400, message_id, text)
-            return True
-        return False
-
-    def _error(self, status: int, message_id: str, text: str) -> None:
-        body = {
-            "messages": [
-                {"id": message_id, "type": "ERROR", "messageContent": text, "replacementValues": []}
-            ]
-        }
-        self._send(status, json.dumps(body).encode(), "application/json;charset=UTF-8")
-
-    def _send(self, status: int, data: bytes, content_type: str) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeColissimo
-
-
-class FakeColissimo:
     def __init__(
         self,
         *,
@@ -150,50 +98,56 @@ class FakeColissimo:
         okapi_key: str = "okapi-test-key",
         slow_seconds: float = 2.5,
     ) -> None:
+        super().__init__(slow_seconds=slow_seconds)
         self.contract_number = contract_number
         self.password = password
         self.okapi_key = okapi_key
-        self.slow_seconds = slow_seconds
         self.events: dict[str, list[dict[str, str]]] = {}
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._failures: dict[str, list[str]] = {}
+        self.mailbox_dates: list[str] = list(MAILBOX_DATES)
+        self.no_mailbox_for: set[str] = set()  # postcodes not eligible for letterbox collection
         self._parcels: list[Parcel] = []
-        self._requests: list[tuple[str, dict[str, Any]]] = []
+        self._pickups: list[Pickup] = []
+        self._bodies: list[tuple[str, dict[str, Any]]] = []
         self._next = 34929818514
-        self._httpd: _Server | None = None
 
-    def start(self) -> FakeColissimo:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.fake = self
-        threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            name="fake-colissimo",
-            daemon=True,
-        ).start()
-        return self
+    # the loopback server's hooks ------------------------------------------------------------
+    def not_found(self) -> tuple[int, bytes, dict]:
+        return 404, b"", {"Content-Type": "text/plain"}
 
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+    def server_error(self, status: int) -> tuple[int, bytes, dict]:
+        return status, b"<html><body>Error</body></html>", {"Content-Type": "text/html"}
 
-    def __enter__(self) -> FakeColissimo:
-        return self.start()
+    def accepts(self, mode: str) -> bool:
+        return mode.startswith("error:") and mode.count(":") >= 2
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def scripted(self, endpoint: str, mode: str, request: Request) -> tuple[int, dict, dict]:
+        _, message_id, text = mode.split(":", 2)
+        return 400, _errors(message_id, text), {"Content-Type": JSON}
 
-    @property
-    def base_url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("the fake Colissimo server is not started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+    def handle(self, endpoint: str, match: re.Match, request: Request):
+        if endpoint == "tracking":
+            return self._tracking(match["number"], request)
+        try:
+            body = json.loads(request.raw)
+        except ValueError:
+            # 422: "The JSON input to the service is badly formatted" (the SLS OpenAPI)
+            return 422, _errors("", "JSON mal formaté"), {"Content-Type": JSON}
+        self._bodies.append((endpoint, body))
+        if body.get("contractNumber") != self.contract_number or body.get("password") != (
+            self.password
+        ):
+            return (  # 403: "Token KO or Unauthorized access" (the SLS OpenAPI)
+                403,
+                _errors("", "Identifiant ou mot de passe incorrect"),
+                {"Content-Type": JSON},
+            )
+        if endpoint == "picking_dates":
+            return self._picking_dates(body)
+        if endpoint == "pickup":
+            return self._pickup(body)
+        return self._label(body)
 
+    # scripting and inspection ---------------------------------------------------------------
     def config(self, **extra: Any) -> dict[str, Any]:
         return {
             "COLISSIMO_CONTRACT_NUMBER": self.contract_number,
@@ -204,53 +158,74 @@ class FakeColissimo:
             "LAPOSTE_TRACKING_API_URL": f"{self.base_url}/suivi/v2/idships",
         } | extra
 
-    def fail(self, endpoint: str, mode: str, times: int = 1) -> None:
-        if endpoint not in ENDPOINTS:
-            raise ValueError(f"unknown endpoint {endpoint!r}")
-        with self._lock:
-            self._failures.setdefault(endpoint, []).extend([mode] * times)
-
     def event(self, number: str, code: str, label: str, date: str) -> None:
         """Add a tracking event (oldest first); the API lists them newest first."""
-        with self._lock:
+        with self.lock:
             self.events.setdefault(number, []).append({"code": code, "label": label, "date": date})
 
     @property
     def parcels(self) -> list[Parcel]:
-        with self._lock:
+        with self.lock:
             return list(self._parcels)
 
-    def count(self, endpoint: str) -> int:
-        with self._lock:
-            return sum(1 for name, _ in self._requests if name == endpoint)
+    @property
+    def pickups(self) -> list[Pickup]:
+        with self.lock:
+            return list(self._pickups)
 
-    def _log(self, endpoint: str, body: dict[str, Any]) -> None:
-        with self._lock:
-            self._requests.append((endpoint, body))
+    def bodies(self, endpoint: str) -> list[dict[str, Any]]:
+        """The JSON bodies the endpoint received, in order."""
+        with self.lock:
+            return [body for name, body in self._bodies if name == endpoint]
 
-    def _take_failure(self, endpoint: str) -> str | None:
-        with self._lock:
-            queue = self._failures.get(endpoint)
-            return queue.pop(0) if queue else None
+    # the endpoints --------------------------------------------------------------------------
+    def _tracking(self, number: str, request: Request) -> tuple[int, dict, dict]:
+        if request.headers.get("X-Okapi-Key") != self.okapi_key:
+            return 401, {"code": "UNAUTHORIZED"}, {}
+        events = self.events.get(number)
+        if events is None:
+            return 404, {"lang": "fr_FR", "returnCode": 404, "idShip": number}, {}
+        shipment = {"idShip": number, "product": "colissimo", "event": list(reversed(events))}
+        return 200, {"lang": "fr_FR", "scope": "open", "returnCode": 200, "shipment": shipment}, {}
 
-    def _label(self, body: dict[str, Any]) -> tuple[int, bytes, str]:
-        def error(message_id: str, text: str) -> tuple[int, bytes, str]:
-            payload = {
-                "messages": [
-                    {"id": message_id, "type": "ERROR", "messageContent": text,
-                     "replacementValues": []}
-                ]
-            }  # fmt: skip
-            return 400, json.dumps(payload).encode(), "application/json;charset=UTF-8"
+    def _picking_dates(self, body: dict[str, Any]) -> tuple[int, dict, dict]:
+        sender = body.get("sender") or {}
+        zipcode = str(sender.get("zipCode") or "")
+        eligible = zipcode not in self.no_mailbox_for and sender.get("countryCode", "FR") == "FR"
+        answer = {
+            "messages": [
+                {"id": "0", "type": "INFOS", "messageContent": SUCCESS, "replacementValues": []}
+            ],
+            "mailBoxPickingDateMaxHour": "08:00" if eligible else None,
+            "mailBoxPickingDates": list(self.mailbox_dates) if eligible else [],
+            "validityTime": "30" if eligible else None,
+        }
+        return 200, answer, {"Content-Type": JSON}
 
-        if body.get("contractNumber") != self.contract_number or body.get("password") != (
-            self.password
-        ):
-            return error("30000", "Identifiant ou mot de passe incorrect")
+    def _pickup(self, body: dict[str, Any]) -> tuple[int, dict, dict]:
+        number = str(body.get("parcelNumber") or "")
+        when = str(body.get("mailBoxPickingDate") or "")
+        # The fake's own refusals (no published id for them: the id is left empty).
+        if not any(p.number == number for p in self._parcels):
+            return 400, _errors("", "colis inconnu"), {"Content-Type": JSON}
+        if not when or not ((body.get("sender") or {}).get("zipCode")):
+            return (
+                400,
+                _errors("", "mailBoxPickingDate et sender.zipCode sont obligatoires"),
+                {"Content-Type": JSON},
+            )
+        self._pickups.append(Pickup(number, when, body))
+        ok = {"messages": [{"id": "0", "type": "INFOS", "messageContent": SUCCESS}]}
+        return 200, ok, {"Content-Type": JSON}
+
+    def _label(self, body: dict[str, Any]) -> tuple[int, Any, dict]:
+        def error(message_id: str, text: str) -> tuple[int, dict, dict]:
+            return 400, _errors(message_id, text), {"Content-Type": JSON}
+
         letter = body.get("letter") or {}
         service = letter.get("service") or {}
         if service.get("productCode") not in ("CORE", "DOM", "DOS", "COL"):
-            return error("30100", "Le code produit est incorrect")
+            return error("", "Le code produit est incorrect")
         sender = ((letter.get("sender") or {}).get("address")) or {}
         zipcode = str(sender.get("zipCode") or "")
         if sender.get("countryCode") == "FR" and not (len(zipcode) == 5 and zipcode.isdigit()):
@@ -258,11 +233,10 @@ class FakeColissimo:
                 "30109", "Le pays ou code postal expéditeur ne permet pas d’effectuer un envoi"
             )
         if not (letter.get("parcel") or {}).get("weight"):
-            return error("30500", "Le poids du colis est incorrect")
-        with self._lock:
-            number = f"8R{self._next}"
-            self._next += 1
-            self._parcels.append(Parcel(number, body))
+            return error("", "Le poids du colis est incorrect")
+        number = f"8R{self._next}"
+        self._next += 1
+        self._parcels.append(Parcel(number, body))
         boundary = f"uuid:{uuid.uuid4()}"
         info = {
             "messages": [
@@ -290,4 +264,4 @@ class FakeColissimo:
             f'multipart/related; type="application/json"; boundary="{boundary}"; '
             'start="<jsonInfos>"'
         )
-        return 200, payload, content_type
+        return 200, payload, {"Content-Type": content_type}

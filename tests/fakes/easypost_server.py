@@ -31,15 +31,14 @@ import io
 import json
 import re
 import secrets
-import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from reportlab.pdfgen import canvas
+
+from tests.fakes.loopback import LoopbackFake, Request
 
 ENDPOINTS = ("create", "retrieve", "buy", "refund", "convert", "label_pdf")
 MODES = ("slow", "drop", "drop_after", "500", "503", "429", "402")
@@ -95,88 +94,16 @@ def render_label_pdf(tracking_code: str, carrier: str, service: str) -> bytes:
     return buf.getvalue()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def _dispatch(self) -> None:
-        fake = self.server.fake
-        url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        route = _route(self.command, url.path)
-        if route is None:
-            self._send(404, _error("NOT_FOUND", "The requested resource could not be found."))
-            return
-        endpoint, shipment_id = route
-        fake._log(endpoint, self.path)
-        authorized = self.headers.get("Authorization") == f"Bearer {fake.api_key}"
-        if endpoint != "label_pdf" and not authorized:
-            self._send(401, _error("APIKEY.REQUIRED", "Invalid or missing API key."))
-            return
-        mode = fake._take_failure(endpoint)
-        if mode == "drop":
-            return  # the connection closes without a single byte of answer
-        if mode in _FAILURES:
-            status, code, message = _FAILURES[mode]
-            headers = {"Retry-After": "3"} if mode == "429" else {}
-            self._send(status, _error(code, message), headers)
-            return
-        try:
-            body = json.loads(raw) if raw else {}
-        except ValueError:
-            self._send(400, _error("BAD_REQUEST", "Malformed JSON."))
-            return
-        params = {key: values[-1] for key, values in parse_qs(url.query).items()}
-        result = fake._process(endpoint, shipment_id, body, params)
-        if mode == "drop_after":
-            return
-        if mode == "slow":
-            fake._stopping.wait(fake.slow_seconds)
-        self._send(*result)
-
-    def _send(
-        self, status: int, payload: dict | bytes, headers: dict[str, str] | None = None
-    ) -> None:
-        if isinstance(payload, bytes):
-            data, content_type = payload, "application/pdf"
-        else:
-            data, content_type = json.dumps(payload).encode(), "application/json"
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (timeout): the work is done all the same
-
-    do_GET = do_POST = _dispatch
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeEasyPost
-
-
-def _route(method: str, path: str) -> tuple[str, str] | None:
-    for verb, pattern, endpoint in _ROUTES:
-        if verb == method and (match := pattern.match(path)):
-            return endpoint, match.groupdict().get("id", "")
-    return None
-
-
 def _error(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "errors": []}}
 
 
-class FakeEasyPost:
+class FakeEasyPost(LoopbackFake):
     """Start with `FakeEasyPost().start()` (or `with FakeEasyPost() as fake:`); give the SDK
     `fake.url` as api_base and `fake.api_key` as key."""
+
+    name = "easypost"
+    routes = _ROUTES
 
     def __init__(
         self,
@@ -186,52 +113,47 @@ class FakeEasyPost:
         slow_seconds: float = 2.5,
         pdf_at_purchase: bool = True,
     ) -> None:
+        super().__init__(slow_seconds=slow_seconds)
         self.api_key = api_key
         self.rates = rates
-        self.slow_seconds = slow_seconds
         # False: the bought label is a PNG; a PDF only after GET .../label?file_format=PDF.
         self.pdf_at_purchase = pdf_at_purchase
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._failures: dict[str, list[str]] = {}
+        self._lock = self.lock
         self._shipments: dict[str, dict[str, Any]] = {}
-        self._requests: list[tuple[str, str]] = []
         self._purchases: list[Purchase] = []
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
 
-    # lifecycle -------------------------------------------------------------------------
-    def start(self) -> FakeEasyPost:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.fake = self
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.02},  # so that stop() is quick
-            name="fake-easypost",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
+    # the loopback server's hooks -------------------------------------------------------------
+    def refine(self, endpoint: str, request: Request) -> str | None:
+        """The API key is checked before anything else (the label PDF's URL needs none)."""
+        authorized = request.headers.get("Authorization") == f"Bearer {self.api_key}"
+        return endpoint if endpoint == "label_pdf" or authorized else None
 
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+    def unrouted(self, request: Request) -> tuple[int, dict, dict]:
+        return 401, _error("APIKEY.REQUIRED", "Invalid or missing API key."), {}
 
-    def __enter__(self) -> FakeEasyPost:
-        return self.start()
+    def not_found(self) -> tuple[int, dict, dict]:
+        return 404, _error("NOT_FOUND", "The requested resource could not be found."), {}
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def server_error(self, status: int) -> tuple[int, dict, dict]:
+        _, code, message = _FAILURES.get(str(status), _FAILURES["500"])
+        return status, _error(code, message), {}
 
-    @property
-    def base_url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("the fake EasyPost server is not started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+    def accepts(self, mode: str) -> bool:
+        return mode in ("429", "402")
+
+    def scripted(self, endpoint: str, mode: str, request: Request) -> tuple[int, dict, dict]:
+        status, code, message = _FAILURES[mode]
+        return status, _error(code, message), {"Retry-After": "3"} if mode == "429" else {}
+
+    def handle(self, endpoint: str, match: re.Match, request: Request):
+        try:
+            body = json.loads(request.raw) if request.raw else {}
+        except ValueError:
+            return 400, _error("BAD_REQUEST", "Malformed JSON."), {}
+        shipment_id = match.groupdict().get("id") or ""
+        status, payload = self._process(endpoint, shipment_id, body, request.query)
+        headers = {"Content-Type": "application/pdf"} if isinstance(payload, bytes) else {}
+        return status, payload, headers
 
     @property
     def url(self) -> str:
@@ -239,14 +161,6 @@ class FakeEasyPost:
         return f"{self.base_url}/v2"
 
     # scripting and inspection ------------------------------------------------------------
-    def fail(self, endpoint: str, mode: str, times: int = 1) -> None:
-        if endpoint not in ENDPOINTS:
-            raise ValueError(f"unknown endpoint {endpoint!r}; one of {ENDPOINTS}")
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
-        with self._lock:
-            self._failures.setdefault(endpoint, []).extend([mode] * times)
-
     @property
     def purchases(self) -> list[Purchase]:
         with self._lock:
@@ -261,23 +175,14 @@ class FakeEasyPost:
             return json.loads(json.dumps(self._shipments))
 
     @property
-    def requests(self) -> list[tuple[str, str]]:
+    def requests(self) -> list[tuple[str, str]]:  # type: ignore[override]
         """Every routed request as (endpoint, path)."""
-        with self._lock:
-            return list(self._requests)
+        return [(endpoint, path) for endpoint, _, path in super().requests]
 
     def count(self, endpoint: str) -> int:
         return sum(1 for name, _ in self.requests if name == endpoint)
 
     # internals -----------------------------------------------------------------------------
-    def _log(self, endpoint: str, path: str) -> None:
-        with self._lock:
-            self._requests.append((endpoint, path))
-
-    def _take_failure(self, endpoint: str) -> str | None:
-        with self._lock:
-            queue = self._failures.get(endpoint)
-            return queue.pop(0) if queue else None
 
     def _process(
         self, endpoint: str, shipment_id: str, body: dict[str, Any], params: dict[str, str]

@@ -1,12 +1,18 @@
 """A small threaded HTTP server on loopback that a fake provider builds on.
 
 The fake gives `routes` (method, regex, endpoint name) and `handle(endpoint, match, request)`
-returning (status, body dict, headers). Failures are scripted per endpoint for the next N
-requests with `fail(endpoint, mode, times)`:
+returning (status, body, headers); `refine(endpoint, request)` may name the endpoint more
+precisely (a SOAP operation from its SOAPAction header). Failures are scripted per endpoint
+for the next N requests with `fail(endpoint, mode, times)`:
     "slow"        process the request, then wait `slow_seconds` before answering
     "drop"        close the connection without an answer, without processing
     "drop_after"  process the request, then close the connection without an answer
     "500", "502", "503"  the provider's server error, before processing
+A fake may accept modes of its own (a network's error code, say): `accepts(mode)` says which,
+and `scripted(endpoint, mode, request)` gives the answer, without processing.
+
+`handle` may answer a dict (sent as JSON) or bytes (sent as they are, with the Content-Type
+given in the headers): XML for SOAP, multipart, PDF.
 """
 
 from __future__ import annotations
@@ -49,12 +55,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(*fake.not_found())
             return
         endpoint, match = found
+        refined = fake.refine(endpoint, request)
+        if refined is None:
+            self._send(*fake.unrouted(request))
+            return
+        endpoint = refined
         fake._log(endpoint, self.command, self.path)
         mode = fake._take_failure(endpoint)
         if mode == "drop":
             return
         if mode in ("500", "502", "503"):
             self._send(*fake.server_error(int(mode)))
+            return
+        if mode is not None and mode not in MODES:  # the fake's own scripted answer
+            with fake.lock:
+                self._send(*fake.scripted(endpoint, mode, request))
             return
         with fake.lock:
             result = fake.handle(endpoint, match, request)
@@ -64,12 +79,17 @@ class _Handler(BaseHTTPRequestHandler):
             fake._stopping.wait(fake.slow_seconds)
         self._send(*result)
 
-    def _send(self, status: int, payload: dict, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(payload).encode()
+    def _send(
+        self, status: int, payload: dict | bytes, headers: dict[str, str] | None = None
+    ) -> None:
+        if isinstance(payload, bytes):
+            data, content_type = payload, "application/octet-stream"
+        else:
+            data, content_type = json.dumps(payload).encode(), "application/json"
         try:
             self.send_response(status)
             self.send_header("Content-Length", str(len(data)))
-            for name, value in {"Content-Type": "application/json", **(headers or {})}.items():
+            for name, value in {"Content-Type": content_type, **(headers or {})}.items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
@@ -86,6 +106,8 @@ class _Server(ThreadingHTTPServer):
 
 class LoopbackFake:
     routes: tuple[tuple[str, re.Pattern[str], str], ...] = ()
+    # endpoints that `refine` names beyond the routes' own (one SOAP URL, several operations)
+    endpoints: tuple[str, ...] = ()
     name = "fake"
 
     def __init__(self, *, slow_seconds: float = 2.0) -> None:
@@ -103,13 +125,31 @@ class LoopbackFake:
         return None
 
     # to override ---------------------------------------------------------------------
-    def handle(self, endpoint: str, match: re.Match, request: Request) -> tuple[int, dict, dict]:
+    def handle(
+        self, endpoint: str, match: re.Match, request: Request
+    ) -> tuple[int, dict | bytes, dict]:
         raise NotImplementedError
 
-    def not_found(self) -> tuple[int, dict, dict]:
+    def refine(self, endpoint: str, request: Request) -> str | None:
+        """The endpoint a routed request is for (by a header, say); None: `unrouted` answers."""
+        return endpoint
+
+    def unrouted(self, request: Request) -> tuple[int, dict | bytes, dict]:
+        return self.not_found()
+
+    def accepts(self, mode: str) -> bool:
+        """Whether `mode` is one of this fake's own failure modes (see `scripted`)."""
+        return False
+
+    def scripted(
+        self, endpoint: str, mode: str, request: Request
+    ) -> tuple[int, dict | bytes, dict]:
+        raise NotImplementedError
+
+    def not_found(self) -> tuple[int, dict | bytes, dict]:
         return 404, {"error": "not found"}, {}
 
-    def server_error(self, status: int) -> tuple[int, dict, dict]:
+    def server_error(self, status: int) -> tuple[int, dict | bytes, dict]:
         return status, {"error": "server error"}, {}
 
     # lifecycle ---------------------------------------------------------------------------
@@ -146,9 +186,9 @@ class LoopbackFake:
 
     # scripting and inspection -------------------------------------------------------------
     def fail(self, endpoint: str, mode: str, times: int = 1) -> None:
-        if endpoint not in {r[2] for r in self.routes}:
+        if endpoint not in {r[2] for r in self.routes} | set(self.endpoints):
             raise ValueError(f"unknown endpoint {endpoint!r}")
-        if mode not in MODES:
+        if mode not in MODES and not self.accepts(mode):
             raise ValueError(f"unknown mode {mode!r}; one of {MODES}")
         with self.lock:
             self._failures.setdefault(endpoint, []).extend([mode] * times)

@@ -14,7 +14,9 @@ Latitude/Longitude, Distance in metres, four HHMM strings per day, "LOCKER" in I
                                          .../WSI2_TracingColisDetaille   -> "tracing"
     GET  /ww2/PDF/StickerMaker2.aspx?ens=..&expedition=..&format=..     -> "label_pdf"
 
-Failures are scripted per endpoint for the next N requests with `fail(endpoint, mode)`:
+The HTTP plumbing is tests/fakes/loopback.py's (the SOAP operation is the endpoint, named from
+the SOAPAction header). Failures are scripted per endpoint for the next N requests with
+`fail(endpoint, mode)`:
     "slow"        process, then wait `slow_seconds` before answering (created, but timed out)
     "drop"        close the connection without an answer, without processing
     "drop_after"  process, then close the connection without an answer
@@ -27,18 +29,19 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import threading
+import re
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
 from lxml import etree
 from reportlab.pdfgen import canvas
 
+from tests.fakes.loopback import LoopbackFake, Request
+
 NS = "http://www.mondialrelay.fr/webservice/"
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+XML = "text/xml; charset=utf-8"
 ENDPOINTS = ("creation", "labels", "search", "tracing", "label_pdf")
 OPERATIONS = {
     "WSI2_CreationEtiquette": "creation",
@@ -240,92 +243,12 @@ def _tag(name: str, value: Any) -> str:
     return f"<{name}>{escape(text)}</{name}>" if text else f"<{name} />"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        pass
-
-    def do_GET(self) -> None:
-        fake = self.server.fake
-        url = urlsplit(self.path)
-        if url.path != "/ww2/PDF/StickerMaker2.aspx":
-            self._send(404, b"not found", "text/plain")
-            return
-        fake._log("label_pdf", self.path)
-        mode = fake._take_failure("label_pdf")
-        if mode in ("drop", "drop_after"):
-            return
-        if mode in ("500", "503"):
-            self._send(int(mode), b"<html>error</html>", "text/html")
-            return
-        query = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        number = query.get("expedition", "")
-        if number not in fake._expeditions:
-            self._send(404, b"<html>unknown expedition</html>", "text/html")
-            return
-        fake._formats.append(query.get("format", ""))
-        self._send(200, render_label_pdf(number, query.get("format", "A4")), "application/pdf")
-
-    def do_POST(self) -> None:
-        fake = self.server.fake
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        if urlsplit(self.path).path != "/Web_Services.asmx":
-            self._send(404, b"not found", "text/plain")
-            return
-        action = (self.headers.get("SOAPAction") or "").strip('"')
-        operation = action.rsplit("/", 1)[-1]
-        if operation not in OPERATIONS or action != f"{NS}{operation}":
-            self._fault(f"Server did not recognize the value of HTTP Header SOAPAction: {action}.")
-            return
-        endpoint = OPERATIONS[operation]
-        try:
-            params = _params(raw, operation)
-        except ValueError as exc:
-            self._fault(str(exc))
-            return
-        fake._log(endpoint, operation, params)
-        mode = fake._take_failure(endpoint)
-        if mode == "drop":
-            return
-        if mode == "500":
-            self._fault("System.Exception: Server was unable to process request.")
-            return
-        if mode == "503":
-            self._send(503, b"<html><body>Service Unavailable</body></html>", "text/html")
-            return
-        if mode and mode.startswith("stat:"):
-            self._send(200, _result(operation, _tag("STAT", mode[5:])), "text/xml")
-            return
-        answer = fake._process(operation, params)
-        if mode == "drop_after":
-            return
-        if mode == "slow":
-            fake._stopping.wait(fake.slow_seconds)
-        self._send(200, answer, "text/xml; charset=utf-8")
-
-    def _fault(self, message: str) -> None:
-        body = _envelope(
-            "<soap:Fault><faultcode>soap:Server</faultcode>"
-            f"<faultstring>{escape(message)}</faultstring><detail /></soap:Fault>"
-        )
-        self._send(500, body, "text/xml; charset=utf-8")
-
-    def _send(self, status: int, data: bytes, content_type: str) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (timeout): the work is done all the same
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeMondialRelay
+def _fault(message: str) -> tuple[int, bytes, dict[str, str]]:
+    body = _envelope(
+        "<soap:Fault><faultcode>soap:Server</faultcode>"
+        f"<faultstring>{escape(message)}</faultstring><detail /></soap:Fault>"
+    )
+    return 500, body, {"Content-Type": XML}
 
 
 def _params(raw: bytes, operation: str) -> dict[str, str]:
@@ -351,9 +274,16 @@ def _params(raw: bytes, operation: str) -> dict[str, str]:
     return params
 
 
-class FakeMondialRelay:
+class FakeMondialRelay(LoopbackFake):
     """`with FakeMondialRelay() as fake:`; point MONDIAL_RELAY_API_URL at `fake.api_url` and
     MONDIAL_RELAY_LABEL_BASE at `fake.base_url`."""
+
+    name = "mondial-relay"
+    routes = (
+        ("POST", re.compile(r"/Web_Services\.asmx$"), "soap"),
+        ("GET", re.compile(r"/ww2/PDF/StickerMaker2\.aspx$"), "label_pdf"),
+    )
+    endpoints = ENDPOINTS
 
     def __init__(
         self,
@@ -363,51 +293,70 @@ class FakeMondialRelay:
         slow_seconds: float = 2.5,
         points: tuple[FakePoint, ...] = DEFAULT_POINTS,
     ) -> None:
+        super().__init__(slow_seconds=slow_seconds)
         self.enseigne = enseigne
         self.private_key = private_key
-        self.slow_seconds = slow_seconds
         self.points = list(points)
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._failures: dict[str, list[str]] = {}
+        self._lock = self.lock
         self._expeditions: dict[str, Expedition] = {}
         self._scans: dict[str, tuple[int, list[Scan]]] = {}
-        self._requests: list[tuple[str, str, dict[str, str]]] = []
+        self._calls: list[tuple[str, dict[str, str]]] = []
         self._formats: list[str] = []
         self._next = 50554860
-        self._httpd: _Server | None = None
 
-    # lifecycle -------------------------------------------------------------------------
-    def start(self) -> FakeMondialRelay:
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
-        self._httpd.fake = self
-        threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            name="fake-mondial-relay",
-            daemon=True,
-        ).start()
-        return self
+    # the loopback server's hooks -------------------------------------------------------------
+    def refine(self, endpoint: str, request: Request) -> str | None:
+        """A SOAP call's endpoint from its SOAPAction; its parameters checked and kept."""
+        if endpoint == "label_pdf":
+            self._calls.append(("label_pdf", {}))
+            return endpoint
+        action = (request.headers.get("SOAPAction") or "").strip('"')
+        operation = action.rsplit("/", 1)[-1]
+        if operation not in OPERATIONS or action != f"{NS}{operation}":
+            request.problem = (
+                f"Server did not recognize the value of HTTP Header SOAPAction: {action}."
+            )
+            return None
+        try:
+            request.params = _params(request.raw, operation)
+        except ValueError as exc:
+            request.problem = str(exc)
+            return None
+        request.operation = operation
+        with self.lock:
+            self._calls.append((OPERATIONS[operation], request.params))
+        return OPERATIONS[operation]
 
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
+    def unrouted(self, request: Request) -> tuple[int, bytes, dict[str, str]]:
+        return _fault(getattr(request, "problem", "bad request"))
 
-    def __enter__(self) -> FakeMondialRelay:
-        return self.start()
+    def not_found(self) -> tuple[int, bytes, dict[str, str]]:
+        return 404, b"not found", {"Content-Type": "text/plain"}
 
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def server_error(self, status: int) -> tuple[int, bytes, dict[str, str]]:
+        if status == 500:  # as ASP.NET answers an exception
+            return _fault("System.Exception: Server was unable to process request.")
+        return (
+            status,
+            b"<html><body>Service Unavailable</body></html>",
+            {"Content-Type": "text/html"},
+        )
 
-    @property
-    def base_url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("the fake Mondial Relay server is not started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+    def accepts(self, mode: str) -> bool:
+        return mode.startswith("stat:") and mode[5:].isdigit()
+
+    def scripted(self, endpoint: str, mode: str, request: Request):
+        return 200, _result(request.operation, _tag("STAT", mode[5:])), {"Content-Type": "text/xml"}
+
+    def handle(self, endpoint: str, match: re.Match, request: Request):
+        if endpoint == "label_pdf":
+            number = request.query.get("expedition", "")
+            if number not in self._expeditions:
+                return 404, b"<html>unknown expedition</html>", {"Content-Type": "text/html"}
+            fmt = request.query.get("format", "")
+            self._formats.append(fmt)
+            return 200, render_label_pdf(number, fmt or "A4"), {"Content-Type": "application/pdf"}
+        return 200, self._process(request.operation, request.params), {"Content-Type": XML}
 
     @property
     def api_url(self) -> str:
@@ -424,16 +373,6 @@ class FakeMondialRelay:
         } | extra
 
     # scripting and inspection ------------------------------------------------------------
-    def fail(self, endpoint: str, mode: str, times: int = 1) -> None:
-        if endpoint not in ENDPOINTS:
-            raise ValueError(f"unknown endpoint {endpoint!r}; one of {ENDPOINTS}")
-        if mode not in ("slow", "drop", "drop_after", "500", "503") and not (
-            mode.startswith("stat:") and mode[5:].isdigit()
-        ):
-            raise ValueError(f"unknown mode {mode!r}")
-        with self._lock:
-            self._failures.setdefault(endpoint, []).extend([mode] * times)
-
     def scan(self, number: str, stat: int, *scans: Scan) -> None:
         """Set an expedition's tracing: its STAT (80 registered, 81 handled, 82 delivered,
         83 anomaly) and its scans, oldest first."""
@@ -450,22 +389,15 @@ class FakeMondialRelay:
         with self._lock:
             return list(self._formats)
 
-    def requests(self, endpoint: str) -> list[dict[str, str]]:
-        with self._lock:
-            return [params for name, _, params in self._requests if name == endpoint]
+    def requests(self, endpoint: str) -> list[dict[str, str]]:  # type: ignore[override]
+        """The parameters of each call the endpoint received, in order."""
+        with self.lock:
+            return [params for name, params in self._calls if name == endpoint]
 
     def count(self, endpoint: str) -> int:
         return len(self.requests(endpoint))
 
     # internals -----------------------------------------------------------------------------
-    def _log(self, endpoint: str, what: str, params: dict[str, str] | None = None) -> None:
-        with self._lock:
-            self._requests.append((endpoint, what, params or {}))
-
-    def _take_failure(self, endpoint: str) -> str | None:
-        with self._lock:
-            queue = self._failures.get(endpoint)
-            return queue.pop(0) if queue else None
 
     def _process(self, operation: str, params: dict[str, str]) -> bytes:
         with self._lock:
@@ -486,7 +418,7 @@ class FakeMondialRelay:
         op = "WSI2_CreationEtiquette"
         checks = (
             (p.get("ModeCol") in ("CCC", "CDR", "CDS", "REL"), 10),
-            (p.get("ModeLiv") in ("LCC", "LD1", "LDS", "24R", "24L", "HOM"), 13),
+            (p.get("ModeLiv") in ("LCC", "24R", "24L", "HOM"), 13),  # the cited ModeLiv values
             (bool(p.get("Expe_Ad1")), 30),
             (bool(p.get("Expe_Ad3")), 33),
             (bool(p.get("Expe_Ville")), 35),

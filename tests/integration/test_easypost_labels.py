@@ -46,7 +46,7 @@ def test_journey_buys_the_label_through_easypost(client, factory, mailbox, easyp
     assert label.tracking_code in pdf_text(download.data)
 
     assert mailbox.kinds(journey.order.email) == ["confirmation"]
-    [attachment] = mailbox.to(journey.order.email)[0].iter_attachments()
+    [attachment, _slip] = mailbox.to(journey.order.email)[0].iter_attachments()
     assert attachment.get_filename() == f"label-{rr.rma}.pdf"
     assert attachment.get_content() == download.data
 
@@ -98,7 +98,7 @@ def test_a_failed_purchase_is_retried_later_and_bought_once(
     assert actions(rr) == ["return_requested", "label_failed", "label_issued"]
     invoke(runner, "outbox", "deliver")
     assert mailbox.kinds(journey.order.email) == ["label_pending", "confirmation"]
-    [attachment] = mailbox.to(journey.order.email)[1].iter_attachments()
+    [attachment, _slip] = mailbox.to(journey.order.email)[1].iter_attachments()
     assert rr.current_label.tracking_code in pdf_text(attachment.get_content())
     page = status_text(client, journey.status_path)
     assert f"Tracking number: {rr.current_label.tracking_code}" in page

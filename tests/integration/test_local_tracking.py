@@ -50,11 +50,10 @@ def test_a_replayed_local_event_changes_nothing(factory, runner):
     assert actions(fresh_return(rr.order)).count("carrier_scan") == 1
 
 
-def test_an_unknown_code_is_stored_and_the_operator_told(factory, runner):
+def test_an_unknown_code_is_not_kept_and_the_operator_told(factory, runner):
     factory.return_()
     result = invoke(runner, "carrier", "event", "RT000000000FR", "in_transit", ok=False)
     assert result.exit_code == 1
     assert "no label has the tracking code RT000000000FR" in result.output
     db.session.rollback()
-    [event] = db.session.scalars(select(CarrierEvent)).all()
-    assert (event.tracking_code, event.matched, event.provider) == ("RT000000000FR", False, "local")
+    assert db.session.scalars(select(CarrierEvent)).all() == []

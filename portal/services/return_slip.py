@@ -1,0 +1,65 @@
+"""The return slip of a return (labels.render_return_slip), in the customer's language.
+
+Its QR code holds the staff scan page's address for the RMA (`scan_url`): a phone camera opens
+the return at the scan station; a USB scanner types the same text, which the station also
+accepts (`portal.services.warehouse.find_by_scan`)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from labels import ReturnSlipData, ReturnSlipLine, render_return_slip
+from labels.data import LOCALES
+from portal.carriers import COLISSIMO, MONDIAL_RELAY
+from portal.links import public_url
+from portal.models import ReturnItem, ReturnRequest
+from portal.models.base import utcnow
+from portal.words import reason_labels
+
+NETWORK_NAMES = {"mondial_relay": MONDIAL_RELAY, "colissimo": COLISSIMO, "easypost": "EasyPost"}
+
+
+def scan_url(rma: str) -> str:
+    """What the slip's QR code holds: the scan station, asked for this RMA."""
+    return public_url("/staff/scan?" + urlencode({"code": rma}))
+
+
+def _wish(item: ReturnItem) -> str:
+    if item.resolution == "exchange" and item.exchange_variant is not None:
+        return _("Exchange for %(variant)s", variant=item.exchange_variant.display_name)
+    if item.resolution == "store_credit":
+        return _("Store credit")
+    return _("A refund")
+
+
+def slip_pdf(rr: ReturnRequest) -> bytes:
+    locale = rr.locale if rr.locale in LOCALES else "fr"
+    label = rr.current_label
+    with force_locale(locale):
+        reasons = reason_labels()
+        lines = tuple(
+            ReturnSlipLine(
+                description=item.display_name,
+                sku=item.order_line.variant.sku,
+                quantity=item.quantity,
+                reason=reasons.get(item.reason, item.reason),
+                wish=_wish(item),
+            )
+            for item in rr.items
+        )
+    data = ReturnSlipData(
+        shop_name=current_app.config.get("SHOP_NAME") or "—",
+        rma=rr.rma,
+        scan_url=scan_url(rr.rma),
+        customer_name=rr.contact_name,
+        lines=lines,
+        issued_on=(label.issued_at if label is not None else utcnow()).date(),
+        carrier_name=NETWORK_NAMES.get(label.carrier, "") if label is not None else "",
+        tracking_code=label.tracking_code if label is not None else "",
+        locale=locale,
+    )
+    return render_return_slip(data)
