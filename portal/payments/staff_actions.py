@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models import Refund, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
-from portal.payments.service import FAILED, change_state
+from portal.payments.service import change_state
 from portal.payments.updates import lock
 from portal.services import audit, credits
 from portal.services.errors import AlreadyDone, InvalidTransition
@@ -37,7 +37,7 @@ def _locked_failed(refund_id: int) -> Refund:
     refund = lock(refund_id)
     if refund is None or refund.method != "original_payment":
         raise InvalidTransition(_("This refund cannot be changed here."))
-    if refund.status != FAILED:
+    if not lifecycle.can(refund, "retry"):  # only a failed refund
         raise AlreadyDone(_("This refund is not failed any more."))
     return refund
 

@@ -135,9 +135,16 @@ def test_scan_receive_diagnose_refund_and_ship_exchange(page, live_server, mailb
         "button", name="Ship exchange"
     ).click()
     expect(support.get_by_role("status")).to_contain_text("Exchange shipped")
-    expect(support.locator("#status")).to_have_text("refunded")
+    # nothing left to resolve, but the refund is only approved: refunded once it is paid
+    expect(support.locator("#status")).to_have_text("inspected")
     expect(support.locator("#resolve")).to_have_count(0)
     shipped = wait_for_mail(mailbox, CUSTOMER, "exchange_shipped")
+    support.locator("#nav-refunds").click()
+    support.locator("[id^=mark-paid-]").click()
+    expect(support.get_by_role("status")).to_contain_text("marked as paid")
+    wait_for_mail(mailbox, CUSTOMER, "refund_sent")
+    support.goto(live_server + f"/staff/returns/{rma}")
+    expect(support.locator("#status")).to_have_text("refunded")
     audit = support.locator("#audit")
     for action in ("parcel_received", "items_inspected", "refund_issued", "exchange_shipped"):
         expect(audit).to_contain_text(action)
