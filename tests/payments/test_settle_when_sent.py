@@ -70,7 +70,9 @@ def test_a_sent_refund_that_fails_later_opens_the_item_and_the_return_again(
     desk.refund(rr)
     refund = the_refund()
     assert _states(rr) == ("refunded", "settled", True)
-    failed = stripe_fake.set_refund_status(refund.provider_refund_id, "failed", "lost_or_stolen_card")
+    failed = stripe_fake.set_refund_status(
+        refund.provider_refund_id, "failed", "lost_or_stolen_card"
+    )
     assert post_stripe(client, event("refund.failed", failed)).json["status"] == "changed"
     assert the_refund().status == "failed"
     assert _states(rr) == ("inspected", "refunding", False)
