@@ -10,7 +10,6 @@ import pytest
 from portal.models import Order
 from tests.api.conftest import ORDER, order
 from tests.api.spec import check_request
-from tests.staff.staffkit import text_of
 from tests.payments.discounted import (
     LINE_DISCOUNT,
     ONE_UNIT_OF_THE_FIRST_LINE,
@@ -18,6 +17,7 @@ from tests.payments.discounted import (
     THE_LAST_LINE,
     refund_one_unit,
 )
+from tests.staff.staffkit import text_of
 
 ORDERS = "/api/v1/orders/{number}"
 NUMBER = ORDER["number"]
