@@ -20,6 +20,7 @@ from portal.models import Refund, ReturnRequest, StoreCredit
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.payments import get_provider, provider_name
+from portal.payments.estimates import arrival_estimate
 from portal.services import audit, credits
 from portal.services.policy import Policy
 from portal.services.resolution import item_follows_refund
@@ -113,7 +114,9 @@ def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None, n
             amount=refund.amount,
             currency=refund.currency,
         )
-        notify(rr, "refund_sent", refund=refund, name=name)
+        notify(
+            rr, "refund_sent", refund=refund, name=name, arrival_estimate=arrival_estimate(refund)
+        )
         return
     audit.record(
         rr,
