@@ -20,10 +20,10 @@ NAMES = ("manual", "stripe", "mollie")
 # pi_…, charge ch_… (py_… for non-card charges); Mollie payment tr_…. Manual: any text.
 REFERENCES = {
     "stripe": (
-        re.compile(r"(pi|ch|py)_[A-Za-z0-9]+"),
+        re.compile(r"(pi|ch|py)_[A-Za-z0-9_]+"),
         "is not a Stripe PaymentIntent (pi_…) or charge (ch_…) id",
     ),
-    "mollie": (re.compile(r"tr_[A-Za-z0-9]+"), "is not a Mollie payment id (tr_…)"),
+    "mollie": (re.compile(r"tr_[A-Za-z0-9_]+"), "is not a Mollie payment id (tr_…)"),
 }
 
 
@@ -41,6 +41,12 @@ def reference_problem(reference: str | None) -> str | None:
     if not reference or rule is None or rule[0].fullmatch(reference):
         return None
     return rule[1]
+
+
+def demo_reference(number: str) -> str:
+    """The demo orders' payment id, in the configured provider's shape."""
+    suffix = number[-5:]
+    return f"tr_demo{suffix}" if provider_name() == "mollie" else f"pi_demo_{suffix}"
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:
