@@ -1,7 +1,6 @@
-"""settle when the money leaves: an item refunded to the original payment is `refunding`
-until its refund is sent
+"""settle when the money leaves: the item state `refunding`
 
-Items whose refund is still approved or failed go from `settled` back to `refunding`, and
+An item refunded to the original payment is `refunding` until its refund is sent. Items whose refund is still approved or failed go from `settled` back to `refunding`, and
 their `refunded` returns back to `inspected` (they are resolved again when it is sent).
 
 Revision ID: d1a20001
