@@ -1,7 +1,8 @@
 """settle when the money leaves: the item state `refunding`
 
-An item refunded to the original payment is `refunding` until its refund is sent. Items whose refund is still approved or failed go from `settled` back to `refunding`, and
-their `refunded` returns back to `inspected` (they are resolved again when it is sent).
+An item refunded to the original payment is `refunding` until its refund is sent. Items
+whose refund is still approved or failed go from `settled` back to `refunding`, and their
+`refunded` returns back to `inspected` (they are resolved again when it is sent).
 
 Revision ID: d1a20001
 Revises: c0a10001
