@@ -67,7 +67,10 @@ def steps(rr: ReturnRequest) -> list[Step]:
     result = []
     for key, actions in STEP_ACTIONS.items():
         dates = [first[a] for a in actions if a in first]
-        result.append(Step(key, titles[key], min(dates) if dates else None))
+        when = min(dates) if dates else None
+        if key == "resolved":  # ticked once nothing is open (a failed refund reopens it)
+            when = (when or rr.resolved_at) if lifecycle.is_in(rr, "resolved") else None
+        result.append(Step(key, titles[key], when))
     return result
 
 

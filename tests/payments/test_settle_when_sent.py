@@ -8,8 +8,10 @@ from datetime import timedelta
 
 from portal.extensions import db
 from portal.models.base import utcnow
+from portal.services import timeline
 from tests.fakes.stripe_server import event
 from tests.payments.conftest import inspected, the_refund
+from tests.payments.test_stripe_refunds import status_token
 from tests.payments.test_webhooks import post_stripe
 from tests.staff.staffkit import actions, page, reload
 
@@ -70,6 +72,7 @@ def test_a_sent_refund_that_fails_later_opens_the_item_and_the_return_again(
     desk.refund(rr)
     refund = the_refund()
     assert _states(rr) == ("refunded", "settled", True)
+    assert {s.key: s for s in timeline.steps(reload(rr))}["resolved"].done
     failed = stripe_fake.set_refund_status(
         refund.provider_refund_id, "failed", "lost_or_stolen_card"
     )
@@ -77,6 +80,11 @@ def test_a_sent_refund_that_fails_later_opens_the_item_and_the_return_again(
     assert the_refund().status == "failed"
     assert _states(rr) == ("inspected", "refunding", False)
     assert actions(rr)[-2:] == ["refund_failed", "refund_reopened"]
+    # the customer's page shows it open again: not "all done", the resolved step unticked
+    status = page(client.get(f"/r/{status_token(rr)}"))
+    assert "We could not send your refund of €25.00; our team is on it." in status
+    assert "All done" not in status
+    assert not {s.key: s for s in timeline.steps(reload(rr))}["resolved"].done
     # paid by hand from the failed queue: settled and refunded again
     client.post(f"/staff/refunds/{refund.id}/paid", follow_redirects=True)
     assert _states(rr) == ("refunded", "settled", True)
