@@ -69,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         "MOLLIE_API_KEY": os.environ.get("MOLLIE_API_KEY") or None,
         "MOLLIE_API_ENDPOINT": os.environ.get("MOLLIE_API_ENDPOINT") or None,
         "PAYMENT_TIMEOUT": _int("PAYMENT_TIMEOUT", 10),
+        # the shop's own words for when a refund it pays by hand arrives (manual mode)
+        "MANUAL_REFUND_ARRIVAL": os.environ.get("MANUAL_REFUND_ARRIVAL") or None,
         "SEND_REFUNDS_AFTER_REQUEST": _bool("SEND_REFUNDS_AFTER_REQUEST", True),
         "GIFT_REFUND_TO_BUYER": _bool("GIFT_REFUND_TO_BUYER", False),
         "INSTANT_EXCHANGE": _bool("INSTANT_EXCHANGE", False),

@@ -134,6 +134,8 @@ RETURN = _machine(
           "return_resolved", "Every received item is settled, exchanges only."),
     Event("resolve_rejected", (INSPECTED,), REJECTED, frozenset({STAFF, SYSTEM}),
           "return_resolved", "Every received item was rejected and sent back."),
+    Event("reopen_refund", (REFUNDED,), INSPECTED, frozenset({SYSTEM}), "refund_reopened",
+          "The provider reported that a sent refund failed: the return is open again."),
     Event("cancel", _BEFORE_DROPOFF, CANCELLED, _PEOPLE, "return_cancelled",
           "Before drop-off; releases reserved stock and voids the label."),
     Event("expire", (LABEL_ISSUED,), EXPIRED, frozenset({SYSTEM}), "return_expired",
@@ -162,23 +164,29 @@ RECEPTION = _machine(
 )  # fmt: skip
 
 # -- an item's acceptance --------------------------------------------------------------------
-PENDING, ACCEPTED, ITEM_REJECTED, SETTLED, SENT_BACK = (
+PENDING, ACCEPTED, ITEM_REJECTED, SETTLED, SENT_BACK, REFUNDING = (
     "pending",
     "accepted",
     "rejected",
     "settled",
     "sent_back",
+    "refunding",
 )
 ACCEPTANCE = _machine(
     "item acceptance",
     "acceptance_status",
-    (PENDING, ACCEPTED, ITEM_REJECTED, SETTLED, SENT_BACK),
+    (PENDING, ACCEPTED, ITEM_REJECTED, SETTLED, SENT_BACK, REFUNDING),
     Event("accept", (PENDING,), ACCEPTED, _WORKERS, "",
           "Graded A, B or C and accepted: refund, credit or exchange follows."),
     Event("reject", (PENDING,), ITEM_REJECTED, _WORKERS, "",
           "Graded with a reason to refuse it: it will be sent back."),
-    Event("settle", (ACCEPTED,), SETTLED, frozenset({STAFF, SYSTEM}), "",
-          "Refunded, credited, or its replacement shipped."),
+    Event("await_refund", (ACCEPTED,), REFUNDING, _WORKERS, "",
+          "Support refunded it to the original payment; the money has not left yet "
+          "(the refund is approved, or failed and in the staff queue)."),
+    Event("settle", (ACCEPTED, REFUNDING), SETTLED, frozenset({STAFF, SYSTEM}), "",
+          "Its refund was sent, its store credit issued, or its replacement shipped."),
+    Event("refund_bounced", (SETTLED,), REFUNDING, frozenset({SYSTEM}), "",
+          "The provider reported that its sent refund failed: the item is open again."),
     Event("send_back", (ITEM_REJECTED,), SENT_BACK, _WORKERS, "",
           "Sent back to the customer."),
 )  # fmt: skip
@@ -213,6 +221,12 @@ REFUND = _machine(
 )  # fmt: skip
 
 MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND)
+
+# Named groups of refund states.
+REFUND_GROUPS: dict[str, tuple[str, ...]] = {
+    "money_left": (SENT,),  # the provider (or the shop, by hand) sent it, or credit issued
+    "owed": (APPROVED, FAILED),  # we still owe it: on its way to the provider, or failed
+}
 
 # Named groups of return states, for queues and pages.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -296,6 +310,25 @@ def graded(item) -> bool:
 def settled(item) -> bool:
     """Nothing is left to do for this item: refunded, credited, exchanged or sent back."""
     return item.acceptance_status in (SETTLED, SENT_BACK)
+
+
+def awaiting_refund(item) -> bool:
+    """Refunded by support to the original payment, but the money has not left yet."""
+    return item.acceptance_status == REFUNDING
+
+
+def to_resolve(item) -> bool:
+    """Graded, and support still has to refund, credit, ship or send it back."""
+    return graded(item) and not settled(item) and not awaiting_refund(item)
+
+
+def money_left(refund) -> bool:
+    """The refund's money has left: sent by the provider or by hand, or credited."""
+    return refund.status in REFUND_GROUPS["money_left"]
+
+
+def still_owed(refund) -> bool:
+    return refund.status in REFUND_GROUPS["owed"]
 
 
 def rejected(item) -> bool:

@@ -87,6 +87,7 @@ def state_labels() -> dict[str, dict[str, str]]:
             "pending": _("Not yet inspected"),
             "accepted": _("Accepted"),
             "rejected": _("Refused at inspection"),
+            "refunding": _("Accepted, waiting for its refund to be paid"),
             "settled": _("Settled"),
             "sent_back": _("Sent back to the customer"),
         },
@@ -123,6 +124,7 @@ def event_labels() -> dict[str, dict[str, str]]:
             "cancel": _("Return cancelled"),
             "expire": _("Label expired"),
             "goodwill": _("Goodwill gesture"),
+            "reopen_refund": _("Open again: a paid refund failed"),
         },
         "item reception": {
             "receive_part": _("Some units received"),
@@ -132,7 +134,9 @@ def event_labels() -> dict[str, dict[str, str]]:
         "item acceptance": {
             "accept": _("Accepted"),
             "reject": _("Refused at inspection"),
+            "await_refund": _("Waiting for its refund to be paid"),
             "settle": _("Settled"),
+            "refund_bounced": _("Its paid refund failed: open again"),
             "send_back": _("Sent back to the customer"),
         },
         "refund": {
@@ -176,6 +180,7 @@ def action_labels() -> dict[str, str]:
         "refund_sent": _("Refund paid out"),
         "refund_failed": _("Refund failed"),
         "refund_retried": _("Refund tried again"),
+        "refund_reopened": _("Open again: a paid refund failed"),
         "refund_replaced_by_credit": _("Store credit given instead of the refund"),
         "label_failed": _("The carrier refused the label"),
         "label_void_failed": _("The old label could not be cancelled at the carrier"),
@@ -245,6 +250,7 @@ def misc_labels() -> dict[str, dict[str, str]]:
             "cancelled": _("Return cancelled"),
             "expired": _("Label expired"),
             "goodwill": _("Goodwill gesture"),
+            "reopen_refund": _("Open again: a paid refund failed"),
         },
     }
 

@@ -8,12 +8,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from portal.extensions import db
 from portal.models import Order, RelayPoint, ReturnRequest, StaffUser, Variant
+from portal.payments import provider_name
 from portal.services import shop_sync, staff
 from portal.services.policy import current_policy
 from portal.services.returns import ItemChoice, ReturnDraft, create_return
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
+
+
+def _reference() -> str:
+    return "tr_test" if provider_name() == "mollie" else "pi_test"
 
 
 def now() -> datetime:
@@ -82,7 +87,8 @@ class Factory:
                 "city": "Paris",
                 "country": "FR",
             },
-            "payment": {"method": "card", "reference": "pi_test"},
+            # a payment id of the configured provider's shape (shop_sync checks it)
+            "payment": {"method": "card", "reference": _reference()},
             "gift": {"code": gift_code, "message": "Pour toi"} if gift_code else None,
             "lines": [
                 {

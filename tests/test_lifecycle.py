@@ -146,9 +146,14 @@ def test_the_journey_leaves_only_legal_steps_in_the_audit_trail(app, factory):
     item = rr.items[0]
     warehouse.receive_parcel(rr, {item.id: 1}, actor="w")
     warehouse.diagnose(rr, {item.id: ("A", "", "")}, actor="w")
-    resolve.issue_refund(rr, item, actor="s")
+    refund = resolve.issue_refund(rr, item, actor="s")
     db.session.commit()
-    assert rr.status == "refunded"
+    # approved is not paid: the item and the return stay open until the money leaves
+    assert (rr.status, refund.status) == ("inspected", "approved")
+    assert (item.reception_status, item.acceptance_status) == ("received", "refunding")
+    resolve.mark_refund_paid(refund, actor="s")
+    db.session.commit()
+    assert (rr.status, refund.status) == ("refunded", "sent")
     assert (item.reception_status, item.acceptance_status) == ("received", "settled")
     trail = db.session.scalars(
         select(AuditEvent).where(AuditEvent.return_id == rr.id, AuditEvent.to_status.is_not(None))

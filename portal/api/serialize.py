@@ -27,6 +27,7 @@ def order_json(order: Order) -> dict:
             "city": order.shipping_city,
             "country": order.shipping_country,
         },
+        "discount": order.discount or 0,
         "payment": {"method": order.payment_method, "reference": order.payment_reference},
         "gift": {"code": order.gift_code, "message": order.gift_message}
         if order.gift_code
@@ -37,6 +38,7 @@ def order_json(order: Order) -> dict:
                 "quantity": line.quantity,
                 "unit_price": line.unit_price,
                 "final_sale": line.final_sale,
+                "discount": line.discount or 0,
             }
             for line in order.lines
         ],

@@ -10,6 +10,7 @@ from flask import current_app
 
 from portal import ROOT
 from portal.extensions import db
+from portal.payments import demo_reference
 from portal.services import shop_sync, staff
 from portal.services.policy import current_policy
 
@@ -198,7 +199,7 @@ def load_demo(today: datetime) -> dict:
                 "city": city,
                 "country": "FR",
             },
-            "payment": {"method": "card", "reference": f"pi_demo_{number[-5:]}"},
+            "payment": {"method": "card", "reference": demo_reference(number)},
             "lines": [
                 {"sku": s, "quantity": q, "unit_price": p, "final_sale": f} for s, q, p, f in lines
             ],

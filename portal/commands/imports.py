@@ -1,4 +1,5 @@
-"""`import orders FILE` and `import catalog FILE`: a JSON list, or JSON Lines.
+"""`import orders FILE` and `import catalog FILE`: a JSON list, or JSON Lines; orders also
+as CSV, one row per order line (a FILE ending in .csv, portal/commands/csv_orders.py).
 
 Each record goes through the same service verb as the API's PUT, so through the same
 checks: the schemas of the published OpenAPI document, then the shop's own rules.
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 import click
 from flask.cli import AppGroup
 
+from portal.commands.csv_orders import read_orders
 from portal.extensions import db
 from portal.services import shop_sync
 from portal.services.errors import ValidationFailed
@@ -72,10 +74,13 @@ def read_records(path: str) -> Iterator[tuple[int, object]]:
                 yield n, ValueError("nested too deeply to be read")
 
 
-def _run(path: str, apply) -> None:
+def _run(records, apply) -> None:
+    """Apply each (record number or label, record); report what was created, updated and
+    rejected (with the reasons), never stopping at the first problem."""
     counts = {"created": 0, "updated": 0, "rejected": 0}
     problems = []
-    for n, record in read_records(path):
+    for n, record in records:
+        where = n if isinstance(n, str) else f"record {n}"
         try:
             if isinstance(record, Exception):
                 raise record
@@ -83,10 +88,10 @@ def _run(path: str, apply) -> None:
                 counts["created" if apply(record) else "updated"] += 1
         except ValidationFailed as exc:
             counts["rejected"] += 1
-            problems.append(f"record {n}: " + "; ".join(f"{k} {v}" for k, v in exc.errors.items()))
+            problems.append(f"{where}: " + "; ".join(f"{k} {v}" for k, v in exc.errors.items()))
         except ValueError as exc:
             counts["rejected"] += 1
-            problems.append(f"record {n}: {exc}")
+            problems.append(f"{where}: {exc}")
     db.session.commit()
     click.echo(
         f"created {counts['created']}, updated {counts['updated']}, rejected {counts['rejected']}"
@@ -98,14 +103,16 @@ def _run(path: str, apply) -> None:
 @import_cli.command("orders")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_orders(path: str) -> None:
-    """Create or replace orders (each record as for PUT /api/v1/orders/<number>)."""
+    """Create or replace orders (each record as for PUT /api/v1/orders/<number>; a .csv
+    FILE has one row per order line)."""
 
     def apply(record) -> bool:
         if not isinstance(record, dict) or not isinstance(record.get("number"), str):
             raise ValidationFailed({"number": "is required"})
         return shop_sync.upsert_order(record["number"], record)[1]
 
-    _run(path, apply)
+    csv_file = path.lower().endswith(".csv")
+    _run(read_orders(path) if csv_file else read_records(path), apply)
 
 
 @import_cli.command("catalog")
@@ -116,4 +123,4 @@ def import_catalog(path: str) -> None:
     def apply(record) -> bool:
         return shop_sync.upsert_variants({"variants": [record]})["created"] == 1
 
-    _run(path, apply)
+    _run(read_records(path), apply)

@@ -51,6 +51,9 @@ def render() -> str:
     parts.append("\n## Groups of return states\n\n| group | states |\n| --- | --- |\n")
     for name, states in lifecycle.GROUPS.items():
         parts.append(f"| `{name}` | {', '.join(states)} |\n")
+    parts.append("\n## Groups of refund states\n\n| group | states |\n| --- | --- |\n")
+    for name, states in lifecycle.REFUND_GROUPS.items():
+        parts.append(f"| `{name}` | {', '.join(states)} |\n")
     return "".join(parts)
 
 

@@ -7,6 +7,8 @@ approved refunds once the request has committed (portal/payments/worker.py).
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, current_app
 
 from portal.payments.base import PaymentProvider
@@ -14,12 +16,37 @@ from portal.payments.manual import ManualProvider
 
 NAMES = ("manual", "stripe", "mollie")
 
+# The shape of a payment's id at each provider (docs/payments.md): Stripe PaymentIntent
+# pi_…, charge ch_… (py_… for non-card charges); Mollie payment tr_…. Manual: any text.
+REFERENCES = {
+    "stripe": (
+        re.compile(r"(pi|ch|py)_[A-Za-z0-9_]+"),
+        "is not a Stripe PaymentIntent (pi_…) or charge (ch_…) id",
+    ),
+    "mollie": (re.compile(r"tr_[A-Za-z0-9_]+"), "is not a Mollie payment id (tr_…)"),
+}
+
 
 def provider_name() -> str:
     name = (current_app.config.get("PAYMENT_PROVIDER") or "manual").strip().lower()
     if name not in NAMES:
         raise RuntimeError(f"unknown PAYMENT_PROVIDER {name!r} (manual, stripe or mollie)")
     return name
+
+
+def reference_problem(reference: str | None) -> str | None:
+    """Why the configured provider could not refund a payment with this reference (None:
+    it can, or nothing is given, or refunds are paid by hand)."""
+    rule = REFERENCES.get(provider_name())
+    if not reference or rule is None or rule[0].fullmatch(reference):
+        return None
+    return rule[1]
+
+
+def demo_reference(number: str) -> str:
+    """The demo orders' payment id, in the configured provider's shape."""
+    suffix = number[-5:]
+    return f"tr_demo{suffix}" if provider_name() == "mollie" else f"pi_demo_{suffix}"
 
 
 def get_provider(name: str | None = None) -> PaymentProvider:

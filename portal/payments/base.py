@@ -12,6 +12,7 @@ from typing import Protocol
 SENT = "sent"
 FAILED = "failed"
 RETRY = "retry"  # timeout, dropped or refused connection, 5xx: still ours to send
+PAID_BY_HAND = "paid by hand"  # provider_status of a refund the shop paid itself
 
 
 @dataclass(frozen=True)

@@ -20,17 +20,21 @@ from portal.models import Refund, ReturnRequest, StoreCredit
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.payments import get_provider, provider_name
+from portal.payments.estimates import arrival_estimate
 from portal.services import audit, credits
 from portal.services.policy import Policy
+from portal.services.resolution import item_follows_refund
 
 APPROVED, SENT, FAILED = lifecycle.APPROVED, lifecycle.SENT, lifecycle.FAILED
 
 
 def change_state(refund: Refund, event: str, *, actor_type: str, actor: str = "", **details):
     """Apply lifecycle.REFUND `event` to `refund` (IllegalTransition if the table forbids
-    it) and write its line on the return's audit trail, in the caller's transaction."""
+    it) and write its line on the return's audit trail, in the caller's transaction. The
+    item and the return follow: settled (and resolved) once the money left, open again
+    if a sent refund failed later."""
     step, before, after = lifecycle.apply(refund, event, actor_type)
-    if after == SENT:
+    if lifecycle.money_left(refund):
         refund.paid_at = utcnow()
         refund.next_attempt_at = None
     rr = db.session.get(ReturnRequest, refund.return_id)
@@ -46,6 +50,7 @@ def change_state(refund: Refund, event: str, *, actor_type: str, actor: str = ""
         refund_to=after,
         **details,
     )
+    item_follows_refund(refund, before, actor_type=actor_type, actor=actor)
     return step
 
 
@@ -100,7 +105,7 @@ def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None, n
         )
         notify(rr, "store_credit", refund=refund, credit=credit, name=name)
         return
-    if refund.status == SENT:  # nothing was due
+    if lifecycle.money_left(refund):  # nothing was due
         audit.record(
             rr,
             "refund_sent",
@@ -109,7 +114,9 @@ def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None, n
             amount=refund.amount,
             currency=refund.currency,
         )
-        notify(rr, "refund_sent", refund=refund, name=name)
+        notify(
+            rr, "refund_sent", refund=refund, name=name, arrival_estimate=arrival_estimate(refund)
+        )
         return
     audit.record(
         rr,
@@ -152,7 +159,10 @@ def recently_paid(limit: int = 20) -> list[Refund]:
     return list(
         db.session.scalars(
             select(Refund)
-            .where(Refund.status == SENT, Refund.method == "original_payment")
+            .where(
+                Refund.status.in_(lifecycle.REFUND_GROUPS["money_left"]),
+                Refund.method == "original_payment",
+            )
             .order_by(Refund.paid_at.desc(), Refund.id.desc())
             .limit(limit)
         )

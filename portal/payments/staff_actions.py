@@ -12,7 +12,9 @@ from portal.extensions import db
 from portal.models import Refund, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
-from portal.payments.service import FAILED, change_state
+from portal.payments.base import PAID_BY_HAND
+from portal.payments.estimates import arrival_estimate
+from portal.payments.service import change_state
 from portal.payments.updates import lock
 from portal.services import audit, credits
 from portal.services.errors import AlreadyDone, InvalidTransition
@@ -27,9 +29,15 @@ def paid_by_hand(refund: Refund, actor: str = "") -> Refund:
     """The shop paid it outside the provider (manual mode, or after a failure): → sent."""
     if not lifecycle.can(refund, "mark_paid"):
         raise AlreadyDone(_("This refund is already marked as paid."))
-    refund.provider_status = "paid by hand"
+    refund.provider_status = PAID_BY_HAND
     change_state(refund, "mark_paid", actor_type="staff", actor=actor, by_hand=True)
-    notify(_rr(refund), "refund_sent", refund=refund, name=refund.return_item.display_name)
+    notify(
+        _rr(refund),
+        "refund_sent",
+        refund=refund,
+        name=refund.return_item.display_name,
+        arrival_estimate=arrival_estimate(refund),
+    )
     return refund
 
 
@@ -37,7 +45,7 @@ def _locked_failed(refund_id: int) -> Refund:
     refund = lock(refund_id)
     if refund is None or refund.method != "original_payment":
         raise InvalidTransition(_("This refund cannot be changed here."))
-    if refund.status != FAILED:
+    if not lifecycle.can(refund, "retry"):  # only a failed refund
         raise AlreadyDone(_("This refund is not failed any more."))
     return refund
 

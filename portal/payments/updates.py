@@ -16,6 +16,7 @@ from portal.models import Refund, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.payments.base import FAILED, RETRY, SENT, Outcome
+from portal.payments.estimates import arrival_estimate
 from portal.payments.service import APPROVED, change_state
 
 MAX_BACKOFF = timedelta(hours=1)
@@ -37,7 +38,8 @@ def lock(refund_id: int) -> Refund | None:
 
 def _tell(refund: Refund, kind: str) -> None:
     rr = db.session.get(ReturnRequest, refund.return_id)
-    notify(rr, kind, refund=refund, name=refund.return_item.display_name)
+    extra = {"arrival_estimate": arrival_estimate(refund)} if kind == "refund_sent" else {}
+    notify(rr, kind, refund=refund, name=refund.return_item.display_name, **extra)
 
 
 def apply(refund: Refund, outcome: Outcome, *, actor_type: str = "system") -> str:

@@ -1,7 +1,8 @@
 """Support verbs: refund, ship an exchange, send a rejected item back, goodwill.
 
 When every received item is resolved, the return moves on to `refunded`,
-`exchanged` or `rejected` (`finish_if_resolved`). Each verb locks the return,
+`exchanged` or `rejected` (`finish_if_resolved`); an item refunded to the original payment
+is resolved when its refund is sent (portal/services/resolution.py). Each verb locks the return,
 checks its guard on fresh data, writes the audit event and queues the e-mail in the
 caller's transaction, and flushes; the route commits once.
 """
@@ -23,8 +24,8 @@ from portal.services import audit, credits, payments, stock
 from portal.services.errors import AlreadyDone, InvalidTransition, OutOfStock, ValidationFailed
 from portal.services.locks import lock_order, lock_return
 from portal.services.policy import current_policy
+from portal.services.resolution import REFUND_OUTCOMES, finish_if_resolved
 
-REFUND_OUTCOMES = ("refund", "store_credit")
 MAX_NOTE = 500
 
 
@@ -108,8 +109,11 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
         raise AlreadyDone(_("%(item)s has already been refunded.", item=item.display_name)) from exc
     policy = current_policy()
     credit = payments.settle(refund, rr, policy)
-    audit.transition(item, "settle", actor_type="staff")
-    item.resolved_at = utcnow()
+    if lifecycle.money_left(refund):  # store credit, or nothing to pay: settled now
+        audit.transition(item, "settle", actor_type="staff")
+        item.resolved_at = utcnow()
+    else:  # settled when the money leaves (portal/services/resolution.py)
+        audit.transition(item, "await_refund", actor_type="staff")
     audit.transition(
         rr,
         "refund_item",
@@ -258,25 +262,6 @@ def reject_item(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> str:
     finish_if_resolved(rr, actor_type="staff", actor=actor)
     db.session.flush()
     return code
-
-
-def finish_if_resolved(rr: ReturnRequest, *, actor_type: str, actor: str = "") -> bool:
-    """Move an inspected return to refunded / exchanged / rejected once all is resolved."""
-    if not lifecycle.is_in(rr, "to_resolve"):
-        return False
-    received = [i for i in rr.items if i.received_quantity > 0]
-    if not received or not all(lifecycle.settled(i) for i in received):
-        return False
-    outcomes = {i.outcome for i in received}
-    if outcomes & set(REFUND_OUTCOMES):
-        event = "resolve_refunded"
-    elif "exchange" in outcomes:
-        event = "resolve_exchanged"
-    else:
-        event = "resolve_rejected"
-    rr.resolved_at = utcnow()
-    audit.transition(rr, event, actor_type=actor_type, actor=actor)
-    return True
 
 
 def mark_refund_paid(refund: Refund, actor: str = "") -> Refund:

@@ -2,8 +2,9 @@
 
 Each payload is checked whole first, against the schema the OpenAPI document publishes
 for it (portal/services/validation.py), then against the rules a schema cannot state
-(`_catalog_rules`, `_order_rules`, `_check_lines_kept`: the SKU exists, a line keeps its
-returns, …). Every problem is reported at once; nothing is written unless all is valid.
+(`_catalog_rules`, `_order_rules`, `_money_rules`, `_check_lines_kept`: the SKU exists, a
+discount fits what it applies to, a line keeps its returns, …). Every problem is reported
+at once; nothing is written unless all is valid.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import secrets
 
 from sqlalchemy import select
 
+from portal import payments
 from portal.extensions import db
 from portal.models import Order, OrderLine, Product, ReturnItem, ReturnRequest, Variant
 from portal.services import validation
@@ -131,6 +133,7 @@ def _order_rules(number: str, payload: dict, problems: dict[str, str]) -> tuple[
     skus = [v.sku for v in variants if v is not None]
     if len(skus) != len(set(skus)):
         found.setdefault("lines", "list each SKU once (use quantity for several units)")
+    found |= _money_rules(payload, problems)
     gift = payload.get("gift")
     code = _text(gift.get("code")) if isinstance(gift, dict) and _valid(problems, "gift") else None
     if code:
@@ -138,6 +141,35 @@ def _order_rules(number: str, payload: dict, problems: dict[str, str]) -> tuple[
         if other is not None and other != number:
             found["gift.code"] = "is already used by another order"
     return found, variants
+
+
+def _money_rules(payload: dict, problems: dict[str, str]) -> dict[str, str]:
+    """Discounts no larger than what they apply to; a payment reference the configured
+    provider can refund (docs/payments.md). Checks the valid fields only."""
+    found: dict[str, str] = {}
+    lines = payload.get("lines") if _valid(problems, "lines") else None
+    nets = []
+    for i, line in enumerate(lines if isinstance(lines, list) else []):
+        if not isinstance(line, dict) or not _valid(problems, f"lines[{i}]"):
+            nets = None
+            continue
+        gross = line["unit_price"] * line["quantity"]
+        discount = line.get("discount", 0)
+        if discount > gross:
+            found[f"lines[{i}].discount"] = (
+                f"is more than the line's {gross} (unit_price × quantity)"
+            )
+        if nets is not None:
+            nets.append(gross - min(discount, gross))
+    discount = payload.get("discount", 0) if _valid(problems, "discount") else 0
+    if nets is not None and lines and discount > sum(nets):
+        found["discount"] = f"is more than the {sum(nets)} the lines cost after their discounts"
+    payment = payload.get("payment")
+    if isinstance(payment, dict) and _valid(problems, "payment"):
+        why = payments.reference_problem(_text(payment.get("reference")))
+        if why:
+            found["payment.reference"] = why
+    return found
 
 
 def upsert_order(number: str, payload) -> tuple[Order, bool]:
@@ -153,7 +185,7 @@ def upsert_order(number: str, payload) -> tuple[Order, bool]:
     if "number" not in problems:  # a number with a NUL byte is never looked up
         order = db.session.scalar(select(Order).where(Order.number == number))
     if order is not None and not problems:
-        _check_lines_kept(order, payload["lines"], variants, problems)
+        _check_lines_kept(order, payload["lines"], variants, problems, payload.get("discount", 0))
     if problems:
         raise ValidationFailed(problems)
 
@@ -174,6 +206,7 @@ def upsert_order(number: str, payload) -> tuple[Order, bool]:
     payment = payload["payment"]
     order.payment_method = _text(payment["method"])
     order.payment_reference = _text(payment.get("reference")) or ""
+    order.discount = payload.get("discount", 0)
     gift = payload.get("gift")
     if gift is not None:
         code = _text(gift.get("code"))
@@ -193,11 +226,14 @@ def upsert_order(number: str, payload) -> tuple[Order, bool]:
             order.lines.append(row)
         row.quantity, row.unit_price = line["quantity"], line["unit_price"]
         row.final_sale = line.get("final_sale", False)
+        row.discount = line.get("discount", 0)
     db.session.flush()
     return order, created
 
 
-def _check_lines_kept(order: Order, lines: list, variants: list, problems: dict) -> None:
+def _check_lines_kept(
+    order: Order, lines: list, variants: list, problems: dict, payload_discount: int
+) -> None:
     """An order with returns keeps its returned lines (and their quantity and price)."""
     returned = db.session.execute(
         select(ReturnItem.order_line_id, ReturnItem.quantity)
@@ -206,6 +242,8 @@ def _check_lines_kept(order: Order, lines: list, variants: list, problems: dict)
     ).all()
     if not returned:
         return
+    if payload_discount != (order.discount or 0):
+        problems.setdefault("discount", "the order has returns; its discount cannot change")
     taken: dict[int, int] = {}
     for line_id, qty in returned:
         taken[line_id] = taken.get(line_id, 0) + qty
@@ -225,4 +263,8 @@ def _check_lines_kept(order: Order, lines: list, variants: list, problems: dict)
         elif incoming["unit_price"] != line.unit_price:
             problems.setdefault(
                 "lines", f"line {line.variant.sku} has returns; its price cannot change"
+            )
+        elif incoming.get("discount", 0) != (line.discount or 0):
+            problems.setdefault(
+                "lines", f"line {line.variant.sku} has returns; its discount cannot change"
             )

@@ -93,7 +93,10 @@ def steps(rr: ReturnRequest) -> list[Step]:
     result = []
     for key, actions in STEP_ACTIONS.items():
         dates = [first[a] for a in actions if a in first]
-        result.append(Step(key, titles[key], min(dates) if dates else None))
+        when = min(dates) if dates else None
+        if key == "resolved":  # ticked once nothing is open (a failed refund reopens it)
+            when = (when or rr.resolved_at) if lifecycle.is_in(rr, "resolved") else None
+        result.append(Step(key, titles[key], when))
     return result
 
 
@@ -143,12 +146,13 @@ def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
         )
     if phase == "travelling":
         return _("Your parcel is on its way to us. We'll e-mail you when it arrives.")
+    if phase in ("checking", "done") and any(lifecycle.still_owed(r) for r in _refunds(rr)):
+        # inspected, refunded by support, but the money has not left yet
+        return _("Your refund is approved; we'll e-mail you as soon as it has been sent.")
     if phase == "checking" and rr.received_at is not None:
         by = fmt_date(promised_by(rr).date())
         return _("We're checking your items. Your refund or exchange follows by %(date)s.", date=by)
     if phase == "done":
-        if any(lifecycle.can(refund, "mark_paid") for refund in _refunds(rr)):
-            return _("Your refund is approved; we'll e-mail you as soon as it has been sent.")
         return _("All done. Thank you!")
     if phase == "cancelled":
         return _("This return was cancelled. You can start a new one at any time.")

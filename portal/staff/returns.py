@@ -47,7 +47,7 @@ def return_page(rma: str):
         # not scanned by the carrier (or the label expired), and still receivable
         not_scanned=lifecycle.can(rr, "receive") and not lifecycle.can(rr, "carrier_delivered"),
         to_grade=to_grade if lifecycle.can(rr, "grade") else [],
-        pending=[i for i in rr.items if lifecycle.graded(i) and not lifecycle.settled(i)],
+        pending=[i for i in rr.items if lifecycle.to_resolve(i)],
         late=queues.is_late(rr),
         promised_by=promised_by(rr),
         customer_link=status_url(rr),

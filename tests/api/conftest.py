@@ -36,9 +36,18 @@ ORDER = {
         "city": "Paris",
         "country": "FR",
     },
+    "discount": 0,
     "payment": {"method": "card", "reference": "pi_123"},
     "gift": None,
-    "lines": [{"sku": "TEE-ORG-BLUE-M", "quantity": 2, "unit_price": 2500, "final_sale": False}],
+    "lines": [
+        {
+            "sku": "TEE-ORG-BLUE-M",
+            "quantity": 2,
+            "unit_price": 2500,
+            "final_sale": False,
+            "discount": 0,
+        }
+    ],
 }
 
 

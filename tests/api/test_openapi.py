@@ -86,11 +86,15 @@ def test_schemas_are_strict_enough_to_catch_a_wrong_shape():
             "city": "Paris",
             "country": "FR",
         },
+        "discount": 0,
         "payment": {"method": "card", "reference": ""},
         "gift": None,
-        "lines": [{"sku": "X", "quantity": 1, "unit_price": 100, "final_sale": False}],
+        "lines": [
+            {"sku": "X", "quantity": 1, "unit_price": 100, "final_sale": False, "discount": 0}
+        ],
     }
     assert errors_for(good, order) == []
+    assert errors_for({k: v for k, v in good.items() if k != "discount"}, order)
     assert errors_for({**good, "extra": 1}, order)
     assert errors_for({k: v for k, v in good.items() if k != "gift"}, order)
     assert errors_for({**good, "placed_at": "2026-11-02 10:15"}, order)

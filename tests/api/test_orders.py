@@ -70,6 +70,7 @@ def test_replace_answers_200_and_replaces_everything(api, catalog):
         "quantity": 3,
         "unit_price": 2500,
         "final_sale": False,
+        "discount": 0,
     }
     assert count(Order) == 1
     assert count(OrderLine) == 2

@@ -135,9 +135,16 @@ def test_scan_receive_diagnose_refund_and_ship_exchange(page, live_server, mailb
         "button", name="Ship exchange"
     ).click()
     expect(support.get_by_role("status")).to_contain_text("Exchange shipped")
-    expect(support.locator("#status")).to_have_text("Resolved: money back")
+    # nothing left to resolve, but the refund is only approved: refunded once it is paid
+    expect(support.locator("#status")).to_have_text("Items inspected")
     expect(support.locator("#resolve")).to_have_count(0)
     shipped = wait_for_mail(mailbox, CUSTOMER, "exchange_shipped")
+    support.locator("#nav-refunds").click()
+    support.locator("[id^=mark-paid-]").click()
+    expect(support.get_by_role("status")).to_contain_text("marked as paid")
+    wait_for_mail(mailbox, CUSTOMER, "refund_sent")
+    support.goto(live_server + f"/staff/returns/{rma}")
+    expect(support.locator("#status")).to_have_text("Resolved: money back")
     audit = support.locator("#audit")
     for action in (
         "Parcel received",
@@ -176,6 +183,7 @@ def test_scan_receive_diagnose_refund_and_ship_exchange(page, live_server, mailb
         "diagnosis",
         "refund_approved",
         "exchange_shipped",
+        "refund_sent",  # support marked the refund paid (manual mode)
     ]
     for message in mailbox.to(CUSTOMER):
         assert rma in message["Subject"]

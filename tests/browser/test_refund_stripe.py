@@ -97,3 +97,12 @@ def test_a_refund_goes_through_stripe_and_the_customer_hears_sent(
     support.goto(f"{live_server}/staff/refunds")
     expect(support.locator("#refunds-paid")).to_contain_text(rma)
     expect(support.locator("#nothing-to-pay")).to_be_visible()
+
+    # The tee is still to ship as an exchange: the return is resolved when that leaves too.
+    support.goto(f"{live_server}/staff/returns/{rma}")
+    expect(support.locator("#status")).to_have_text("inspected")
+    support.locator("#resolve tr", has_text="Organic T-shirt").get_by_role(
+        "button", name="Ship exchange"
+    ).click()
+    expect(support.locator("#status")).to_have_text("refunded")
+    assert len(stripe_fake.refunds) == 1  # nothing sent twice

@@ -10,7 +10,8 @@ Only what portal/payments/mollie_provider.py uses, in the shapes of docs/payment
 
 Errors are `{"status", "title", "detail", "field"?, "_links": {"documentation"}}` with
 content type application/hal+json. `Idempotency-Key` is honoured unless
-`honour_idempotency=False` (to show that the look-up alone keeps refunds single).
+`honour_idempotency=False` (to show that the look-up alone keeps refunds single); a replay
+carries `Idempotent-Replayed`, the header the official SDK looks for (docs/payments.md [M8]).
 Payments are registered with `add_payment`; `refuse="…"` answers 422 to any new refund.
 """
 

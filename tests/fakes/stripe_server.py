@@ -7,8 +7,9 @@ Only what portal/payments/stripe_provider.py uses, in the shapes of docs/payment
     GET  /v1/refunds/<id>                                        -> 200 Refund
 
 Idempotency as Stripe documents it: the status and body of the first request with a key are
-saved and replayed for every retry with that key (`Idempotent-Replayed: true`); the same key
-with other parameters is a 400 `idempotency_error`. Errors are
+saved and replayed for every retry with that key (the key echoed in an `Idempotency-Key`
+response header, as Stripe's own stripe-mock does); the same key with other parameters is a
+400 `idempotency_error`. Errors are
 `{"error": {"type", "code", "message", "param"}}`. Payments are registered with
 `add_payment`; a payment can refuse refunds (`refuse=(code, message)`) or give refunds a
 status (`refund_status`, `failure_reason`). `refunds` lists every refund the fake created.
@@ -137,7 +138,7 @@ class FakeStripe(LoopbackFake):
                     "Keys for idempotent requests can only be used with the same parameters "
                     "they were first used with.",
                 )
-            return status, body, {"Idempotent-Replayed": "true", "Idempotency-Key": key}
+            return status, body, {"Idempotency-Key": key}  # echoed, as Stripe does [S14]
         status, body, headers = self._create(params)
         if key:
             self._saved[key] = (params, status, body)

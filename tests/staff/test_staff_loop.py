@@ -54,7 +54,7 @@ def test_refund_loop_in_french(client, factory, auth, desk, mailbox):
     assert "Refund of" in text
     refund = db.session.query(Refund).one()
     assert (refund.amount, refund.status, refund.payment_reference) == (2500, "approved", "pi_test")
-    assert reload(rr).status == "refunded"
+    assert reload(rr).status == "inspected"  # refunded only once the money is sent
     mails = mailbox.to("anne@example.fr")
     assert [m["X-Retours-Kind"] for m in mails] == ["received", "diagnosis", "refund_approved"]
     assert "25,00 €" in text_of(mails[1])

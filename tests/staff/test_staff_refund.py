@@ -43,8 +43,12 @@ def test_a_refund_is_recorded_for_the_shop_to_pay(factory, support, desk, mailbo
     )
     assert refund.payment_reference == "pi_test"
     rr = reload(rr)
-    assert rr.status == "refunded" and rr.resolved_at is not None
-    assert actions(rr)[-3:] == ["refund_issued", "refund_approved", "return_resolved"]
+    # approved is not paid: the item and the return stay open until the money leaves
+    assert rr.status == "inspected" and rr.resolved_at is None
+    assert (rr.items[0].acceptance_status, rr.items[0].resolved_at) == ("refunding", None)
+    assert actions(rr)[-2:] == ["refund_issued", "refund_approved"]
+    staff_page = page(desk.client.get(f"/staff/returns/{rr.rma}"))
+    assert f"refund-{rr.items[0].id}" not in staff_page.page.ids  # no second Refund button
     assert mailbox.kinds("anne@example.fr") == ["refund_approved"]
     assert "25,00 €" in text_of(mailbox.to("anne@example.fr")[0])
 
@@ -222,6 +226,9 @@ def test_the_return_is_refunded_only_when_every_item_is(factory, support, desk):
     desk.refund(rr, rr.items[0])
     assert reload(rr).status == "inspected"
     desk.refund(rr, rr.items[1])
+    assert reload(rr).status == "inspected"  # the refund is approved, not sent yet
+    resolve.mark_refund_paid(db.session.query(Refund).filter_by(method="original_payment").one())
+    db.session.commit()
     assert reload(rr).status == "refunded"
 
 
@@ -237,7 +244,9 @@ def test_refunds_to_pay_lists_the_payment_reference_until_paid(client, factory, 
     assert "Nothing to pay." in text
     db.session.expire_all()
     assert (refund.status, refund.paid_at is not None) == ("sent", True)
-    assert actions(rr)[-1] == "refund_sent"
+    assert actions(rr)[-2:] == ["refund_sent", "return_resolved"]
+    rr = reload(rr)
+    assert (rr.status, rr.items[0].acceptance_status) == ("refunded", "settled")
     text = page(client.post(f"/staff/refunds/{refund.id}/paid", follow_redirects=True))
     assert "This refund is already marked as paid." in text
     assert actions(rr).count("refund_sent") == 1
