@@ -5,7 +5,7 @@ whose refund is still approved or failed go from `settled` back to `refunding`, 
 `refunded` returns back to `inspected` (they are resolved again when it is sent).
 
 Revision ID: d1a20001
-Revises: c0a10001
+Revises: c6e60001
 Create Date: 2026-12-01 13:00:00
 
 The states are written out here (not imported from portal.lifecycle) so that this
@@ -15,7 +15,7 @@ migration keeps meaning what it meant when later ones change the table.
 from alembic import op
 
 revision = "d1a20001"
-down_revision = "c0a10001"
+down_revision = "c6e60001"
 branch_labels = None
 depends_on = None
 

@@ -93,10 +93,10 @@ def steps(rr: ReturnRequest) -> list[Step]:
     result = []
     for key, actions in STEP_ACTIONS.items():
         dates = [first[a] for a in actions if a in first]
-        when = min(dates) if dates else None
+        at = min(dates) if dates else None
         if key == "resolved":  # ticked once nothing is open (a failed refund reopens it)
-            when = (when or rr.resolved_at) if lifecycle.is_in(rr, "resolved") else None
-        result.append(Step(key, titles[key], when))
+            at = (at or rr.resolved_at) if lifecycle.is_in(rr, "resolved") else None
+        result.append(Step(key, titles[key], at))
     return result
 
 
