@@ -46,7 +46,8 @@ def current() -> Connection | None:
     return None
 
 
-def client_for(domain: str, token: str) -> ShopifyClient:
+def client_for(domain: str, token: str, *, retries: int = 5) -> ShopifyClient:
+    """The sync retries a few times; a page a person waits on (retries=1) does not linger."""
     config = current_app.config
     return ShopifyClient(
         domain,
@@ -54,6 +55,7 @@ def client_for(domain: str, token: str) -> ShopifyClient:
         api_version=config.get("SHOPIFY_API_VERSION") or "2025-01",
         base_url=config.get("SHOPIFY_API_BASE"),
         timeout=config.get("SHOPIFY_TIMEOUT", 10),
+        retries=retries,
     )
 
 

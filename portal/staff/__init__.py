@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.staff import actions, auth, home, photos, refunds, returns, users  # noqa: F401
+    from portal.staff import actions, auth, home, photos, refunds, returns, shops, users  # noqa: F401
     from portal.staff.blueprint import bp
 
     app.register_blueprint(bp)
