@@ -80,7 +80,7 @@ def test_a_wrong_token_stops_the_sync_with_the_reason(runner, shopify, app):
     app.config["SHOPIFY_ACCESS_TOKEN"] = "shpat_wrong"
     result = _sync(runner)
     assert result.exit_code != 0
-    assert "refused the access token (401)" in result.output
+    assert "Shopify refuse le jeton d'accès (401)" in result.output  # DEFAULT_LOCALE fr
 
 
 def test_a_missing_scope_is_named(runner, shopify):
