@@ -97,6 +97,19 @@ def from_environment(instance_path: str) -> dict:
         "LAPOSTE_TRACKING_API_URL": os.environ.get("LAPOSTE_TRACKING_API_URL") or None,
         "RELAY_POINTS_TIMEOUT": float(os.environ.get("RELAY_POINTS_TIMEOUT") or 2),
         "RELAY_POINTS_CACHE_MINUTES": _int("RELAY_POINTS_CACHE_MINUTES", 60),
+        # Shopify (docs/shops.md); the staff page's connection wins over these two
+        "SHOPIFY_SHOP_DOMAIN": os.environ.get("SHOPIFY_SHOP_DOMAIN") or None,
+        "SHOPIFY_ACCESS_TOKEN": os.environ.get("SHOPIFY_ACCESS_TOKEN") or None,
+        "SHOPIFY_API_BASE": os.environ.get("SHOPIFY_API_BASE") or None,
+        "SHOPIFY_API_VERSION": os.environ.get("SHOPIFY_API_VERSION") or "2025-01",
+        "SHOPIFY_WEBHOOK_SECRET": os.environ.get("SHOPIFY_WEBHOOK_SECRET") or None,
+        "SHOPIFY_TIMEOUT": _int("SHOPIFY_TIMEOUT", 10),
+        "SHOPIFY_DELIVERY_DELAY_DAYS": _int("SHOPIFY_DELIVERY_DELAY_DAYS", 3),
+        "SHOPIFY_RETURN_LINES_WITHOUT_SKU": _bool("SHOPIFY_RETURN_LINES_WITHOUT_SKU", True),
+        "SHOPIFY_GIFT_ATTRIBUTES": _list("SHOPIFY_GIFT_ATTRIBUTES")
+        or ["gift_message", "gift message"],
+        # Fernet key(s), comma-separated, newest first: encrypt shop credentials at rest
+        "SECRETS_KEY": os.environ.get("SECRETS_KEY") or None,
         "DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE") or "fr",
         "LANGUAGES": ["fr", "en"],
         "REDIS_URL": os.environ.get("REDIS_URL") or None,

@@ -4,7 +4,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.api import credits, routes, webhooks  # noqa: F401  (routes register on bp)
+    from portal.api import (  # noqa: F401  (routes register on bp)
+        credits,
+        routes,
+        shopify_webhooks,
+        webhooks,
+    )
     from portal.api.blueprint import bp, webhooks_bp
     from portal.extensions import csrf
 

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from portal.commands.refunds import refunds_cli
     from portal.commands.relay_points import relay_points_cli
     from portal.commands.returns import carrier_cli, labels_cli, returns_cli
+    from portal.commands.shops import shop_cli
     from portal.commands.staff import staff_cli
     from portal.commands.tracking_poll import tracking_cli
 
@@ -28,5 +29,6 @@ def init_app(app: Flask) -> None:
         carrier_cli,
         tracking_cli,
         lifecycle_cli,
+        shop_cli,
     ):
         app.cli.add_command(command)

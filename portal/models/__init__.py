@@ -14,6 +14,7 @@ from portal.models.returns import (
     ReturnPhoto,
     ReturnRequest,
 )
+from portal.models.shops import ShopConnection, ShopWebhook
 from portal.models.staff import ApiToken, StaffUser
 from portal.models.tracking import CarrierEvent
 from portal.models.tracking_poll import TrackingPoll
@@ -34,6 +35,8 @@ __all__ = [
     "ReturnItem",
     "ReturnPhoto",
     "ReturnRequest",
+    "ShopConnection",
+    "ShopWebhook",
     "StaffUser",
     "StoreCredit",
     "TrackingPoll",

@@ -21,7 +21,10 @@ def order_number_key(raw: str | None) -> str:
 
 class Order(db.Model):
     __tablename__ = "orders"
-    __table_args__ = (CheckConstraint("discount >= 0", name="discount_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("discount >= 0", name="discount_not_negative"),
+        UniqueConstraint("source", "external_id", name="uq_orders_source_external_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
@@ -43,6 +46,13 @@ class Order(db.Model):
     gift_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     gift_message: Mapped[str | None] = mapped_column(Text)
     cancelled: Mapped[bool] = mapped_column(default=False)
+    # a shop platform's order ("shopify", its id); None for orders pushed through our API
+    source: Mapped[str | None] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    # the platform's own `updated_at`: a sync that sees the same one writes nothing
+    external_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # delivered_at is shipped date + a configured delay, not a carrier's delivery scan
+    delivery_estimated: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -63,7 +73,8 @@ class Order(db.Model):
 class OrderLine(db.Model):
     __tablename__ = "order_lines"
     __table_args__ = (
-        UniqueConstraint("order_id", "variant_id", name="uq_order_lines_order_variant"),
+        # the platform's line id: the same SKU on two lines is two lines
+        UniqueConstraint("order_id", "external_id", name="uq_order_lines_order_external_id"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
         CheckConstraint("discount >= 0", name="discount_not_negative"),
@@ -76,6 +87,7 @@ class OrderLine(db.Model):
     unit_price: Mapped[int]
     discount: Mapped[int] = mapped_column(default=0)  # on the whole line, minor units
     final_sale: Mapped[bool] = mapped_column(default=False)
+    external_id: Mapped[str | None] = mapped_column(String(64))
 
     order: Mapped[Order] = relationship(back_populates="lines")
     variant: Mapped[Variant] = relationship()

@@ -57,7 +57,11 @@ def order_not_cancelled(c: LineCheck) -> str | None:
 
 
 def delivered(c: LineCheck) -> str | None:
-    if c.line.order.delivered_at is None:
+    order = c.line.order
+    # an estimated delivery (shipped date + a delay, docs/shops.md) counts once it is past
+    if order.delivered_at is None or (
+        order.delivery_estimated and order.delivered_at.date() > c.today
+    ):
         return _("Not delivered yet: you can return it once it has arrived.")
     return None
 

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         photos,
         refunds,
         returns,
+        shops,
         users,
         wording,
     )

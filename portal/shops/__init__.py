@@ -1,0 +1,4 @@
+"""Shop platform connectors. Shopify first: orders in through the Admin REST API
+(`shopify`), mapped into our orders (`shopify_orders`), kept fresh by webhooks
+(portal/api/shopify_webhooks.py) and the `flask shop sync` command; the access token is
+kept encrypted (`secrets`). See docs/shops.md."""
