@@ -28,10 +28,10 @@ from portal.models import Order, RelayPoint, ReturnRequest, Variant
 from portal.services import lookup
 from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
 from portal.services.errors import OutOfStock, ValidationFailed
-from portal.services.estimates import estimate
 from portal.services.labels import issue_label
 from portal.services.policy import current_policy
 from portal.services.returns import create_return, find_by_submission, validate_choices
+from portal.services.summary import for_choices
 from portal.web import commit_verb
 from portal.words import reason_labels
 
@@ -168,7 +168,6 @@ def review():
         return redirect(url_for("customer.items"))
     if not data.get("relay_point_id"):
         return redirect(url_for("customer.relay"))
-    lines = {line.id: line for line in order.lines}
     choices = draft.choices(data)
     policy = current_policy()
     problems = validate_choices(
@@ -183,9 +182,8 @@ def review():
         "customer/review.html",
         order=order,
         choices=choices,
-        lines=lines,
         point=point,
-        totals=estimate(choices, lines, policy),
+        summary=for_choices(order, choices, policy),
         form=PlainForm(),
         gift=data["gift"],
         contact=data.get("contact"),

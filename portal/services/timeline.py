@@ -38,6 +38,8 @@ class Step:
     key: str
     title: str
     when: datetime | None
+    passed: bool = False  # done, or a later step is: never an unticked hole between ticks
+    note: str = ""  # why a passed step has no date ("not scanned by the carrier")
 
     @property
     def done(self) -> bool:
@@ -64,10 +66,17 @@ def steps(rr: ReturnRequest) -> list[Step]:
         "inspected": _("Inspected"),
         "resolved": _("Refunded or exchange shipped"),
     }
-    result = []
+    dated = []
     for key, actions in STEP_ACTIONS.items():
         dates = [first[a] for a in actions if a in first]
-        result.append(Step(key, titles[key], min(dates) if dates else None))
+        dated.append((key, min(dates) if dates else None))
+    result = []
+    for index, (key, when) in enumerate(dated):
+        later = any(w is not None for _key, w in dated[index + 1 :])
+        note = ""
+        if when is None and later:  # skipped: the parcel got further without this event
+            note = _("not scanned by the carrier") if key == "in_transit" else ""
+        result.append(Step(key, titles[key], when, when is not None or later, note))
     return result
 
 
