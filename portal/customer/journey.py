@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.customer import draft
 from portal.customer.blueprint import bp
 from portal.customer.forms import LookupForm, PlainForm
-from portal.customer.pages import item_rows, lookup_key, parse_items
+from portal.customer.pages import item_rows, lookup_key, parse_items, picture_policy
 from portal.edge import form_id
 from portal.extensions import db, limiter
 from portal.i18n import current_locale
@@ -115,7 +115,7 @@ def items():
         errors = dict(data["errors"])
         draft.update(errors={})
     rows = item_rows(order, data, policy, date.today())
-    return render_template(
+    html = render_template(
         "customer/items.html",
         order=order,
         rows=rows,
@@ -124,7 +124,9 @@ def items():
         gift=data["gift"],
         policy=policy,
         reasons=reason_labels(),
-    ), 422 if errors else 200
+        returnable=any(row.eligibility.ok for row in rows),
+    )
+    return html, 422 if errors else 200, picture_policy(rows)
 
 
 @bp.route("/return/relay", methods=["GET", "POST"])
