@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         relay_view,
         status,
         summary_view,
+        typography,
     )
     from portal.customer.blueprint import bp
 
