@@ -126,7 +126,7 @@ def test_mail_leaves_once_the_body_is_sent_even_if_the_server_never_closes(
     db.session.commit()
     from portal.links import status_path
 
-    response = client.post(status_path(rr) + "/cancel", buffered=False)
+    response = client.post(status_path(rr) + "/cancel", data={"confirm": "yes"}, buffered=False)
     assert mailbox.to(rr.contact_email) == []  # nothing sent before the body went out
     b"".join(response.response)  # the server writes the body, and never calls close()
     assert mailbox.kinds(rr.contact_email) == ["cancelled"]

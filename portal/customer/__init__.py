@@ -4,7 +4,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.customer import gift, journey, policy_page, relay_view, status  # noqa: F401
+    from portal.customer import (  # noqa: F401
+        gift,
+        journey,
+        policy_page,
+        relay_view,
+        status,
+        summary_view,
+        typography,
+    )
     from portal.customer.blueprint import bp
 
     app.register_blueprint(bp)

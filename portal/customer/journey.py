@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.customer import draft
 from portal.customer.blueprint import bp
 from portal.customer.forms import LookupForm, PlainForm
-from portal.customer.pages import item_rows, lookup_key, parse_items
+from portal.customer.pages import item_rows, lookup_key, parse_items, picture_policy
 from portal.edge import form_id
 from portal.extensions import db, limiter
 from portal.i18n import current_locale, fmt_date
@@ -28,10 +28,10 @@ from portal.models import Order, RelayPoint, ReturnRequest, Variant
 from portal.services import letterbox, lookup
 from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
 from portal.services.errors import OutOfStock, ValidationFailed
-from portal.services.estimates import estimate
 from portal.services.labels import issue_label
 from portal.services.policy import current_policy
 from portal.services.returns import create_return, find_by_submission, validate_choices
+from portal.services.summary import for_choices
 from portal.web import commit_verb
 from portal.words import reason_labels
 
@@ -115,7 +115,7 @@ def items():
         errors = dict(data["errors"])
         draft.update(errors={})
     rows = item_rows(order, data, policy, date.today())
-    return render_template(
+    html = render_template(
         "customer/items.html",
         order=order,
         rows=rows,
@@ -124,7 +124,9 @@ def items():
         gift=data["gift"],
         policy=policy,
         reasons=reason_labels(),
-    ), 422 if errors else 200
+        returnable=any(row.eligibility.ok for row in rows),
+    )
+    return html, 422 if errors else 200, picture_policy(rows)
 
 
 @bp.route("/return/relay", methods=["GET", "POST"])
@@ -184,7 +186,6 @@ def review():
         return redirect(url_for("customer.items"))
     if not data.get("relay_point_id"):
         return redirect(url_for("customer.relay"))
-    lines = {line.id: line for line in order.lines}
     choices = draft.choices(data)
     policy = current_policy()
     problems = validate_choices(
@@ -199,9 +200,8 @@ def review():
         "customer/review.html",
         order=order,
         choices=choices,
-        lines=lines,
         point=point,
-        totals=estimate(choices, lines, policy),
+        summary=for_choices(order, choices, policy),
         form=PlainForm(),
         gift=data["gift"],
         contact=data.get("contact"),

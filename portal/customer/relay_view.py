@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 
 from babel.dates import format_time, get_day_names
+from babel.numbers import format_decimal
 from flask_babel import gettext as _
 
+from portal import geo
 from portal.customer.blueprint import bp
 from portal.i18n import current_locale
 from portal.models import RelayPoint
@@ -76,3 +79,67 @@ def hours_rows(point: RelayPoint) -> list[tuple[str, str]]:
 def _clock(value: str, locale: str) -> str:
     hour, minute = (int(part) for part in value.split(":"))
     return format_time(time(hour, minute), format="short", locale=locale)
+
+
+@dataclass(frozen=True)
+class PostcodeAdvice:
+    """What the page says about the postcode searched: `kind` is "malformed" (not a
+    postcode at all), "rejected" (the network does not know it), "nothing" (a postcode,
+    but no point nearby) or "" (points were found, or nothing was searched)."""
+
+    kind: str = ""
+    message: str = ""
+    expected: str = ""  # the format a postcode has
+    still: tuple[str, ...] = ()  # what still works
+
+
+@bp.app_template_global("postcode_advice")
+def postcode_advice(postcode: str, found, anywhere: list[RelayPoint]) -> PostcodeAdvice:
+    postcode = (postcode or "").strip()
+    if not postcode or (found is not None and found.points):
+        return PostcodeAdvice()
+    expected = _("A French postcode has 5 digits, for example 75011.")
+    code = geo.normalize_postcode(postcode)
+    if code is None:
+        message = _("“%(postcode)s” is not a postcode.", postcode=postcode)
+        if postcode.upper().startswith(("2A", "2B")):  # Corsica's département codes
+            expected += " " + _(
+                "In Corsica postcodes start with 20 (2A and 2B are département numbers)."
+            )
+        return PostcodeAdvice("malformed", message, expected, _still(anywhere, wider=False))
+    if found is not None and found.postcode_rejected:
+        message = _(
+            "%(network)s does not recognise the postcode %(postcode)s. Please check it and "
+            "search again.",
+            network=found.network,
+            postcode=postcode,
+        )
+        return PostcodeAdvice("rejected", message, expected, _still(anywhere, wider=False))
+    if found is not None and not found.network and anywhere:
+        return PostcodeAdvice()  # no network with a point list: nothing was searched
+    message = _("No drop-off point found near %(postcode)s.", postcode=postcode)
+    return PostcodeAdvice("nothing", message, "", _still(anywhere, wider=True))
+
+
+def _still(anywhere: list[RelayPoint], *, wider: bool) -> tuple[str, ...]:
+    still = []
+    if wider:
+        still.append(
+            _("Search with the postcode of a bigger town nearby: the search then reaches further.")
+        )
+    if anywhere:
+        still.append(
+            _("You can still send your parcel without choosing a point: see the options above.")
+        )
+        still.extend(send_option(option)[0] for option in anywhere)
+    else:
+        still.append(
+            _("Or write to our customer service (at the bottom of the page): we will help.")
+        )
+    return tuple(still)
+
+
+@bp.app_template_filter("km")
+def distance(km: float) -> str:
+    """1.2 km in English, 1,2 km in French (a no-break space before the unit)."""
+    return format_decimal(km, format="0.0", locale=current_locale()) + "\u00a0km"

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from portal.customer.blueprint import bp
 from portal.customer.forms import PlainForm
+from portal.customer.summary_view import shipped_exchanges
 from portal.edge import form_id
 from portal.extensions import db
 from portal.lifecycle import can, is_in
@@ -20,6 +21,7 @@ from portal.services.drop_off_points import anywhere_options, find_drop_off_poin
 from portal.services.labels import reissue_label
 from portal.services.policy import current_policy
 from portal.services.returns import cancel_return
+from portal.services.summary import for_return
 from portal.services.tracking_words import notices
 from portal.web import run_or_flash
 
@@ -49,6 +51,8 @@ def status(token: str):
         new=request.args.get("new") == "1",
         form=PlainForm(),
         money_view=customer_view(rr),
+        summary=for_return(rr, current_policy()),
+        shipped=shipped_exchanges(rr),
     )
 
 
@@ -78,11 +82,30 @@ def slip_pdf(token: str):
     )
 
 
+@bp.get("/r/<token>/cancel")
+def cancel_page(token: str):
+    """Cancelling asks first, and says what it does."""
+    rr = _return_for(token)
+    if not can(rr, "cancel"):
+        flash(_("This return can no longer be cancelled."), "error")
+        return redirect(status_path(rr))
+    reserved = [
+        item.exchange_variant.display_name
+        for item in rr.items
+        if item.stock_reserved and item.exchange_variant
+    ]
+    return render_template(
+        "customer/cancel.html", rr=rr, token=token, form=PlainForm(), reserved=reserved
+    )
+
+
 @bp.post("/r/<token>/cancel")
 def cancel(token: str):
     rr = _return_for(token)
     if not PlainForm().validate_on_submit():
         abort(400)
+    if request.form.get("confirm") != "yes":  # an old page's button: ask first
+        return redirect(url_for("customer.cancel_page", token=token))
     run_or_flash(
         lambda: cancel_return(rr, actor_type="customer", actor=rr.contact_email),
         _("Your return is cancelled."),

@@ -37,6 +37,8 @@ class Variant(db.Model):
     stock_on_hand: Mapped[int] = mapped_column(default=0)
     stock_reserved: Mapped[int] = mapped_column(default=0)
     returnable: Mapped[bool] = mapped_column(default=True)
+    # the shop's picture of this variant (https), shown next to the item; None: its initial
+    image_url: Mapped[str | None] = mapped_column(String(2000))
 
     product: Mapped[Product] = relationship(back_populates="variants")
 

@@ -81,6 +81,7 @@ def upsert_variants(payload) -> dict[str, int]:
         variant.price, variant.currency = item["price"], item["currency"]
         variant.stock_on_hand = item["stock"]
         variant.returnable = item.get("returnable", True)
+        variant.image_url = _text(item.get("image_url"))
     db.session.flush()
     return counts
 

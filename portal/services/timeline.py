@@ -38,6 +38,8 @@ class Step:
     key: str
     title: str
     when: datetime | None
+    passed: bool = False  # done, or a later step is: never an unticked hole between ticks
+    note: str = ""  # why a passed step has no date ("not scanned by the carrier")
 
     @property
     def done(self) -> bool:
@@ -90,13 +92,20 @@ def steps(rr: ReturnRequest) -> list[Step]:
         "inspected": _("Inspected"),
         "resolved": _("Refunded or exchange shipped"),
     }
-    result = []
+    dated = []
     for key, actions in STEP_ACTIONS.items():
         dates = [first[a] for a in actions if a in first]
         at = min(dates) if dates else None
         if key == "resolved":  # ticked once nothing is open (a failed refund reopens it)
             at = (at or rr.resolved_at) if lifecycle.is_in(rr, "resolved") else None
-        result.append(Step(key, titles[key], at))
+        dated.append((key, at))
+    result = []
+    for index, (key, at) in enumerate(dated):
+        later = any(w is not None for _key, w in dated[index + 1 :])
+        note = ""
+        if at is None and later:  # skipped: the parcel got further without this event
+            note = _("not scanned by the carrier") if key == "in_transit" else ""
+        result.append(Step(key, titles[key], at, at is not None or later, note))
     return result
 
 

@@ -173,5 +173,5 @@ def test_a_postcode_the_network_rejects_tells_the_customer_to_fix_it(
 def test_a_malformed_postcode_is_not_sent_to_the_network(client, order, mondial_relay):
     page, _ = relay_page(client, "/return/relay?postcode=ABC")
 
-    assert "No drop-off point found near ABC" in page
+    assert "“ABC” is not a postcode. A French postcode has 5 digits" in page
     assert mondial_relay.count("search") == 0

@@ -94,7 +94,7 @@ def test_cancellation_email_in_the_customers_language(client, shop, mailbox, lan
     rr, _mail, status_path = journey(client, shop, mailbox)
     mailbox.clear()
     client.get("/lang/en" if lang == "fr" else "/lang/fr")  # the language of the return wins
-    client.post(status_path + "/cancel")
+    client.post(status_path + "/cancel", data={"confirm": "yes"})
     mails = mailbox.to(shop.order.email)
     assert [m["X-Retours-Kind"] for m in mails] == ["cancelled"]
     assert mails[0]["Subject"] == subject.format(rma=rr.rma)

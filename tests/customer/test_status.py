@@ -23,6 +23,9 @@ def exchange(shop, factory, mailbox):
     return rr
 
 
+YES = {"confirm": "yes"}  # the question's answer: what the confirmation page sends
+
+
 def reserved(sku: str) -> int:
     db.session.expire_all()
     return db.session.query(Variant).filter_by(sku=sku).one().stock_reserved
@@ -32,7 +35,14 @@ def test_cancel_before_drop_off_releases_stock_and_emails(en, exchange, mailbox)
     path = status_path(exchange)
     assert reserved("TEE-L") == 1
     shown = page(en.get(path))
-    form = shown.form_posting_to(f"{path}/cancel")
+    assert f"{path}/cancel" in shown.links  # a link to the question, not a button that acts
+    ask = page(en.get(f"{path}/cancel"))
+    assert "Cancel return " + exchange.rma + "?" in ask.text
+    assert "The label stops working: do not send a parcel with it." in ask.text
+    assert "The TEE shirt (Blue · L) we kept for your exchange is released" in ask.text
+    assert reserved("TEE-L") == 1 and mailbox.kinds() == []  # asking changed nothing
+    assert path in ask.links  # "No, keep my return" goes back to the status page
+    form = ask.form_posting_to(f"{path}/cancel")
     response = en.post(form.action, data=form.values())
     assert response.headers["Location"] == path
     after = page(en.get(path))
@@ -49,8 +59,20 @@ def test_cancel_before_drop_off_releases_stock_and_emails(en, exchange, mailbox)
     assert exchange.rma in mails[0]["Subject"] and "cancelled" in mails[0]["Subject"]
 
 
+def test_cancel_without_the_answer_only_asks(en, exchange, mailbox):
+    """A post without the question's answer (an old page's button) changes nothing."""
+    path = status_path(exchange)
+    response = en.post(path + "/cancel")
+    assert response.headers["Location"] == path + "/cancel"
+    db.session.expire_all()
+    assert db.session.get(ReturnRequest, exchange.id).status == "label_issued"
+    assert reserved("TEE-L") == 1
+    assert mailbox.kinds() == []
+    assert exchange.current_label.voided_at is None
+
+
 def test_cancelled_items_can_be_returned_again(en, exchange):
-    en.post(status_path(exchange) + "/cancel")
+    en.post(status_path(exchange) + "/cancel", data=YES)
     assert (
         en.post(
             "/lookup", data={"number": exchange.order.number, "contact": exchange.order.email}
@@ -63,8 +85,8 @@ def test_cancelled_items_can_be_returned_again(en, exchange):
 
 def test_cancel_twice_changes_nothing_more(en, exchange, mailbox):
     path = status_path(exchange)
-    en.post(path + "/cancel")
-    again = en.post(path + "/cancel")
+    en.post(path + "/cancel", data=YES)
+    again = en.post(path + "/cancel", data=YES)
     assert again.headers["Location"] == path
     assert "can no longer be cancelled" in page(en.get(path)).text
     assert reserved("TEE-L") == 0
@@ -82,7 +104,11 @@ def test_cancel_after_drop_off_is_refused_and_changes_nothing(en, exchange, mail
     path = status_path(exchange)
     before = page(en.get(path))
     assert not [f for f in before.forms if f.action.endswith("/cancel")]
-    response = en.post(path + "/cancel")  # an old tab still showing the button
+    assert f"{path}/cancel" not in before.links
+    asking = en.get(path + "/cancel")  # an old tab still showing the link
+    assert asking.headers["Location"] == path
+    assert "This return can no longer be cancelled." in page(en.get(path)).text
+    response = en.post(path + "/cancel", data=YES)  # an old tab still showing the question
     assert response.headers["Location"] == path
     shown = page(en.get(path))
     assert "This return can no longer be cancelled: the parcel is already on its way." in shown.text
@@ -185,7 +211,7 @@ def test_relay_point_cannot_change_after_drop_off_or_cancel(en, exchange, factor
         )
         db.session.commit()
     else:
-        en.post(status_path(exchange) + "/cancel")
+        en.post(status_path(exchange) + "/cancel", data=YES)
     other = factory.relay_point(name="Librairie du Canal")
     db.session.commit()
     path = status_path(exchange)

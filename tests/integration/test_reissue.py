@@ -164,7 +164,9 @@ def test_cancelling_refunds_the_easypost_label(client, factory, mailbox, easypos
     journey = confirm_return(client, factory)
     shipment = journey.rr.current_label.external_id
 
-    response = client.post(f"{journey.status_path}/cancel", follow_redirects=True)
+    response = client.post(
+        f"{journey.status_path}/cancel", data={"confirm": "yes"}, follow_redirects=True
+    )
 
     assert "Your return is cancelled." in visible(response.get_data(as_text=True))
     assert journey.rr.status == "cancelled"
