@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.customer.blueprint import bp
 from portal.customer.forms import PlainForm
@@ -11,7 +13,7 @@ from portal.edge import form_id
 from portal.extensions import db
 from portal.lifecycle import can, is_in
 from portal.links import status_path, status_url
-from portal.models import RelayPoint, ReturnRequest
+from portal.models import OrderLine, RelayPoint, ReturnItem, ReturnRequest, Variant
 from portal.payments.service import customer_view
 from portal.security import read_status_token
 from portal.services import timeline
@@ -21,12 +23,25 @@ from portal.services.policy import current_policy
 from portal.services.returns import cancel_return
 from portal.web import run_or_flash
 
+# what the status page walks, read in a few queries rather than one per row
+_PAGE_LOADS = (
+    selectinload(ReturnRequest.labels),
+    selectinload(ReturnRequest.items)
+    .joinedload(ReturnItem.order_line)
+    .joinedload(OrderLine.variant)
+    .joinedload(Variant.product),
+    joinedload(ReturnRequest.order),
+    joinedload(ReturnRequest.relay_point),
+)
+
 
 def _return_for(token: str) -> ReturnRequest:
     key = read_status_token(token)
     rr = None
     if key:
-        rr = db.session.query(ReturnRequest).filter_by(access_key=key).one_or_none()
+        rr = db.session.scalar(
+            select(ReturnRequest).where(ReturnRequest.access_key == key).options(*_PAGE_LOADS)
+        )
     if rr is None:
         abort(404)
     return rr
@@ -35,13 +50,14 @@ def _return_for(token: str) -> ReturnRequest:
 @bp.get("/r/<token>")
 def status(token: str):
     rr = _return_for(token)
-    events = [(e, text) for e in timeline.events(rr) if (text := timeline.friendly(e))]
+    read = timeline.events(rr)  # once: the list and the progress bar share them
+    events = [(e, text) for e in read if (text := timeline.friendly(e))]
     return render_template(
         "customer/status.html",
         rr=rr,
         token=token,
         status_url=status_url(rr),
-        steps=timeline.steps(rr),
+        steps=timeline.steps(rr, read),
         events=events,
         next_step=timeline.next_step(rr, current_policy().label_valid_days),
         new=request.args.get("new") == "1",

@@ -52,9 +52,10 @@ def events(rr: ReturnRequest) -> list[AuditEvent]:
     )
 
 
-def steps(rr: ReturnRequest) -> list[Step]:
+def steps(rr: ReturnRequest, read: list[AuditEvent] | None = None) -> list[Step]:
+    """The progress bar; `read` is the return's events when the caller has them already."""
     first: dict[str, datetime] = {}
-    for event in events(rr):
+    for event in events(rr) if read is None else read:
         first.setdefault(event.action, event.created_at)
     titles = {
         "requested": _("Return requested"),
