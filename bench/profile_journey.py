@@ -14,6 +14,7 @@ import cProfile
 import pstats
 import sys
 import tempfile
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +44,11 @@ def main() -> int:
             "DELIVER_MAIL_AFTER_REQUEST": False,
         }
     )
+
+    @app.get("/bench-hello")
+    def hello():
+        return "hello"
+
     counts: Counter = Counter()
     step = ["setup"]
     with app.app_context():
@@ -63,53 +69,60 @@ def main() -> int:
                 print(step[0], "|", " ".join(statement.split())[:150])
             counts[(step[0], "write" if verb in {"INSERT", "UPDATE", "DELETE"} else "read")] += 1
 
+    cpu: Counter = Counter()
+
+    def timed(name, call, *args, **kw):
+        step[0] = name
+        started = time.process_time()
+        response = call(*args, **kw)
+        cpu[name] += time.process_time() - started
+        return response
+
     def journey(client, i):
         from bench import bulkload
 
         line_id = first + i  # one line per bench order, ids in order
-        step[0] = "lookup"
-        client.post(
-            "/lookup", data={"number": bulkload.number(i + 1), "contact": bulkload.email(i + 1)}
-        )
-        step[0] = "items GET"
-        client.get("/return/items")
-        step[0] = "items POST"
-        client.post(
-            "/return/items",
-            data={
-                f"item-{line_id}-quantity": "1",
-                f"item-{line_id}-reason": "too_small",
-                f"item-{line_id}-resolution": "refund",
-            },
-        )
-        step[0] = "relay POST"
-        client.post("/return/relay", data={"relay_point_id": point_id})
-        step[0] = "review"
-        client.get("/return/review")
-        step[0] = "confirm"
-        r = client.post("/return/confirm")
+        who = {"number": bulkload.number(i + 1), "contact": bulkload.email(i + 1)}
+        timed("lookup", client.post, "/lookup", data=who)
+        timed("items GET", client.get, "/return/items")
+        item = {
+            f"item-{line_id}-quantity": "1",
+            f"item-{line_id}-reason": "too_small",
+            f"item-{line_id}-resolution": "refund",
+        }
+        timed("items POST", client.post, "/return/items", data=item)
+        timed("relay GET", client.get, "/return/relay?postcode=75011")
+        timed("relay POST", client.post, "/return/relay", data={"relay_point_id": point_id})
+        timed("review", client.get, "/return/review")
+        r = timed("confirm", client.post, "/return/confirm")
         if "-v" in sys.argv:
             print(r.status_code, r.headers.get("Location"))
         status = r.headers["Location"].split("?")[0]
-        step[0] = "status"
-        client.get(status)
-        step[0] = "label"
-        client.get(status + "/label.pdf")
+        timed("status", client.get, status)
+        timed("label", client.get, status + "/label.pdf")
+        timed("hello", client.get, "/bench-hello")
 
     profiler = cProfile.Profile() if "--profile" in sys.argv else None
     for i in range(n):
+        if i == 1:
+            cpu.clear()  # the first journey compiles templates, fills caches
         client = app.test_client()
         if profiler and i > 0:
             profiler.enable()
         journey(client, i)
         if profiler:
             profiler.disable()
-    print(f"statements per journey step (mean of {n}):")
+    print(f"statements and CPU ms per journey step (mean of {n}, the first one left out):")
     for name in dict.fromkeys(s for s, _ in counts):
         if name == "setup":
             continue
         reads, writes = counts[(name, "read")] / n, counts[(name, "write")] / n
-        print(f"  {name:<11} reads {reads:5.1f}  writes {writes:5.1f}")
+        ms = cpu[name] * 1000 / max(n - 1, 1)
+        print(f"  {name:<11} reads {reads:5.1f}  writes {writes:5.1f}  CPU {ms:6.2f} ms")
+    print(
+        f"  {'hello':<11} (a hello-world route, same app)  "
+        f"CPU {cpu['hello'] * 1000 / max(n - 1, 1):6.2f} ms"
+    )
     if profiler:
         pstats.Stats(profiler).sort_stats(
             sys.argv[-1] if sys.argv[-1] in ("tottime", "cumulative") else "cumulative"

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (Markdown tables are long lines)
-"""bench/REPORT.md from the figures bench/run.py measured (bench/out/bench.json)."""
+"""bench/REPORT.md from the figures bench/run.py measured (bench/report.json)."""
 
 from __future__ import annotations
 
@@ -132,6 +132,11 @@ def _scale(part: dict) -> list[str]:
             f"{_ms(g['p50'])} / {_ms(g['p95'])} | {_ms(g['cpu_ms_per_request'])} | "
             f"{_ms(q['p50'])} / {_ms(q['p95'])} | {_ms(q['cpu_ms_per_request'])} | {_ms(h['cpu_ms_per_request'])} |"
         )
+    for name, plan in (part["scale"][-1].get("plans") or {}).items():
+        out += [
+            "",
+            f"Plan of the {name} lookup at {part['scale'][-1]['orders']:,} orders: `{plan}`",
+        ]
     first, last = part["scale"][0], part["scale"][-1]
     a, b = first["lookup"]["cpu_ms_per_request"], last["lookup"]["cpu_ms_per_request"]
     if a and b:
@@ -148,7 +153,7 @@ def render(report: dict) -> str:
         "",
         f"Written by `make bench` (`bench/run.py`) on {report['started']}"
         f"{' (BENCH_QUICK: tiny sizes, short rounds)' if report.get('quick') else ''}; "
-        f"raw figures in `bench/out/bench.json`. {report['cpus']} CPUs, shared with other "
+        f"raw figures in `bench/report.json`. {report['cpus']} CPUs, shared with other "
         f"jobs: load average {report['load_average_before']} before, "
         f"{report.get('load_average_after', '?')} after; {report.get('seconds', '?')} s in all.",
         "",

@@ -35,12 +35,12 @@ _PAGE_LOADS = (
 )
 
 
-def _return_for(token: str) -> ReturnRequest:
+def _return_for(token: str, loads=()) -> ReturnRequest:
     key = read_status_token(token)
     rr = None
     if key:
         rr = db.session.scalar(
-            select(ReturnRequest).where(ReturnRequest.access_key == key).options(*_PAGE_LOADS)
+            select(ReturnRequest).where(ReturnRequest.access_key == key).options(*loads)
         )
     if rr is None:
         abort(404)
@@ -49,7 +49,7 @@ def _return_for(token: str) -> ReturnRequest:
 
 @bp.get("/r/<token>")
 def status(token: str):
-    rr = _return_for(token)
+    rr = _return_for(token, _PAGE_LOADS)
     read = timeline.events(rr)  # once: the list and the progress bar share them
     events = [(e, text) for e in read if (text := timeline.friendly(e))]
     return render_template(
@@ -68,7 +68,7 @@ def status(token: str):
 
 @bp.get("/r/<token>/label.pdf")
 def label_pdf(token: str):
-    rr = _return_for(token)
+    rr = _return_for(token, (selectinload(ReturnRequest.labels),))
     label = rr.current_label
     if label is None or is_in(rr, "ended_unsent"):
         abort(404)
