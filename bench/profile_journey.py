@@ -112,6 +112,20 @@ def main() -> int:
         journey(client, i)
         if profiler:
             profiler.disable()
+    if "--staff" in sys.argv:  # then the staff home, with the returns just made waiting
+        with app.app_context():
+            from portal.services.staff import create_staff
+
+            create_staff("p@example.com", "warehouse", "profile-password-1")
+            db.session.commit()
+        staff = app.test_client()
+        staff.post(
+            "/staff/login", data={"email": "p@example.com", "password": "profile-password-1"}
+        )
+        for k in range(n):
+            if k == 1:
+                cpu.pop("staff home", None)
+            timed("staff home", staff.get, "/staff/")
     print(f"statements and CPU ms per journey step (mean of {n}, the first one left out):")
     for name in dict.fromkeys(s for s, _ in counts):
         if name == "setup":

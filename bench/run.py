@@ -40,8 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out"
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-ROUND_S = 3 if QUICK else 5
-JOURNEY_S = 12 if QUICK else 30  # 50 customers, 9 requests each: long enough to finish
+ROUND_S = 3 if QUICK else 4
+JOURNEY_S = 12 if QUICK else 20  # 50 customers, 9 requests each: long enough to finish
 SIZES = (6_000, 8_000, 10_000) if QUICK else (20_000, 100_000, 1_000_000)
 POOL = 6_000 if QUICK else 20_000  # orders for journeys and pages (their first lines)
 PER_JOURNEY_ROUND = 1_500 if QUICK else 5_000  # orders a journey round may use up
