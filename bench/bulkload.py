@@ -43,7 +43,8 @@ def gift_code(i: int) -> str | None:
 # row): generate_series on PostgreSQL, a recursive CTE on SQLite. Same values as
 # number() / email() / gift_code() above.
 _SERIES = {
-    "postgresql": "SELECT g FROM generate_series(:first, :last) AS g",
+    "postgresql": "SELECT g FROM generate_series(CAST(:first AS integer), CAST(:last AS integer))"
+    " AS g",
     "sqlite": "WITH RECURSIVE s(g) AS (SELECT :first UNION ALL SELECT g + 1 FROM s WHERE g < :last)"
     " SELECT g FROM s",
 }
