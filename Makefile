@@ -58,10 +58,16 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(VENV)/.dev translations
-	$(BIN)/python bench/bench_label.py
-	$(BIN)/python bench/bench_relay_search.py
-	$(BIN)/python bench/bench_routes.py
+## make bench: the portal under load from outside, against hello world (bench/REPORT.md);
+## with TEST_DATABASE_URL=postgresql+psycopg://… also on PostgreSQL. Needs Redis.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: $(VENV)/.dev translations $(BENCH_VENV)/.installed
+	$(BIN)/python bench/run.py
 
 extract-messages: $(VENV)/.dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .

@@ -18,14 +18,19 @@ carrier_cli = AppGroup("carrier", help="Carrier events for the local relay carri
 
 @returns_cli.command("expire")
 def expire() -> None:
-    """Expire returns whose label ran out unused (safe to run from cron at any frequency)."""
+    """Expire returns whose label ran out unused, and delete the photos of journeys
+    abandoned for more than a day (safe to run from cron at any frequency)."""
+    from portal.customer.draft import purge_abandoned_photos
     from portal.services.returns import expire_returns
 
     expired = expire_returns(utcnow())
+    purged = purge_abandoned_photos()
     db.session.commit()
     click.echo(f"expired {len(expired)}")
     for rr in expired:
         click.echo(f"  {rr.rma}")
+    if purged:
+        click.echo(f"purged {purged} photos of abandoned journeys")
 
 
 @labels_cli.command("retry")

@@ -23,7 +23,8 @@ DONE = "journey_done"  # the submission key of the return this browser just conf
 
 
 def start(order: Order, *, gift: bool) -> None:
-    purge_abandoned_photos()
+    """A new journey, kept in the signed cookie only: finding an order writes nothing
+    (abandoned photos are purged by `flask returns expire`, from cron)."""
     session[KEY] = {
         "order_id": order.id,
         "gift": gift,
@@ -105,7 +106,7 @@ def drop_photos(draft_key: str) -> None:
 
 def purge_abandoned_photos(now: datetime | None = None) -> int:
     """Delete the photos of journeys left unfinished for more than a day (the caller
-    commits). Run at each new journey, so abandoned uploads never pile up."""
+    commits). Run by `flask returns expire` (cron), on the indexed `created_at`."""
     cutoff = (now or utcnow()) - ABANDONED_AFTER
     result = db.session.execute(delete(DraftPhoto).where(DraftPhoto.created_at < cutoff))
     return result.rowcount or 0

@@ -10,7 +10,6 @@ from portal.customer.blueprint import bp
 from portal.customer.forms import ContactForm, GiftForm
 from portal.extensions import limiter
 from portal.services import lookup
-from portal.web import commit_verb
 
 
 def _limit() -> str:
@@ -34,7 +33,7 @@ def gift():
     if order is None:
         error = _("We could not find a gift with this code. Check the code on your gift receipt.")
         return render_template("customer/gift.html", form=form, lookup_error=error), 404
-    commit_verb(draft.start, order, gift=True)
+    draft.start(order, gift=True)  # a read: nothing to commit
     return redirect(url_for("customer.items"))
 
 

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal.customer import draft
 from portal.customer.blueprint import bp
@@ -24,7 +25,7 @@ from portal.edge import form_id
 from portal.extensions import db, limiter
 from portal.i18n import current_locale, fmt_date
 from portal.links import status_path
-from portal.models import Order, RelayPoint, ReturnRequest, Variant
+from portal.models import Order, OrderLine, Product, RelayPoint, ReturnRequest, Variant
 from portal.services import letterbox, lookup
 from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
 from portal.services.errors import OutOfStock, ValidationFailed
@@ -35,12 +36,20 @@ from portal.services.summary import for_choices
 from portal.web import commit_verb
 from portal.words import reason_labels
 
+# what the journey's pages walk (eligibility, exchange options): a few queries in all
+ORDER_LOADS = (
+    selectinload(Order.lines)
+    .joinedload(OrderLine.variant)
+    .joinedload(Variant.product)
+    .selectinload(Product.variants),
+)
+
 
 def _lookup_limit() -> str:
     return current_app.config["LOOKUP_RATE_LIMIT"]
 
 
-def _journey():
+def _journey(loads=()):
     """(data, order, None) for the journey in progress, or (None, None, where to go)."""
     data = draft.current()
     if data is None:
@@ -49,7 +58,7 @@ def _journey():
             return None, None, redirect(status_path(done))
         flash(_("Your session has ended. Please find your order again."), "info")
         return None, None, redirect(url_for("customer.start"))
-    order = db.session.get(Order, data["order_id"])
+    order = db.session.get(Order, data["order_id"], options=loads)
     if order is None:
         draft.clear()
         return None, None, redirect(url_for("customer.start"))
@@ -87,13 +96,13 @@ def find_order():
             "the e-mail address or postcode you used when ordering."
         )
         return render_template("customer/start.html", form=form, lookup_error=error), 404
-    commit_verb(draft.start, order, gift=False)
+    draft.start(order, gift=False)  # a read: nothing to commit
     return redirect(url_for("customer.items"))
 
 
 @bp.route("/return/items", methods=["GET", "POST"])
 def items():
-    data, order, elsewhere = _journey()
+    data, order, elsewhere = _journey(ORDER_LOADS)
     if elsewhere is not None:
         return elsewhere
     policy = current_policy()
@@ -179,7 +188,7 @@ def relay():
 
 @bp.get("/return/review")
 def review():
-    data, order, elsewhere = _journey()
+    data, order, elsewhere = _journey(ORDER_LOADS)
     if elsewhere is not None:
         return elsewhere
     if not data["items"]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.customer.blueprint import bp
 from portal.customer.forms import PlainForm
@@ -13,7 +15,7 @@ from portal.edge import form_id
 from portal.extensions import db
 from portal.lifecycle import can, is_in
 from portal.links import status_path, status_url
-from portal.models import RelayPoint, ReturnRequest
+from portal.models import OrderLine, RelayPoint, ReturnItem, ReturnRequest, Variant
 from portal.payments.service import customer_view
 from portal.security import read_status_token
 from portal.services import return_slip, timeline
@@ -25,12 +27,25 @@ from portal.services.summary import for_return
 from portal.services.tracking_words import notices
 from portal.web import run_or_flash
 
+# what the status page walks, read in a few queries rather than one per row
+_PAGE_LOADS = (
+    selectinload(ReturnRequest.labels),
+    selectinload(ReturnRequest.items)
+    .joinedload(ReturnItem.order_line)
+    .joinedload(OrderLine.variant)
+    .joinedload(Variant.product),
+    joinedload(ReturnRequest.order),
+    joinedload(ReturnRequest.relay_point),
+)
 
-def _return_for(token: str) -> ReturnRequest:
+
+def _return_for(token: str, loads=()) -> ReturnRequest:
     key = read_status_token(token)
     rr = None
     if key:
-        rr = db.session.query(ReturnRequest).filter_by(access_key=key).one_or_none()
+        rr = db.session.scalar(
+            select(ReturnRequest).where(ReturnRequest.access_key == key).options(*loads)
+        )
     if rr is None:
         abort(404)
     return rr
@@ -38,14 +53,17 @@ def _return_for(token: str) -> ReturnRequest:
 
 @bp.get("/r/<token>")
 def status(token: str):
-    rr = _return_for(token)
+    rr = _return_for(token, _PAGE_LOADS)
+    read = timeline.events(rr)  # once: the list and the progress bar share them
     return render_template(
         "customer/status.html",
         rr=rr,
         token=token,
         status_url=status_url(rr),
-        steps=timeline.steps(rr),
-        events=[(format_datetime(when, "short"), text) for when, text in timeline.history(rr)],
+        steps=timeline.steps(rr, read),
+        events=[
+            (format_datetime(when, "short"), text) for when, text in timeline.history(rr, read)
+        ],
         notices=notices(rr),
         next_step=timeline.next_step(rr, current_policy().label_valid_days),
         new=request.args.get("new") == "1",
@@ -58,7 +76,7 @@ def status(token: str):
 
 @bp.get("/r/<token>/label.pdf")
 def label_pdf(token: str):
-    rr = _return_for(token)
+    rr = _return_for(token, (selectinload(ReturnRequest.labels),))
     label = rr.current_label
     if label is None or is_in(rr, "ended_unsent"):
         abort(404)

@@ -130,7 +130,8 @@ class Label(db.Model):
     carrier: Mapped[str] = mapped_column(String(32))
     tracking_code: Mapped[str] = mapped_column(String(64), unique=True)
     external_id: Mapped[str | None] = mapped_column(String(64))
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    # 40–85 KB: read only when the label is downloaded or attached, not on every page
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -181,4 +182,5 @@ class DraftPhoto(db.Model):
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"))
     content_type: Mapped[str] = mapped_column(String(32))
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # indexed: `flask returns expire` purges the abandoned ones by age
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -114,8 +114,11 @@ def returned_quantities(order_id: int) -> dict[int, int]:
     return {line_id: int(qty) for line_id, qty in rows}
 
 
-def check_order(order, policy: Policy, today: date) -> list[Eligibility]:
-    taken = returned_quantities(order.id)
+def check_order(
+    order, policy: Policy, today: date, taken: dict[int, int] | None = None
+) -> list[Eligibility]:
+    """Each line's eligibility; `taken` is returned_quantities(order) if already read."""
+    taken = returned_quantities(order.id) if taken is None else taken
     results = []
     for line in order.lines:
         check = LineCheck(line, taken.get(line.id, 0), deadline_for(line, policy), today, policy)

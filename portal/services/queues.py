@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from portal import lifecycle
 from portal.extensions import db
@@ -95,7 +96,8 @@ def queue(
         query = query.where(ReturnRequest.received_at < now - timedelta(days=2))
     age_column = ReturnRequest.created_at if name == "awaiting" else ReturnRequest.received_at
     order = age_column.desc() if sort == "newest" else age_column.asc()
-    query = query.order_by(order, ReturnRequest.id)
+    # each row shows its order's number: read with the rows, not one query per row
+    query = query.order_by(order, ReturnRequest.id).options(joinedload(ReturnRequest.order))
     if name != "late":
         query = query.limit(limit)
     rows = [Row(rr, _since(rr), is_late(rr, now)) for rr in db.session.scalars(query)]

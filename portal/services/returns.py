@@ -83,11 +83,17 @@ def allowed_resolutions(order: Order, gift: bool, policy: Policy) -> tuple[str, 
 
 
 def validate_choices(
-    order: Order, items: list[ItemChoice], *, gift: bool, policy: Policy, today: date
+    order: Order,
+    items: list[ItemChoice],
+    *,
+    gift: bool,
+    policy: Policy,
+    today: date,
+    taken: dict[int, int] | None = None,
 ) -> dict[str, str]:
     """Errors by field (`item-<line id>-quantity` …); empty when all is well."""
     errors: dict[str, str] = {}
-    eligible = {e.line.id: e for e in check_order(order, policy, today)}
+    eligible = {e.line.id: e for e in check_order(order, policy, today, taken)}
     allowed = allowed_resolutions(order, gift, policy)
     if not items:
         errors["items"] = _("Choose at least one item to return.")
@@ -126,10 +132,11 @@ def find_by_submission(key: str) -> ReturnRequest | None:
     return db.session.scalar(select(ReturnRequest).where(ReturnRequest.submission_key == key))
 
 
-def _taken_meanwhile(order: Order, items: list[ItemChoice]) -> dict[str, str]:
-    """Units another return of this order took since the customer chose (read after the
-    order's lock): the customer is told which item, and nothing is made."""
-    taken = returned_quantities(order.id)
+def _taken_meanwhile(
+    order: Order, items: list[ItemChoice], taken: dict[int, int]
+) -> dict[str, str]:
+    """Units another return of this order took since the customer chose (`taken` is read
+    after the order's lock): the customer is told which item, and nothing is made."""
     lines = {line.id: line for line in order.lines}
     errors: dict[str, str] = {}
     for choice in items:
@@ -167,8 +174,12 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
     existing = find_by_submission(draft.submission_key)
     if existing is not None:
         return existing
-    errors = validate_choices(order, draft.items, gift=draft.gift, policy=policy, today=today)
-    errors.update(_taken_meanwhile(order, draft.items))
+    # units earlier returns hold, read once after the lock (nothing of this one is made yet)
+    taken = returned_quantities(order.id)
+    errors = validate_choices(
+        order, draft.items, gift=draft.gift, policy=policy, today=today, taken=taken
+    )
+    errors.update(_taken_meanwhile(order, draft.items, taken))
     relay = db.session.get(RelayPoint, draft.relay_point_id) if draft.relay_point_id else None
     if relay is None or not relay.active:
         errors["relay_point"] = _("Please choose a drop-off point.")
@@ -187,7 +198,6 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
         country=order.shipping_country,
     )
     items = []
-    taken = returned_quantities(order.id)  # units earlier returns hold (before this one)
     lines = {line.id: line for line in order.lines}
     for choice in draft.items:
         line = lines[choice.order_line_id]

@@ -68,10 +68,11 @@ def when(event: AuditEvent) -> datetime:
     return event.created_at
 
 
-def history(rr: ReturnRequest) -> list[tuple[datetime, str]]:
-    """The customer's history lines: (when it happened, in their words[, where])."""
+def history(rr: ReturnRequest, read: list[AuditEvent] | None = None) -> list[tuple[datetime, str]]:
+    """The customer's history lines: (when it happened, in their words[, where]); `read`
+    is the return's events when the caller has them already."""
     lines = []
-    for event in events(rr):
+    for event in events(rr) if read is None else read:
         text = friendly(event)
         if not text:
             continue
@@ -80,9 +81,10 @@ def history(rr: ReturnRequest) -> list[tuple[datetime, str]]:
     return lines
 
 
-def steps(rr: ReturnRequest) -> list[Step]:
+def steps(rr: ReturnRequest, read: list[AuditEvent] | None = None) -> list[Step]:
+    """The progress bar; `read` is the return's events when the caller has them already."""
     first: dict[str, datetime] = {}
-    for event in events(rr):
+    for event in events(rr) if read is None else read:
         first.setdefault(event.action, when(event))
     titles = {
         "requested": _("Return requested"),

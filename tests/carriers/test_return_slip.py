@@ -38,7 +38,7 @@ def test_the_slip_is_downloadable_and_in_the_confirmation_email(client, factory,
 
 def test_no_slip_for_a_cancelled_return(client, factory):
     journey = confirm_return(client, factory)
-    client.post(f"{journey.status_path}/cancel")
+    client.post(f"{journey.status_path}/cancel", data={"confirm": "yes"})
 
     assert client.get(f"{journey.status_path}/slip.pdf").status_code == 404
 

@@ -165,7 +165,7 @@ def test_photos_survive_an_error_elsewhere_on_the_page(en, started):
     assert db.session.query(ReturnPhoto).count() == 1
 
 
-def test_photos_of_abandoned_journeys_are_purged(en, started, factory):
+def test_photos_of_abandoned_journeys_are_purged(en, started, factory, runner):
     from datetime import timedelta
 
     from portal.models.base import utcnow
@@ -179,6 +179,10 @@ def test_photos_of_abandoned_journeys_are_purged(en, started, factory):
     db.session.commit()
     assert en.post("/return/items", data=damaged(started.line, files())).status_code == 302
     assert db.session.query(DraftPhoto).count() == 2
-    lookup(en, started.order)  # a new journey, anyone's
+    lookup(en, started.order)  # a new journey is a read: it deletes nothing
+    db.session.expire_all()
+    assert db.session.query(DraftPhoto).count() == 2
+    result = runner.invoke(args=["returns", "expire"])  # from cron
+    assert result.output == "expired 0\npurged 1 photos of abandoned journeys\n"
     db.session.expire_all()
     assert db.session.query(DraftPhoto).count() == 1  # the fresh one stays
