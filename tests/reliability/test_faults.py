@@ -262,6 +262,33 @@ def test_connection_killed_mid_request(app, factory, shop, mailbox, monkeypatch,
         assert_invariants()
 
 
+@pytest.mark.guarantee(
+    "A request whose database connection dies answers, and leaves nothing half-written"
+)
+def test_connection_killed_mid_api_request(app, factory, api_token, monkeypatch, attempts):
+    """The shop's API (and the webhooks under the same rule) answer a dead connection
+    with a JSON 503 and Retry-After, so the caller retries; the retry is answered."""
+    from portal.api import routes
+
+    order = factory.order(email=unique_email())
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {api_token}", "Accept-Language": "en"}
+    url = f"/api/v1/orders/{order.number}"
+    for _ in range(rounds(scale=0.1)):
+        monkeypatch.setattr(routes, "order_or_404", armed(routes.order_or_404))
+        response = app.test_client().get(url, headers=headers)
+        assert response.status_code == 503, response.get_data(as_text=True)
+        assert response.headers["Retry-After"] == "5"
+        body = response.get_json()
+        assert body["error"] == "service_unavailable"
+        assert "Please try again in a moment." in body["message"]
+        monkeypatch.undo()
+        db.session.rollback()
+        response = app.test_client().get(url, headers=headers)  # the caller retries
+        assert response.status_code == 200 and response.get_json()["number"] == order.number
+        attempts.add(1)
+
+
 # -- the carrier failing -----------------------------------------------------------------------
 
 CARRIER_FAILURES = [
