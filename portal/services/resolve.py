@@ -57,6 +57,10 @@ def _check_line_ceiling(rr: ReturnRequest, item: ReturnItem, amount: int) -> Non
         )
 
 
+class LineAlreadyReplaced(InvalidTransition):
+    """Every unit of the order line already has its replacement (in another return)."""
+
+
 def replacements_shipped(order_line_id: int) -> int:
     """Units of the order line already replaced, across all of its returns: the quantity
     each shipped exchange recorded (an early exchange ships the whole item, a late one
@@ -93,7 +97,7 @@ def _check_line_replacements(rr: ReturnRequest, item: ReturnItem, quantity: int)
     line = item.order_line
     done = replacements_shipped(line.id)
     if done + quantity > line.quantity:
-        raise InvalidTransition(
+        raise LineAlreadyReplaced(
             _(
                 "%(item)s: a replacement has already been shipped for every unit bought "
                 "(%(done)d of %(bought)d), in another return of this order. No second "

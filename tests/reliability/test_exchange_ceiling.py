@@ -8,15 +8,17 @@ inspection. Each return on its own may ship a replacement; the order line allows
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from portal.carriers.base import TrackingUpdate
 from portal.extensions import db
 from portal.models import ReturnRequest, Variant
 from portal.models.base import utcnow
-from portal.services import warehouse
+from portal.services import tracking, warehouse
 from portal.services.returns import expire_returns
 from tests.reliability.invariants import assert_invariants, replacements_per_line
 from tests.reliability.journeys import staff_browser
@@ -75,6 +77,38 @@ def test_a_second_return_of_a_replaced_unit_ships_nothing(app, factory, mailbox,
     assert db.session.get(ReturnRequest, second.id).status == "inspected"
     assert list(replacements_per_line().values()) == [1]
     assert mailbox.kinds(first.contact_email).count("exchange_shipped") == 1
+    assert_invariants()
+
+
+def test_an_instant_exchange_of_a_replaced_unit_never_blocks_the_scan(
+    app, factory, mailbox, attempts
+):
+    """Instant exchange: the second return's first carrier scan would ship a replacement
+    early; the unit was already replaced, so nothing ships, and the scan is recorded."""
+    factory.variants("TEE", M=5, L=5)
+    order = factory.order([("TEE-M", 1)])
+    first = factory.return_(order, resolution="exchange", exchange_sku="TEE-L")
+    expire_returns(utcnow() + timedelta(days=60))
+    db.session.commit()
+    second = factory.return_(order, resolution="exchange", exchange_sku="TEE-L")
+    item = first.items[0]
+    warehouse.receive_parcel(first, {item.id: 1}, actor="w")
+    warehouse.diagnose(first, {item.id: ("A", "", "")}, actor="w")
+    db.session.commit()
+    client = staff_browser(app, factory.staff("support"))
+    assert SHIPPED in page(client.post(ship_url(first), follow_redirects=True))
+    app.config["INSTANT_EXCHANGE"] = True
+    on_hand, reserved = large_stock()
+    scan = TrackingUpdate(uuid.uuid4().hex, second.current_label.tracking_code, "in_transit")
+    assert tracking.apply_tracking(scan, provider="local") == "applied"
+    db.session.commit()
+    attempts.add(1)
+    db.session.expire_all()
+    second = db.session.get(ReturnRequest, second.id)
+    assert second.status == "in_transit" and second.items[0].exchange_tracking_code is None
+    assert large_stock() == (on_hand, reserved)
+    assert list(replacements_per_line().values()) == [1]
+    assert mailbox.kinds(order.email).count("exchange_shipped") == 1
     assert_invariants()
 
 
