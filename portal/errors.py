@@ -3,10 +3,12 @@ an unknown URL or a wrong method never reach the API blueprint's own handlers)."
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import DataError
-from werkzeug.exceptions import BadRequest
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError, SQLAlchemyError
+from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
 from portal.edge import RefusedInput
 from portal.extensions import db
@@ -23,6 +25,22 @@ def _json(exc):
         if name.lower() != "content-type":
             response.headers[name] = value
     return response, exc.code
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def _unavailable_message() -> str:
+    """In the shop's words: what happened, what to do, and how to reach the shop."""
+    config = current_app.config
+    return _(
+        "Nothing was changed. Please try again in a moment. If it keeps happening, "
+        "contact %(shop)s: %(email)s, %(phone)s (%(hours)s).",
+        shop=config["SHOP_NAME"],
+        email=config["SHOP_CONTACT_EMAIL"],
+        phone=config["SHOP_CONTACT_PHONE"],
+        hours=config["SHOP_CONTACT_HOURS"],
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -96,3 +114,22 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         current_app.logger.warning("refused a value the database cannot hold: %s", exc.orig)
         return bad_request(BadRequest(description="A value was out of range or too long."))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(exc):
+        """The database connection broke mid-request (a restart, a failover, an operator's
+        `pg_terminate_backend`, SQLite busy past its timeout). The transaction is rolled
+        back whole, so nothing is half-written; the pool drops the dead connection and
+        checks the next one before use (`pool_pre_ping`), so the next request works.
+        A 503 "try again", never a 500: a webhook sender retries, a person clicks again."""
+        with suppress(SQLAlchemyError):  # the connection is gone: nothing to roll back on it
+            db.session.rollback()
+        current_app.logger.error("database unavailable: %s", exc.orig or exc, exc_info=exc)
+        if is_api():
+            response, code = _json(ServiceUnavailable(description=_unavailable_message()))
+        else:
+            response, code = _page(
+                503, _("We could not finish this just now"), _unavailable_message()
+            )
+        return response, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -20,7 +20,7 @@ from pathlib import Path
 
 PARTS = {
     "concurrency": "Concurrency: threads released together by a barrier",
-    "faults": "Faults: SMTP, worker, database connection, carrier",
+    "faults": "Faults: SMTP, worker, database connection, carrier, payment provider",
     "stateful": "Stateful model of the lifecycle (Hypothesis)",
     "": "Deterministic regression checks (no marker; CI only runs these once)",
 }

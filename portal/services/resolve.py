@@ -17,7 +17,7 @@ from portal import lifecycle
 from portal.carriers.local import new_tracking_code
 from portal.extensions import db
 from portal.i18n import money
-from portal.models import Refund, ReturnItem, ReturnRequest, StoreCredit, Variant
+from portal.models import AuditEvent, Refund, ReturnItem, ReturnRequest, StoreCredit, Variant
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.services import audit, credits, payments, stock
@@ -54,6 +54,58 @@ def _check_line_ceiling(rr: ReturnRequest, item: ReturnItem, amount: int) -> Non
                 item=item.display_name,
                 done=money(done, rr.order.currency),
                 paid=money(paid, rr.order.currency),
+            )
+        )
+
+
+class LineAlreadyReplaced(InvalidTransition):
+    """Every unit of the order line already has its replacement (in another return)."""
+
+
+def replacements_shipped(order_line_id: int) -> int:
+    """Units of the order line already replaced, across all of its returns: the quantity
+    each shipped exchange recorded (an early exchange ships the whole item, a late one
+    the units received)."""
+    shipped = dict(
+        db.session.execute(
+            select(ReturnItem.exchange_tracking_code, ReturnItem.return_id).where(
+                ReturnItem.order_line_id == order_line_id,
+                ReturnItem.exchange_tracking_code.is_not(None),
+            )
+        ).all()
+    )
+    if not shipped:
+        return 0
+    events = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.return_id.in_(set(shipped.values())),
+            AuditEvent.action == lifecycle.RETURN.event("ship_exchange").action,
+        )
+    )
+    return sum(
+        int(e.details.get("quantity") or 0)
+        for e in events
+        if e.details.get("tracking_code") in shipped
+    )
+
+
+def _check_line_replacements(rr: ReturnRequest, item: ReturnItem, quantity: int) -> None:
+    """Never more replacements than units bought for the order line, across all of its
+    returns (two returns of one unit: the first expired and its parcel came anyway, or
+    both were made at once). Read after the order's row lock, so exchanges of two
+    returns of one line queue up and the second sees the first's shipment."""
+    lock_order(rr.order_id)
+    line = item.order_line
+    done = replacements_shipped(line.id)
+    if done + quantity > line.quantity:
+        raise LineAlreadyReplaced(
+            _(
+                "%(item)s: a replacement has already been shipped for every unit bought "
+                "(%(done)d of %(bought)d), in another return of this order. No second "
+                "replacement is sent.",
+                item=item.display_name,
+                done=done,
+                bought=line.quantity,
             )
         )
 
@@ -184,6 +236,7 @@ def ship_exchange(
                 )
             )
         quantity = item.received_quantity
+    _check_line_replacements(rr, item, quantity)
     variant = item.exchange_variant
     try:
         if quantity == item.quantity:

@@ -26,7 +26,7 @@ from portal.models import AuditEvent, CarrierEvent, Label, ReturnRequest
 from portal.notifications import notify
 from portal.services import audit
 from portal.services.policy import current_policy
-from portal.services.resolve import ship_exchange
+from portal.services.resolve import LineAlreadyReplaced, ship_exchange
 
 SCANNED = ("in_transit", "out_for_delivery", "held_at_point", "delivered")
 
@@ -186,4 +186,7 @@ def _maybe_instant_exchange(rr: ReturnRequest) -> None:
 
     for item in rr.items:
         if item.resolution == "exchange" and item.exchange_tracking_code is None:
-            ship_exchange(rr, item, actor_type="system", actor="instant exchange", early=True)
+            try:
+                ship_exchange(rr, item, actor_type="system", actor="instant exchange", early=True)
+            except LineAlreadyReplaced:  # never blocks the scan; staff see why at inspection
+                continue

@@ -91,12 +91,17 @@ def pytest_runtest_makereport(item, call):
             "rounds": os.environ.get("RELIABILITY_ROUNDS", ""),
         }
     )
+    _write_results()  # after every test: a run stopped part-way keeps what it finished
 
 
-def pytest_sessionfinish(session, exitstatus):
+def _write_results() -> None:
     target = os.environ.get("RELIABILITY_RESULTS")
     if not target or not _RESULTS:
         return
     path = Path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(_RESULTS, indent=1, ensure_ascii=False) + "\n")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _write_results()

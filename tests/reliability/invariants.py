@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal import lifecycle
 from portal.extensions import db
@@ -52,6 +53,24 @@ def refunds_per_line() -> dict[int, int]:
     return {line_id: int(total) for line_id, total in rows}
 
 
+def replacements_per_line() -> dict[int, int]:
+    """Units replaced per order line: the quantity of each `exchange_shipped` event, put
+    on the line of the item whose tracking number it names."""
+    line_of = dict(
+        db.session.execute(
+            select(ReturnItem.exchange_tracking_code, ReturnItem.order_line_id).where(
+                ReturnItem.exchange_tracking_code.isnot(None)
+            )
+        ).all()
+    )
+    units: Counter[int] = Counter()
+    for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "exchange_shipped")
+    ):
+        units[line_of[event.details["tracking_code"]]] += event.details["quantity"]
+    return dict(units)
+
+
 def _actor_allowed(event: AuditEvent) -> bool:
     """Whether the table lets `event.actor_type` take this step (portal.lifecycle.RETURN)."""
     return any(
@@ -72,6 +91,13 @@ def violations() -> list[str]:
         paid = lines[line_id].unit_price * lines[line_id].quantity
         if total > paid:
             found.append(f"order line {line_id}: refunded {total} > paid {paid}")
+
+    # never more replacements shipped than units bought, across all the line's returns
+    for line_id, units in replacements_per_line().items():
+        if units > lines[line_id].quantity:
+            found.append(
+                f"order line {line_id}: {units} replacements > {lines[line_id].quantity} bought"
+            )
 
     # at most one refund per item
     for item_id, n in db.session.execute(
@@ -117,7 +143,8 @@ def violations() -> list[str]:
             select(OutboxMessage).where(OutboxMessage.return_id.isnot(None))
         )
     )
-    for rr in db.session.scalars(select(ReturnRequest)):
+    # items in one query (the check runs after every round, over every return so far)
+    for rr in db.session.scalars(select(ReturnRequest).options(selectinload(ReturnRequest.items))):
         trail = events.get(rr.id, [])
         if not rr.items:
             found.append(f"{rr.rma}: no items")
