@@ -55,13 +55,13 @@ def test_a_refund_goes_through_mollie_and_the_customer_hears_sent(
             "Units in this parcel"
         ).fill("1")
     warehouse.get_by_role("button", name="Confirm receipt").click()
-    expect(warehouse.locator("#status")).to_have_text("received")
+    expect(warehouse.locator("#status")).to_have_text("Parcel received")
     for sku in (TEE, JEANS):
         warehouse.get_by_role("group", name=re.compile(sku)).get_by_label(
             "Condition"
         ).select_option("A")
     warehouse.get_by_role("button", name="Save diagnosis").click()
-    expect(warehouse.locator("#status")).to_have_text("inspected")
+    expect(warehouse.locator("#status")).to_have_text("Items inspected")
 
     support = staff_page(SUPPORT)
     support.goto(f"{live_server}/staff/returns/{rma}")
@@ -102,11 +102,11 @@ def test_a_refund_goes_through_mollie_and_the_customer_hears_sent(
 
     # The tee is still to ship as an exchange: the return is resolved when that leaves too.
     support.goto(f"{live_server}/staff/returns/{rma}")
-    expect(support.locator("#status")).to_have_text("inspected")
+    expect(support.locator("#status")).to_have_text("Items inspected")
     support.locator("#resolve tr", has_text="Organic T-shirt").get_by_role(
         "button", name="Ship exchange"
     ).click()
-    expect(support.locator("#status")).to_have_text("refunded")
+    expect(support.locator("#status")).to_have_text("Resolved: money back")
     db.session.expire_all()
     assert db.session.query(ReturnRequest).filter_by(rma=rma).one().status == "refunded"
     assert len(mollie_fake.refunds) == 1  # nothing sent twice

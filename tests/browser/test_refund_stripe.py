@@ -100,9 +100,9 @@ def test_a_refund_goes_through_stripe_and_the_customer_hears_sent(
 
     # The tee is still to ship as an exchange: the return is resolved when that leaves too.
     support.goto(f"{live_server}/staff/returns/{rma}")
-    expect(support.locator("#status")).to_have_text("inspected")
+    expect(support.locator("#status")).to_have_text("Items inspected")
     support.locator("#resolve tr", has_text="Organic T-shirt").get_by_role(
         "button", name="Ship exchange"
     ).click()
-    expect(support.locator("#status")).to_have_text("refunded")
+    expect(support.locator("#status")).to_have_text("Resolved: money back")
     assert len(stripe_fake.refunds) == 1  # nothing sent twice
