@@ -146,12 +146,7 @@ def _record_label(
     details = {"tracking_code": issued.tracking_code, "carrier": issued.carrier}
     event = "issue_label" if lifecycle.can(rr, "issue_label") else "reissue_label"
     audit.transition(rr, event, actor_type=actor_type, actor=actor, **details)
-    notify(
-        rr,
-        "confirmation",
-        label=label,
-        attachments=((f"label-{rr.rma}.pdf", "application/pdf", issued.pdf),),
-    )
+    notify(rr, "confirmation", label=label)  # the worker attaches the label's PDF
     db.session.flush()
     return label
 
