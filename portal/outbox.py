@@ -218,6 +218,13 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
     return sent, failed
 
 
+def message_bytes(row) -> bytes:
+    """The MIME bytes of one outbox row, built as the worker builds them."""
+    from portal.emails import build
+
+    return row.raw or build(row, _label_pdfs([row]))
+
+
 def _label_pdfs(rows) -> dict[int, bytes]:
     """The label PDFs the batch attaches, read once (deferred: only here)."""
     wanted = {
