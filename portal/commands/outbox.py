@@ -16,7 +16,9 @@ outbox_cli = AppGroup("outbox", help="Deliver queued e-mails.")
     show_default=True,
     help="Seconds to wait when a round found less than a full batch.",
 )
-@click.option("--batch", default=100, show_default=True, help="Messages per round (one connection).")
+@click.option(
+    "--batch", default=100, show_default=True, help="Messages per round (one SMTP connection)."
+)
 def deliver(loop: bool, interval: float, batch: int) -> None:
     """Send the e-mails that are due (retries failed ones with backoff)."""
     from portal.services.labels import retry_pending_labels
