@@ -20,10 +20,11 @@ or a staff note cannot change the structure. In French, a no-break space goes be
 
 from __future__ import annotations
 
+import base64
 import re
+import secrets
 from datetime import date, datetime
-from email import policy
-from email.message import EmailMessage
+from email.header import Header
 from email.utils import formataddr
 from html import escape
 
@@ -51,31 +52,96 @@ TOTALS_ONLY = {"diagnosis"}
 def build(row, pdfs: dict[int, bytes] | None = None) -> bytes:
     """The MIME bytes of an outbox row (`kind`, `locale`, `context`, `recipient`,
     `subject`); `pdfs`: label PDFs by label id. Raises ValueError and the like when the
-    row's data cannot make an e-mail (an address the format refuses, say)."""
+    row's data cannot make an e-mail (an address no header can carry, say).
+
+    The MIME is written here, not through the `email` package's message classes, which
+    cost more than rendering and sending together (they parse and refold every header
+    they are given): a multipart/alternative of the two parts, base64 in UTF-8, inside a
+    multipart/mixed with the label PDF when there is one; RFC 2047 words for non-ASCII
+    headers (`email.header.Header`); CRLF line ends, as SMTP wants."""
     config = current_app.config
     facts = dict(row.context or {})
     locale = row.locale or config["DEFAULT_LOCALE"]
     subject, text, html = render(row.kind, locale, facts, subject=row.subject)
-    message = EmailMessage()
-    message["Subject"] = one_line(subject)
-    message["From"] = formataddr((one_line(config["SHOP_NAME"]), config["MAIL_FROM"]))
-    message["To"] = formataddr((facts.get("contact_name", ""), row.recipient))
-    message["Reply-To"] = config["SHOP_CONTACT_EMAIL"]
-    message["Date"] = facts["date"]
-    message["Message-ID"] = facts["message_id"]
-    message["X-Retours-Kind"] = row.kind
-    message["X-Retours-RMA"] = facts["rma"]
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    headers = [
+        ("Subject", _words(one_line(subject))),
+        ("From", _address(one_line(config["SHOP_NAME"]), config["MAIL_FROM"])),
+        ("To", _address(facts.get("contact_name", ""), row.recipient)),
+        ("Reply-To", _address("", config["SHOP_CONTACT_EMAIL"])),
+        ("Date", _one_line(facts["date"])),
+        ("Message-ID", _one_line(facts["message_id"])),
+        ("X-Retours-Kind", _one_line(row.kind)),
+        ("X-Retours-RMA", _one_line(facts["rma"])),
+        ("MIME-Version", "1.0"),
+    ]
+    entity = _multipart(
+        "alternative",
+        [
+            _leaf('text/plain; charset="utf-8"', text.encode("utf-8")),
+            _leaf('text/html; charset="utf-8"', html.encode("utf-8")),
+        ],
+    )
     label = facts.get("label")
     if row.kind == "confirmation" and isinstance(label, dict):
         pdf = (pdfs or {}).get(label["id"])
         if pdf is None:
             raise LookupError(f"label {label['id']} is gone")
-        message.add_attachment(
-            pdf, maintype="application", subtype="pdf", filename=f"label-{facts['rma']}.pdf"
+        filename = f"label-{_one_line(facts['rma'])}.pdf"
+        attachment = _leaf(
+            f'application/pdf; name="{filename}"',
+            pdf,
+            disposition=f'attachment; filename="{filename}"',
         )
-    return message.as_bytes(policy=policy.SMTP)
+        entity = _multipart("mixed", [entity, attachment])
+    head = "".join(f"{name}: {value}{CRLF}" for name, value in headers)
+    return head.encode("ascii") + entity
+
+
+CRLF = "\r\n"
+_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\\\"]+@[^@\s<>()\[\],;:\\\"]+$")
+
+
+def _leaf(content_type: str, data: bytes, *, disposition: str = "") -> bytes:
+    head = f"Content-Type: {content_type}{CRLF}Content-Transfer-Encoding: base64{CRLF}"
+    if disposition:
+        head += f"Content-Disposition: {disposition}{CRLF}"
+    return (head + CRLF).encode("ascii") + base64.encodebytes(data).replace(b"\n", b"\r\n")
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+    boundary = ("=_" + secrets.token_hex(12)).encode("ascii")
+    out = [f'Content-Type: multipart/{subtype}; boundary="'.encode() + boundary + b'"\r\n\r\n']
+    for part in parts:
+        out.append(b"--" + boundary + b"\r\n" + part + b"\r\n")
+    out.append(b"--" + boundary + b"--\r\n")
+    return b"".join(out)
+
+
+def _words(text: str) -> str:
+    """`text` as a header value: as is in ASCII, else RFC 2047 encoded words."""
+    _one_line(text)
+    return text if text.isascii() else Header(text, "utf-8").encode(linesep=CRLF)
+
+
+def _address(name: str, address: str) -> str:
+    """`Name <address>`; refuses what no header can carry (line breaks, a second
+    address, no @)."""
+    if not _ADDRESS.match(address or "") or not address.isascii():
+        raise ValueError(f"not an e-mail address: {address!r}")
+    if not name:
+        return address
+    if name.isascii():
+        return _one_line(formataddr((name, address)))
+    return f"{_words(name)} <{address}>"
+
+
+def _one_line(value: str) -> str:
+    if _LINE_BREAK.search(value or ""):
+        raise ValueError("a header cannot hold a line break")
+    return value
+
+
+_LINE_BREAK = re.compile(r"[\r\n]")
 
 
 def render(kind: str, locale: str, facts: dict, *, subject: str) -> tuple[str, str, str]:
