@@ -120,10 +120,13 @@ def _claim(limit: int, token: str | None = None) -> list[int]:
     now = utcnow()
     due_ids = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
-        due_ids = due_ids.with_for_update(skip_locked=True)
+        # row locks held to the commit: no other worker can take these rows meanwhile
+        taken = list(db.session.scalars(due_ids.with_for_update(skip_locked=True)))
+    else:
+        taken = due_ids.scalar_subquery()  # one statement under SQLite's write lock
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due_ids.scalar_subquery()), _due(now))
+        .where(OutboxMessage.id.in_(taken), _due(now))
         .values(status="sending", claim_token=token, next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)
     )
