@@ -1,20 +1,25 @@
 """Delivers the e-mail outbox after commit: over SMTP, or as .eml files without SMTP.
 
-A row is claimed by moving it to `sending` with a lease (FOR UPDATE SKIP LOCKED on
-PostgreSQL, and a compare-and-set UPDATE on both databases, so several workers can run
-even on SQLite), committed, sent outside any transaction,
-then marked `sent`. A failure puts it back to `pending` with a backoff; a worker
-that died mid-send leaves a lease that runs out, and the row is sent again. No
-message is ever dropped.
+A request only records what a message says (`queue`); the worker builds it here, with
+its attachments, outside any transaction (`portal.emails.build`). Rows are claimed in
+one atomic statement: `UPDATE … SET claim_token = <this batch> WHERE id IN (the due
+rows)` — with `FOR UPDATE SKIP LOCKED` on PostgreSQL, and on SQLite, which has no row
+locks, the single UPDATE runs under the database's write lock, so two workers never
+take the same row. The claim is committed with a lease; each message is sent on the
+batch's one SMTP connection and marked `sent` (or put back to `pending` with a backoff)
+in its own small commit, so a worker killed mid-batch leaves at most the message in
+flight to be sent again once the lease runs out. No message is ever dropped; one that
+cannot be built is marked `failed` with the reason, and staff see it (`undelivered`).
 """
 
 from __future__ import annotations
 
+import secrets
 import smtplib
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -22,21 +27,31 @@ from flask import Flask, current_app, g
 from sqlalchemy import and_, or_, select, update
 
 from portal.extensions import db
-from portal.models import OutboxMessage, ReturnRequest
+from portal.models import Label, OutboxMessage, ReturnRequest
 from portal.models.base import utcnow
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
+UNBUILDABLE = "the e-mail cannot be built from this return's data"
 
 
-def queue(message: EmailMessage, *, kind: str, return_id: int | None = None) -> OutboxMessage:
-    """Add a built message to the outbox, in the caller's transaction."""
+def queue(
+    *,
+    recipient: str,
+    subject: str,
+    kind: str,
+    return_id: int | None,
+    locale: str,
+    context: dict,
+) -> OutboxMessage:
+    """Record, in the caller's transaction, what the `kind` e-mail will say."""
     row = OutboxMessage(
-        recipient=str(message["To"]),
-        subject=str(message["Subject"]),
+        recipient=recipient,
+        subject=_printable(subject)[:300],
         kind=kind,
         return_id=return_id,
-        raw=message.as_bytes(policy=policy.SMTP),
+        locale=locale,
+        context=context,
     )
     db.session.add(row)
     g.outbox_queued = True
@@ -53,7 +68,6 @@ def queue_unbuildable(
         subject=_printable(subject)[:300],
         kind=kind,
         return_id=return_id,
-        raw=b"",
         status="failed",
         last_error=_printable(error)[:1000],
     )
@@ -92,75 +106,215 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _claim(limit: int) -> list[int]:
-    now = utcnow()
-    due = and_(
-        or_(OutboxMessage.status == "pending", OutboxMessage.status == "sending"),
+def _due(now):
+    return and_(
+        OutboxMessage.status.in_(("pending", "sending")),
         OutboxMessage.next_attempt_at <= now,
     )
-    query = (
-        select(OutboxMessage.id)
-        .where(due)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+
+
+def _claim(limit: int, token: str | None = None) -> list[int]:
+    """Take up to `limit` due rows for this worker, atomically; returns their ids."""
+    token = token or secrets.token_hex(16)
+    db.session.commit()  # a fresh transaction: the claim sees every commit before it
+    now = utcnow()
+    due_ids = select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        # row locks held to the commit: no other worker can take these rows meanwhile
+        taken = list(db.session.scalars(due_ids.with_for_update(skip_locked=True)))
+    else:
+        taken = due_ids.scalar_subquery()  # one statement under SQLite's write lock
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(taken), _due(now))
+        .values(status="sending", claim_token=token, next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
     )
-    ids = []
-    for row_id in db.session.scalars(query).all():
-        # compare-and-set: on SQLite (no row locks) another worker may have claimed it
-        claimed = db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id, due)
-            .values(status="sending", next_attempt_at=now + LEASE)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount == 1:
-            ids.append(row_id)
     db.session.commit()
-    return ids
+    return list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.claim_token == token, OutboxMessage.status == "sending")
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def _mark(row_id: int, token: str, **values) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.claim_token == token)
+        .values(claim_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def deliver_due(limit: int = 100) -> tuple[int, int]:
     """Send what is due. Returns (sent, failed). Commits: call outside a request's work."""
+    from portal.emails import build
+
+    token = secrets.token_hex(16)
+    ids = _claim(limit, token)
+    if not ids:
+        return 0, 0
+    started = time.monotonic()
+    rows = db.session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.recipient,
+            OutboxMessage.subject,
+            OutboxMessage.kind,
+            OutboxMessage.locale,
+            OutboxMessage.context,
+            OutboxMessage.raw,
+            OutboxMessage.attempts,
+        )
+        .where(OutboxMessage.id.in_(ids))
+        .order_by(OutboxMessage.id)
+    ).all()
+    pdfs = _label_pdfs(rows)
+    db.session.commit()  # nothing held open while we talk to the SMTP server
     sent = failed = 0
-    for row_id in _claim(limit):
-        row = db.session.get(OutboxMessage, row_id)
-        try:
-            send_raw(row.recipient, row.raw)
-        except Exception as exc:  # noqa: BLE001 - any failure is retried later
-            row.attempts += 1
-            row.status = "pending"
-            row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
-            row.next_attempt_at = utcnow() + backoff(row.attempts)
-            current_app.logger.warning("outbox: message %s not sent: %s", row.id, exc)
-            failed += 1
-        else:
-            row.attempts += 1
-            row.status = "sent"
-            row.sent_at = utcnow()
-            row.last_error = None
-            sent += 1
-        db.session.commit()
+    with Sender(current_app.config) as sender:
+        for row in rows:
+            if time.monotonic() - started > LEASE.total_seconds() * 0.8:
+                _mark(row.id, token, status="pending", next_attempt_at=utcnow())
+                continue  # the lease runs out soon: let the next batch take the rest
+            try:
+                raw = row.raw or build(row, pdfs)
+            except Exception as exc:  # noqa: BLE001 - never silent: staff see the reason
+                current_app.logger.warning("outbox: message %s cannot be built: %s", row.id, exc)
+                _mark(
+                    row.id,
+                    token,
+                    status="failed",
+                    attempts=row.attempts + 1,
+                    last_error=_printable(f"{UNBUILDABLE}: {exc}")[:1000],
+                )
+                failed += 1
+                continue
+            try:
+                sender.send(row.recipient, raw)
+            except Exception as exc:  # noqa: BLE001 - any failure is retried later
+                attempts = row.attempts + 1
+                _mark(
+                    row.id,
+                    token,
+                    status="pending",
+                    attempts=attempts,
+                    last_error=f"{type(exc).__name__}: {exc}"[:1000],
+                    next_attempt_at=utcnow() + backoff(attempts),
+                )
+                current_app.logger.warning("outbox: message %s not sent: %s", row.id, exc)
+                failed += 1
+            else:
+                _mark(
+                    row.id,
+                    token,
+                    status="sent",
+                    attempts=row.attempts + 1,
+                    sent_at=utcnow(),
+                    last_error=None,
+                )
+                sent += 1
     return sent, failed
 
 
-def send_raw(recipient: str, raw: bytes) -> None:
-    config = current_app.config
-    url = config.get("SMTP_URL")
-    if not url:
-        _write_eml(Path(config["MAIL_DIR"]), raw)
-        return
+def message_bytes(row) -> bytes:
+    """The MIME bytes of one outbox row, built as the worker builds them."""
+    from portal.emails import build
+
+    return row.raw or build(row, _label_pdfs([row]))
+
+
+def _label_pdfs(rows) -> dict[int, bytes]:
+    """The label PDFs the batch attaches, read once (deferred: only here)."""
+    wanted = {
+        row.context["label"]["id"]
+        for row in rows
+        if not row.raw and isinstance((row.context or {}).get("label"), dict)
+    }
+    wanted.discard(None)
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(Label.id, Label.pdf).where(Label.id.in_(wanted))).all())
+
+
+class Sender:
+    """One SMTP connection for a batch (opened at the first message, opened again after
+    the server drops it; when it cannot be opened, the rest of the batch is not tried),
+    or .eml files in MAIL_DIR without SMTP_URL."""
+
+    def __init__(self, config) -> None:
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+        self.down: Exception | None = None
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+            self.smtp = None
+
+    def send(self, recipient: str, raw: bytes) -> None:
+        url = self.config.get("SMTP_URL")
+        if not url:
+            _write_eml(Path(self.config["MAIL_DIR"]), raw)
+            return
+        if self.down is not None:
+            raise self.down  # the server is unreachable: the rest of the batch waits too
+        if self.smtp is None:
+            try:
+                self.smtp = _connect(url)
+            except (smtplib.SMTPException, OSError) as exc:
+                self.down = exc
+                raise
+        try:
+            self.smtp.sendmail(self.config["MAIL_FROM"], [recipient], raw)
+        except (smtplib.SMTPServerDisconnected, OSError):
+            self.smtp.close()
+            self.smtp = None
+            raise
+        except smtplib.SMTPException:
+            try:  # the transaction is refused: clear it for the next message
+                self.smtp.rset()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+                self.smtp = None
+            raise
+
+
+def _connect(url: str) -> smtplib.SMTP:
     parts = urlparse(url)
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     timeout = float(options.get("timeout", 10))
     port = parts.port or (465 if parts.scheme == "smtps" else 25)
     smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-    with smtp_class(parts.hostname, port, timeout=timeout) as smtp:
+    smtp = smtp_class(parts.hostname, port, timeout=timeout)
+    try:
         if options.get("starttls") in ("1", "true", "yes"):
             smtp.starttls()
         if parts.username:
             smtp.login(unquote(parts.username), unquote(parts.password or ""))
-        smtp.sendmail(config["MAIL_FROM"], [recipient], raw)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def send_raw(recipient: str, raw: bytes) -> None:
+    """Send one built message on its own connection."""
+    with Sender(current_app.config) as sender:
+        sender.send(recipient, raw)
 
 
 def _write_eml(folder: Path, raw: bytes) -> None:

@@ -130,3 +130,152 @@ def test_mail_leaves_once_the_body_is_sent_even_if_the_server_never_closes(
     assert mailbox.to(rr.contact_email) == []  # nothing sent before the body went out
     b"".join(response.response)  # the server writes the body, and never calls close()
     assert mailbox.kinds(rr.contact_email) == ["cancelled"]
+
+
+# -- built by the worker, claimed once, one connection per batch (issue 16) ------------------
+
+
+def queue_many(factory, count: int):
+    from portal.notifications import notify
+
+    rr = make_return(factory)
+    deliver_due()
+    for _ in range(count):
+        notify(rr, "in_transit")
+    db.session.commit()
+    return rr
+
+
+def test_the_request_stores_what_the_mail_says_and_the_worker_builds_it(app, factory, mailbox):
+    rr = make_return(factory)
+    row = db.session.query(OutboxMessage).one()
+    assert row.raw is None  # no MIME, no PDF in the request's transaction
+    assert (row.kind, row.locale, row.context["rma"]) == ("confirmation", "fr", rr.rma)
+    assert row.context["label"]["id"] == rr.current_label.id
+    assert row.context["summary"]["items"][0]["name"] == "TEE shirt (Blue · M)"
+    assert deliver_due() == (1, 0)
+    (mail,) = mailbox.to(rr.contact_email)
+    (attachment,) = mail.iter_attachments()
+    assert attachment.get_content() == rr.current_label.pdf
+
+
+def test_a_message_the_worker_cannot_build_is_failed_with_the_reason(app, factory, mailbox):
+    rr = make_return(factory)
+    row = db.session.query(OutboxMessage).one()
+    row.context = {**row.context, "label": {"id": 999_999}}  # the label row is gone
+    db.session.commit()
+    assert deliver_due() == (0, 1)
+    db.session.expire_all()
+    row = db.session.query(OutboxMessage).one()
+    assert row.status == "failed" and "cannot be built" in row.last_error
+    assert mailbox.to(rr.contact_email) == []
+    from portal.outbox import undelivered
+
+    assert [r.id for r, _rr in undelivered()] == [row.id]
+    assert deliver_due() == (0, 0)  # never retried blindly, never sent half-built
+
+
+def test_one_smtp_connection_per_batch(app, factory, mailbox, monkeypatch):
+    from portal import outbox
+
+    rr = queue_many(factory, 5)
+    connections = []
+    real = outbox._connect
+    monkeypatch.setattr(outbox, "_connect", lambda url: connections.append(url) or real(url))
+    assert deliver_due() == (5, 0)
+    assert len(connections) == 1
+    assert mailbox.kinds(rr.contact_email) == ["confirmation"] + ["in_transit"] * 5
+
+
+def test_the_loop_does_not_sleep_after_a_full_batch(app, runner, factory, mailbox, monkeypatch):
+    import portal.commands.outbox as command
+
+    rr = queue_many(factory, 5)
+    mailbox.clear()
+    seen_at_first_sleep = []
+
+    def sleep(seconds):
+        seen_at_first_sleep.append(len(mailbox.to(rr.contact_email)))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command.time, "sleep", sleep)
+    result = runner.invoke(args=["outbox", "deliver", "--loop", "--batch", "2"])
+    assert "sent 2, failed 0\nsent 2, failed 0\nsent 1, failed 0" in result.output
+    assert seen_at_first_sleep == [5]  # rounds of 2, 2, then 1: the only wait is after it
+
+
+def test_two_workers_on_sqlite_never_send_one_message_twice(app, factory, mailbox):
+    """The claim is one UPDATE under the database's write lock: no duplicate, even where
+    FOR UPDATE SKIP LOCKED does nothing."""
+    import threading
+
+    rr = queue_many(factory, 30)
+    mailbox.clear()
+    barrier = threading.Barrier(2)
+    totals: list = []
+
+    def worker():
+        with app.app_context():
+            barrier.wait()
+            total = 0
+            while True:
+                sent, failed = deliver_due(limit=7)
+                total += sent
+                if not sent and not failed:
+                    break
+            db.session.remove()
+            totals.append(total)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sum(totals) == 30 and len(totals) == 2
+    message_ids = [m["Message-ID"] for m in mailbox.to(rr.contact_email)]
+    assert len(message_ids) == 30 == len(set(message_ids))
+    assert {row.status for row in db.session.query(OutboxMessage)} == {"sent"}
+
+
+def test_a_claim_that_overlaps_another_takes_other_rows(app, factory):
+    """Worker B claims at the very moment worker A's claim statement is about to run:
+    each gets its own rows (a select-then-update claim would hand both the same ones)."""
+    import threading
+
+    from sqlalchemy import event
+
+    from portal import outbox
+
+    queue_many(factory, 6)
+    db.session.execute(update_all_due())
+    db.session.commit()
+    other: list[int] = []
+    armed = [True]
+
+    def claim_in_between(conn, cursor, statement, params, context, executemany):
+        if armed[0] and statement.lstrip().upper().startswith("UPDATE OUTBOX"):
+            armed[0] = False
+
+            def worker_b():
+                with app.app_context():
+                    other.extend(outbox._claim(4))
+                    db.session.remove()
+
+            thread = threading.Thread(target=worker_b)
+            thread.start()
+            thread.join(30)
+
+    event.listen(db.engine, "before_cursor_execute", claim_in_between)
+    try:
+        mine = outbox._claim(4)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", claim_in_between)
+    assert other and mine  # 6 due (the confirmation was sent): each worker got some …
+    assert set(mine).isdisjoint(other)  # … and never the same
+    assert len(mine) + len(other) == 6
+
+
+def update_all_due():
+    from sqlalchemy import update
+
+    return update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1))

@@ -35,7 +35,6 @@ from portal.services import audit
 from portal.services.errors import InvalidTransition, LabelUnavailable
 from portal.services.label_voids import PendingVoid, queue_void, run_voids, void
 from portal.services.policy import current_policy
-from portal.services.return_slip import slip_pdf
 
 FIRST_RETRY_DELAY = timedelta(minutes=1)
 MAX_RETRY_DELAY = timedelta(hours=1)
@@ -148,15 +147,7 @@ def _record_label(
     details = {"tracking_code": issued.tracking_code, "carrier": issued.carrier}
     event = "issue_label" if lifecycle.can(rr, "issue_label") else "reissue_label"
     audit.transition(rr, event, actor_type=actor_type, actor=actor, **details)
-    notify(
-        rr,
-        "confirmation",
-        label=label,
-        attachments=(
-            (f"label-{rr.rma}.pdf", "application/pdf", issued.pdf),
-            (f"return-slip-{rr.rma}.pdf", "application/pdf", slip_pdf(rr)),
-        ),
-    )
+    notify(rr, "confirmation", label=label)  # the worker attaches the label and the slip
     db.session.flush()
     return label
 

@@ -350,7 +350,7 @@ class Lifecycle(RuleBasedStateMachine):
             if crash == "dies_after_sending":
                 for row_id in claimed[:1]:  # … sent one, and died before marking it
                     row = db.session.get(OutboxMessage, row_id)
-                    outbox.send_raw(row.recipient, row.raw)
+                    outbox.send_raw(row.recipient, outbox.message_bytes(row))
             db.session.rollback()
 
     @rule()

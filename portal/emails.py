@@ -1,0 +1,287 @@
+"""Builds an outbox row into the e-mail it describes: the worker's side of the outbox.
+
+Each message is one template, `templates/emails/<kind>.txt`, extending `_layout.txt`
+(greeting, what the customer gets, the status link, the shop's contact and the
+customer-service team's signature). A template writes plain text in a tiny block
+syntax, and both the text part and the HTML part are generated from it here, so no
+sentence is written twice:
+
+- blocks are separated by a blank line; a line break inside a block is kept;
+- a block whose lines start with "- " is a list (a line starting with two spaces
+  continues the item above it);
+- a block "## Title" is a heading; a block "--" is the signature separator;
+- addresses starting with http:// or https:// become links in the HTML part.
+
+Every value is escaped in the HTML part by this module (templates never write markup),
+and made one line when it was recorded (`notifications.one_line`), so a customer's name
+or a staff note cannot change the structure. In French, a no-break space goes before
+":" and a narrow no-break space before ";", "!" and "?".
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+from datetime import date, datetime
+from email.header import Header
+from email.utils import formataddr
+from html import escape
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from markupsafe import Markup
+
+from portal.extensions import db
+from portal.i18n import fmt_date, money
+from portal.models import ReturnRequest
+from portal.notifications import one_line
+from portal.services.return_slip import slip_pdf
+
+WITH_SUMMARY = {
+    "confirmation",
+    "label_pending",
+    "in_transit",
+    "received",
+    "refund_approved",
+    "refund_sent",
+    "refund_failed",
+    "store_credit",
+    "exchange_shipped",
+}
+TOTALS_ONLY = {"diagnosis"}
+
+
+def build(row, pdfs: dict[int, bytes] | None = None) -> bytes:
+    """The MIME bytes of an outbox row (`kind`, `locale`, `context`, `recipient`,
+    `subject`); `pdfs`: label PDFs by label id. Raises ValueError and the like when the
+    row's data cannot make an e-mail (an address no header can carry, say).
+
+    The MIME is written here, not through the `email` package's message classes, which
+    cost more than rendering and sending together (they parse and refold every header
+    they are given): a multipart/alternative of the two parts, base64 in UTF-8, inside a
+    multipart/mixed with the label PDF and the return slip when there is a label; RFC 2047
+    words for non-ASCII headers (`email.header.Header`); CRLF line ends, as SMTP wants."""
+    config = current_app.config
+    facts = dict(row.context or {})
+    locale = row.locale or config["DEFAULT_LOCALE"]
+    subject, text, html = render(row.kind, locale, facts, subject=row.subject)
+    headers = [
+        ("Subject", _words(one_line(subject))),
+        ("From", _address(one_line(config["SHOP_NAME"]), config["MAIL_FROM"])),
+        ("To", _address(facts.get("contact_name", ""), row.recipient)),
+        ("Reply-To", _address("", config["SHOP_CONTACT_EMAIL"])),
+        ("Date", _one_line(facts["date"])),
+        ("Message-ID", _one_line(facts["message_id"])),
+        ("X-Retours-Kind", _one_line(row.kind)),
+        ("X-Retours-RMA", _one_line(facts["rma"])),
+        ("MIME-Version", "1.0"),
+    ]
+    entity = _multipart(
+        "alternative",
+        [
+            _leaf('text/plain; charset="utf-8"', text.encode("utf-8")),
+            _leaf('text/html; charset="utf-8"', html.encode("utf-8")),
+        ],
+    )
+    label = facts.get("label")
+    if row.kind == "confirmation" and isinstance(label, dict):
+        pdf = (pdfs or {}).get(label["id"])
+        if pdf is None:
+            raise LookupError(f"label {label['id']} is gone")
+        filename = f"label-{_one_line(facts['rma'])}.pdf"
+        attachment = _leaf(
+            f'application/pdf; name="{filename}"',
+            pdf,
+            disposition=f'attachment; filename="{filename}"',
+        )
+        parts = [entity, attachment]
+        rr = db.session.get(ReturnRequest, row.return_id) if row.return_id else None
+        if rr is not None:  # the return slip to put in the parcel, built with the message
+            slip_name = f"return-slip-{_one_line(facts['rma'])}.pdf"
+            parts.append(
+                _leaf(
+                    f'application/pdf; name="{slip_name}"',
+                    slip_pdf(rr),
+                    disposition=f'attachment; filename="{slip_name}"',
+                )
+            )
+        entity = _multipart("mixed", parts)
+    head = "".join(f"{name}: {value}{CRLF}" for name, value in headers)
+    return head.encode("ascii") + entity
+
+
+CRLF = "\r\n"
+_ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\\\"]+@[^@\s<>()\[\],;:\\\"]+$")
+
+
+def _leaf(content_type: str, data: bytes, *, disposition: str = "") -> bytes:
+    head = f"Content-Type: {content_type}{CRLF}Content-Transfer-Encoding: base64{CRLF}"
+    if disposition:
+        head += f"Content-Disposition: {disposition}{CRLF}"
+    return (head + CRLF).encode("ascii") + base64.encodebytes(data).replace(b"\n", b"\r\n")
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+    boundary = ("=_" + secrets.token_hex(12)).encode("ascii")
+    out = [f'Content-Type: multipart/{subtype}; boundary="'.encode() + boundary + b'"\r\n\r\n']
+    for part in parts:
+        out.append(b"--" + boundary + b"\r\n" + part + b"\r\n")
+    out.append(b"--" + boundary + b"--\r\n")
+    return b"".join(out)
+
+
+def _words(text: str) -> str:
+    """`text` as a header value: as is in ASCII, else RFC 2047 encoded words."""
+    _one_line(text)
+    return text if text.isascii() else Header(text, "utf-8").encode(linesep=CRLF)
+
+
+def _address(name: str, address: str) -> str:
+    """`Name <address>`; refuses what no header can carry (line breaks, a second
+    address, no @)."""
+    if not _ADDRESS.match(address or "") or not address.isascii():
+        raise ValueError(f"not an e-mail address: {address!r}")
+    if not name:
+        return address
+    if name.isascii():
+        return _one_line(formataddr((name, address)))
+    return f"{_words(name)} <{address}>"
+
+
+def _one_line(value: str) -> str:
+    if _LINE_BREAK.search(value or ""):
+        raise ValueError("a header cannot hold a line break")
+    return value
+
+
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
+def render(kind: str, locale: str, facts: dict, *, subject: str) -> tuple[str, str, str]:
+    """(subject, text part, HTML part) of the `kind` e-mail, in `locale`."""
+    config = current_app.config
+    with force_locale(locale):
+        source = render_template(
+            f"emails/{kind}.txt",
+            kind=kind,
+            locale=locale,
+            contact={
+                "email": config["SHOP_CONTACT_EMAIL"],
+                "phone": config["SHOP_CONTACT_PHONE"],
+                "hours": config["SHOP_CONTACT_HOURS"],
+            },
+            show_summary=kind in WITH_SUMMARY,
+            show_totals=kind in WITH_SUMMARY or kind in TOTALS_ONLY,
+            amount=lambda minor, currency=None: money(
+                minor or 0, currency or facts["currency"], locale
+            ),
+            day=lambda value: fmt_date(as_date(value)),
+            **facts,
+        )
+    blocks = parse(source)
+    text, html = to_text(blocks), to_html(blocks, subject, locale)
+    if locale == "fr":
+        text, html = french_spacing(text), french_spacing(html)
+    return subject, text, html
+
+
+def as_date(value) -> date | datetime | None:
+    """A date recorded as ISO text (or given as a date), back as a date."""
+    if value is None or isinstance(value, (date, datetime)):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+# -- the block syntax -------------------------------------------------------------------
+
+
+def parse(source: str) -> list[tuple[str, list[str]]]:
+    """Blocks of (kind, lines): ("p", lines), ("ul", items), ("h", [title]), ("sep", [])."""
+    blocks: list[tuple[str, list[str]]] = []
+    current: list[str] = []
+    for line in [*source.splitlines(), ""]:
+        if line.strip():
+            current.append(line.rstrip())
+            continue
+        if current:
+            blocks.append(_block(current))
+            current = []
+    return blocks
+
+
+def _block(lines: list[str]) -> tuple[str, list[str]]:
+    if len(lines) == 1 and lines[0].startswith("## "):
+        return "h", [lines[0][3:].strip()]
+    if len(lines) == 1 and lines[0].strip() == "--":
+        return "sep", []
+    if lines[0].startswith("- "):
+        items: list[str] = []
+        for line in lines:
+            if line.startswith("- ") or not items:
+                items.append(line.removeprefix("- ").strip())
+            else:
+                items[-1] += "\n" + line.strip()
+        return "ul", items
+    return "p", [line.strip() for line in lines]
+
+
+def to_text(blocks) -> str:
+    out = []
+    for kind, lines in blocks:
+        if kind == "ul":
+            out.append("\n".join("- " + item.replace("\n", "\n  ") for item in lines))
+        elif kind == "sep":
+            out.append("-- ")
+        else:
+            out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"
+
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _inline(text: str) -> Markup:
+    """Escaped text, addresses linked, line breaks kept."""
+    parts, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:)")
+        end = match.start() + len(url)
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f'<a href="{escape(url)}" style="color:#1d4ed8">{escape(url)}</a>')
+        last = end
+    parts.append(escape(text[last:]))
+    return Markup("".join(parts).replace("\n", "<br>\n"))
+
+
+def to_html(blocks, subject: str, locale: str) -> str:
+    body = []
+    for kind, lines in blocks:
+        if kind == "h":
+            body.append(f'<h2 style="font-size:17px;margin:24px 0 8px">{_inline(lines[0])}</h2>')
+        elif kind == "ul":
+            items = "".join(f"<li>{_inline(item)}</li>" for item in lines)
+            body.append(f'<ul style="padding-left:20px">{items}</ul>')
+        elif kind == "sep":
+            body.append('<hr style="border:0;border-top:1px solid #d4d8e0;margin:24px 0">')
+        else:
+            body.append(f"<p>{_inline(chr(10).join(lines))}</p>")
+    return (
+        f'<!doctype html>\n<html lang="{escape(locale)}"><head><meta charset="utf-8">'
+        f"<title>{escape(subject)}</title></head>\n"
+        '<body style="font-family:Arial,sans-serif;color:#1d2433;max-width:560px;'
+        'margin:0 auto;padding:16px;line-height:1.45">\n' + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+_BEFORE_COLON = re.compile(r"[ \u00a0]+:(?=\s|$|<)")
+_BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]+([;!?])(?=\s|$|<)")
+
+
+def french_spacing(text: str) -> str:
+    """French typography: a no-break space before ":" and a narrow one before ; ! ?"""
+    text = _BEFORE_COLON.sub("\u00a0:", text)
+    return _BEFORE_HIGH.sub("\u202f\\1", text)
