@@ -165,6 +165,7 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
             OutboxMessage.recipient,
             OutboxMessage.subject,
             OutboxMessage.kind,
+            OutboxMessage.return_id,
             OutboxMessage.locale,
             OutboxMessage.context,
             OutboxMessage.raw,

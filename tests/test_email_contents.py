@@ -145,7 +145,10 @@ def test_every_email_of_an_outcome_reads_right(app, factory, mailbox, outcome, l
     for kind in ("confirmation", "received", "diagnosis"):
         assert item in texts[kind]
     [confirmation] = mails["confirmation"]
-    assert [a.get_filename() for a in confirmation.iter_attachments()] == [f"label-{rr.rma}.pdf"]
+    assert [a.get_filename() for a in confirmation.iter_attachments()] == [
+        f"label-{rr.rma}.pdf",
+        f"return-slip-{rr.rma}.pdf",
+    ]
     assert rr.labels[0].tracking_code in texts["confirmation"]
 
     if outcome == "gift":
@@ -263,8 +266,9 @@ def test_the_other_emails_read_right(app, factory, mailbox, lang):
     assert (
         "RT000000001FR" in texts["confirmation"] and old.tracking_code not in texts["confirmation"]
     )
-    [attachment] = reissued.iter_attachments()
+    attachment, slip = reissued.iter_attachments()
     assert attachment.get_content() == b"%PDF-1.4 new label"
+    assert slip.get_filename().startswith("return-slip-")
     assert eur(2050, lang) in texts["refund_failed"] and eur(2050, lang) in texts["refund_sent"]
     assert "GW-7K2Q" in texts["goodwill"] and eur(1000, lang) in texts["goodwill"]
     assert "Sorry for the wait" in texts["goodwill"]

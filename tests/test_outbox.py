@@ -155,8 +155,9 @@ def test_the_request_stores_what_the_mail_says_and_the_worker_builds_it(app, fac
     assert row.context["summary"]["items"][0]["name"] == "TEE shirt (Blue · M)"
     assert deliver_due() == (1, 0)
     (mail,) = mailbox.to(rr.contact_email)
-    (attachment,) = mail.iter_attachments()
+    attachment, slip = mail.iter_attachments()
     assert attachment.get_content() == rr.current_label.pdf
+    assert slip.get_filename() == f"return-slip-{rr.rma}.pdf"
 
 
 def test_a_message_the_worker_cannot_build_is_failed_with_the_reason(app, factory, mailbox):
