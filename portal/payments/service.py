@@ -186,4 +186,12 @@ def customer_view(rr: ReturnRequest) -> dict:
     names = {r.id: r.return_item.display_name for r in refunds}
     # what the customer is told each refund is at: the state's own word, from the table
     phases = {r.id: lifecycle.state(r) for r in refunds}
-    return {"refunds": refunds, "names": names, "phases": phases, "credits": store_credits}
+    # the provider's own estimate of when a sent refund reaches the bank (estimates.py)
+    arrivals = {r.id: arrival_estimate(r) for r in refunds}
+    return {
+        "refunds": refunds,
+        "names": names,
+        "phases": phases,
+        "arrivals": arrivals,
+        "credits": store_credits,
+    }

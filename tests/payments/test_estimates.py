@@ -5,7 +5,9 @@ refund that has not left, store credit, or a manual refund the shop says nothing
 from __future__ import annotations
 
 from portal.extensions import db
+from portal.links import status_path
 from portal.payments.estimates import arrival_estimate
+from tests.htmlkit import page
 from tests.payments.conftest import inspected, the_refund
 
 
@@ -76,3 +78,18 @@ def test_store_credit_has_no_bank_estimate(factory, support, desk, stripe_fake):
     assert (refund.method, refund.status) == ("store_credit", "sent")
     assert arrival_estimate(refund) is None
     assert stripe_fake.refunds == []
+
+
+def test_the_status_page_and_the_email_give_the_providers_estimate(
+    factory, support, desk, mollie_fake, client, mailbox
+):
+    rr = inspected(factory, reference="tr_test", locale="en")
+    desk.refund(rr)
+    assert the_refund().status == "sent"
+    money = page(client.get(status_path(rr))).by_id("refund-lines")
+    assert "It is credited to your card within 14 days." in money
+    assert "5 to 10 working days" not in money
+    [mail] = [m for m in mailbox.to(rr.contact_email) if m["X-Retours-Kind"] == "refund_sent"]
+    sent = mail.get_body(("plain",)).get_content()
+    assert "It is credited to your card within 14 days." in sent
+    assert "When the money should reach you" not in sent
