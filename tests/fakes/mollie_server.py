@@ -31,7 +31,9 @@ TITLES = {
     400: "Bad Request",
     401: "Unauthorized Request",
     404: "Not Found",
+    409: "Conflict",
     422: "Unprocessable Entity",
+    429: "Too Many Requests",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",
@@ -115,6 +117,19 @@ class FakeMollie(LoopbackFake):
 
     def server_error(self, status: int):
         return _error(status, "An internal server error occurred while processing your request.")
+
+    # Mollie's documented 409 and 429 ([M7]), as `fail(endpoint, "409"|"429")`: answered
+    # with Mollie's error body, the request not carried out
+    SCRIPTED = {
+        "409": "A duplicate request was detected.",
+        "429": "Your request has hit a rate limit. Please wait and try again.",
+    }
+
+    def accepts(self, mode: str) -> bool:
+        return mode in self.SCRIPTED
+
+    def scripted(self, endpoint: str, mode: str, request: Request):
+        return _error(int(mode), self.SCRIPTED[mode])
 
     def _href(self, path: str) -> dict[str, str]:
         return {"href": f"{self.base_url}{path}", "type": "application/hal+json"}

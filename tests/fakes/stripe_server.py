@@ -113,6 +113,24 @@ class FakeStripe(LoopbackFake):
     def server_error(self, status: int):
         return _error(status, "api_error", "Something went wrong on Stripe's end.")
 
+    # Stripe's documented 409 and 429 ([S4]: HTTP status code summary; error types), as
+    # `fail(endpoint, "409"|"429")`: the request is answered without being carried out
+    SCRIPTED = {
+        "409": (
+            409,
+            "idempotency_error",
+            "The request conflicts with another request (perhaps due to using the same "
+            "idempotent key).",
+        ),
+        "429": (429, "api_error", "Too many requests hit the API too quickly."),
+    }
+
+    def accepts(self, mode: str) -> bool:
+        return mode in self.SCRIPTED
+
+    def scripted(self, endpoint: str, mode: str, request: Request):
+        return _error(*self.SCRIPTED[mode])
+
     def handle(self, endpoint: str, match: re.Match, request: Request):
         if request.headers.get("Authorization") != f"Bearer {self.api_key}":
             return _error(401, "invalid_request_error", "Invalid API Key provided.")

@@ -48,7 +48,7 @@ pytestmark = [
 ]
 
 TIMEOUT = 1  # PAYMENT_TIMEOUT, seconds; the fakes' "slow" answers after 1.5
-TRANSIENT = ("slow", "drop", "drop_after", "500", "502", "503", "refused")
+TRANSIENT = ("slow", "drop", "drop_after", "409", "429", "500", "502", "503", "refused")
 FAILURES = {
     # (endpoint, mode): the call that sends the refund, failing once
     "stripe": [("create_refund", mode) for mode in TRANSIENT]
