@@ -63,8 +63,8 @@ def notify(rr: ReturnRequest, kind: str, **context) -> outbox.OutboxMessage:
     config = current_app.config
     locale = rr.locale if rr.locale in config["LANGUAGES"] else config["DEFAULT_LOCALE"]
     try:
-        facts = describe(rr, kind, context)
-        with force_locale(locale):
+        with force_locale(locale):  # item names in the customer's language, too
+            facts = describe(rr, kind, context)
             subject = subject_for(kind, facts)
     except (ValueError, TypeError, LookupError, AttributeError) as exc:
         current_app.logger.warning("e-mail %s for %s cannot be built: %s", kind, rr.rma, exc)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from flask import has_app_context
+from flask_babel import get_locale
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -39,6 +41,8 @@ class Variant(db.Model):
     returnable: Mapped[bool] = mapped_column(default=True)
     # the shop's picture of this variant (https), shown next to the item; None: its initial
     image_url: Mapped[str | None] = mapped_column(String(2000))
+    # the catalogue's own words in other languages: {"en": {"name": …, "colour": …}}
+    translations: Mapped[dict | None] = mapped_column(JSON)
 
     product: Mapped[Product] = relationship(back_populates="variants")
 
@@ -52,10 +56,30 @@ class Variant(db.Model):
 
     @property
     def display_name(self) -> str:
-        """'Organic T-shirt (Blue · M)': what the customer calls it."""
-        return f"{self.product.name} ({self.label})" if self.label else self.product.name
+        """'Organic T-shirt (Blue · M)': what the customer calls it, in the language of the
+        page or e-mail being made when the catalogue gives one."""
+        return f"{self.name} ({self.label})" if self.label else self.name
+
+    @property
+    def name(self) -> str:
+        """The product's name, in the reader's language when the catalogue gives it."""
+        return self._words().get("name") or self.product.name
+
+    @property
+    def colour_name(self) -> str:
+        """The colour, in the reader's language when the catalogue gives it."""
+        return self._words().get("colour") or self.colour
 
     @property
     def label(self) -> str:
-        parts = [p for p in (self.colour, self.size) if p]
-        return " · ".join(parts)
+        return self._label(self.colour_name)
+
+    def _label(self, colour: str) -> str:
+        return " · ".join(p for p in (colour, self.size) if p)
+
+    def _words(self) -> dict:
+        if not self.translations or not has_app_context():
+            return {}
+        locale = get_locale()
+        found = self.translations.get(str(locale)) if locale is not None else None
+        return found if isinstance(found, dict) else {}

@@ -82,8 +82,21 @@ def upsert_variants(payload) -> dict[str, int]:
         variant.stock_on_hand = item["stock"]
         variant.returnable = item.get("returnable", True)
         variant.image_url = _text(item.get("image_url"))
+        variant.translations = _translations(item.get("translations"))
     db.session.flush()
     return counts
+
+
+def _translations(given) -> dict | None:
+    """The catalogue's names in other languages, trimmed; None when it gives none."""
+    if not isinstance(given, dict):
+        return None
+    kept = {
+        lang: {k: _text(v) for k, v in words.items() if _text(v)}
+        for lang, words in given.items()
+        if isinstance(words, dict)
+    }
+    return {lang: words for lang, words in kept.items() if words} or None
 
 
 def _catalog_rules(items: list, problems: dict[str, str]) -> dict[str, str]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from portal import outbox
 from portal.extensions import db
-from portal.models import Product, Variant
-from tests.api.conftest import count, variant
+from portal.models import Order, Product, Variant
+from tests.api.conftest import count, order, variant
 from tests.api.spec import check_request
+from tests.factories import Factory
+from tests.htmlkit import page
 
 CATALOG = "/api/v1/catalog"
 
@@ -124,3 +127,52 @@ def test_malformed_json_is_a_400(api, data):
     assert response.status_code == 400
     assert response.get_json()["error"] == "bad_request"
     assert count(Variant) == 0
+
+
+def test_translated_names_are_what_customers_of_that_language_read(api, client):
+    """The catalogue's names in English reach the English pages; French ones read the
+    catalogue's own names; a bad translation is a 422 naming it."""
+    body = {
+        "variants": [
+            variant(
+                name="T-shirt bio",
+                colour="Bleu",
+                translations={"en": {"name": "Organic T-shirt", "colour": "Blue"}},
+            )
+        ]
+    }
+    check_request("PUT", CATALOG, body)
+    assert api.put(CATALOG, json=body).status_code == 200
+    assert api.put("/api/v1/orders/{number}", number="FR-10023", json=order()).status_code in (
+        200,
+        201,
+    )
+    pages = {}
+    for lang in ("en", "fr"):
+        client.get(f"/lang/{lang}")
+        lookup = client.post("/lookup", data={"number": "FR-10023", "contact": "75011"})
+        assert lookup.status_code == 302, lookup.get_data(as_text=True)
+        pages[lang] = page(client.get("/return/items")).text
+    assert "Organic T-shirt Colour: Blue · Size: M" in pages["en"]
+    assert "T-shirt bio" not in pages["en"]
+    assert "T-shirt bio Couleur : Bleu · Taille : M" in pages["fr"]
+    assert "Organic T-shirt" not in pages["fr"]
+
+    bad = {"variants": [variant(translations={"de": {"name": "Bio-T-Shirt"}})]}
+    response = api.put(CATALOG, json=bad)
+    assert response.status_code == 422
+    assert any(k.startswith("variants[0].translations") for k in response.get_json()["errors"])
+
+
+def test_the_confirmation_email_names_items_in_the_customers_language(api, client, mailbox):
+    english = {"en": {"name": "Organic T-shirt", "colour": "Blue"}}
+    body = {"variants": [variant(name="T-shirt bio", colour="Bleu", translations=english)]}
+    api.put(CATALOG, json=body)
+    api.put("/api/v1/orders/{number}", number="FR-10023", json=order())
+    rr = Factory().return_(
+        db.session.scalar(select(Order).where(Order.number == "FR-10023")), locale="en"
+    )
+    outbox.deliver_due()
+    [mail] = mailbox.to("customer@example.fr")
+    text = mail.get_body(("plain",)).get_content()
+    assert "Organic T-shirt (Blue · M)" in text and "T-shirt bio" not in text, rr.rma
