@@ -61,6 +61,8 @@ class IssuedLabel:
     tracking_code: str
     pdf: bytes
     shipment_id: str | None = None
+    # a letterbox collection was asked for: was it booked? (None: none was asked for)
+    collection_booked: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -118,9 +118,16 @@ class ColissimoCarrier:
             raise CarrierError(
                 "Colissimo answered without a parcel number or a PDF label", retryable=True
             )
+        booked = None
         if request.collection_date is not None:
-            self.plan_pickup(number, request)
-        return IssuedLabel(carrier=self.name, tracking_code=number, pdf=pdf, shipment_id=number)
+            booked = self.plan_pickup(number, request)
+        return IssuedLabel(
+            carrier=self.name,
+            tracking_code=number,
+            pdf=pdf,
+            shipment_id=number,
+            collection_booked=booked,
+        )
 
     # letterbox collection ----------------------------------------------------------------------
     def mailbox_picking_dates(self, sender: Any) -> list[date]:

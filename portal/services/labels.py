@@ -145,6 +145,10 @@ def _record_label(
     rr.label_error, rr.label_next_attempt_at, rr.label_shipment_id = None, None, None
     rr.label_blocked = False
     details = {"tracking_code": issued.tracking_code, "carrier": issued.carrier}
+    if issued.collection_booked is False:
+        # the label is good at any post office; never promise a collection nobody booked
+        rr.collection_date = None
+        details["collection"] = "not booked"
     event = "issue_label" if lifecycle.can(rr, "issue_label") else "reissue_label"
     audit.transition(rr, event, actor_type=actor_type, actor=actor, **details)
     notify(rr, "confirmation", label=label)  # the worker attaches the label and the slip

@@ -149,6 +149,13 @@ def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
             "%(date)s: a Colissimo agent collects it from there.",
             date=fmt_date(rr.collection_date, "full"),
         )
+    if phase == "ready" and label is not None and collected:  # the collection was not booked
+        return _(
+            "We could not book the collection from your letterbox. Print the label, stick it "
+            "on the parcel and take it to any post office or Colissimo pickup point before "
+            "%(date)s.",
+            date=fmt_date(label.expires_at.date()),
+        )
     if phase == "ready" and label is not None:
         return _(
             "Print the label, stick it on the parcel and drop it off at your relay point "

@@ -90,6 +90,7 @@ def test_a_failed_confirmation_keeps_the_label(colissimo):
 
     assert issued.pdf.startswith(b"%PDF-") and len(colissimo.parcels) == 1
     assert colissimo.pickups == []
+    assert issued.collection_booked is False
 
 
 # the journey ---------------------------------------------------------------------------------
@@ -141,6 +142,22 @@ def test_the_customer_chooses_a_day_and_the_parcel_is_collected(client, order, c
     assert (pickup.parcel_number, pickup.date) == (rr.current_label.tracking_code, "2026-12-04")
     status = status_text(client, response.headers["Location"])
     assert "leave it in your letterbox on Friday, December 4, 2026" in status
+
+
+def test_a_collection_colissimo_did_not_book_is_never_promised(client, order, colissimo):
+    html = client.get("/return/relay").get_data(as_text=True)
+    chosen = {"relay_point_id": letterbox_id(html), "collection_date": "2026-12-04"}
+    assert client.post("/return/relay", data=chosen).status_code == 302
+    colissimo.fail("pickup", "503")
+    response = client.post("/return/confirm")
+    assert response.status_code == 302
+
+    rr = fresh_return(order)
+    assert rr.current_label is not None and rr.collection_date is None
+    status = status_text(client, response.headers["Location"])
+    assert "We could not book the collection from your letterbox" in status
+    assert "any post office or Colissimo pickup point" in status
+    assert "leave it in your letterbox" not in status
 
 
 @pytest.mark.parametrize("day", ["2026-12-25", "", "tomorrow"])
