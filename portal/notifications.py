@@ -110,6 +110,8 @@ def describe(rr: ReturnRequest, kind: str, context: dict) -> dict:
     if kind == "confirmation" and isinstance(label, Label):
         facts["reissued"] = any(old is not label for old in rr.labels)
         facts["point"] = _point(rr)
+        facts["letterbox"] = rr.relay_point is not None and rr.relay_point.kind == "letterbox"
+        facts["collection_date"] = rr.collection_date.isoformat() if rr.collection_date else None
     return facts
 
 

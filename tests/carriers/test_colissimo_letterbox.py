@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from labels import Address
+from portal import outbox
 from portal.carriers.colissimo import ColissimoCarrier, Settings
 from portal.extensions import db
 from tests.carriers.test_colissimo_carrier import REQUEST
@@ -121,7 +122,7 @@ def letterbox_id(html: str) -> str:
     return form.split('name="relay_point_id" value="', 1)[1].split('"', 1)[0]
 
 
-def test_the_customer_chooses_a_day_and_the_parcel_is_collected(client, order, colissimo):
+def test_the_customer_chooses_a_day_and_the_parcel_is_collected(client, order, colissimo, mailbox):
     html = client.get("/return/relay").get_data(as_text=True)
     page = visible(html)
     assert LETTERBOX in page and POST_ANY in page
@@ -142,9 +143,13 @@ def test_the_customer_chooses_a_day_and_the_parcel_is_collected(client, order, c
     assert (pickup.parcel_number, pickup.date) == (rr.current_label.tracking_code, "2026-12-04")
     status = status_text(client, response.headers["Location"])
     assert "leave it in your letterbox on Friday, December 4, 2026" in status
+    outbox.deliver_due()
+    [mail] = mailbox.to("anne@example.fr")
+    text = mail.get_body(("plain",)).get_content()
+    assert "leave it in your letterbox on Dec 4, 2026" in " ".join(text.split()), text
 
 
-def test_a_collection_colissimo_did_not_book_is_never_promised(client, order, colissimo):
+def test_a_collection_colissimo_did_not_book_is_never_promised(client, order, colissimo, mailbox):
     html = client.get("/return/relay").get_data(as_text=True)
     chosen = {"relay_point_id": letterbox_id(html), "collection_date": "2026-12-04"}
     assert client.post("/return/relay", data=chosen).status_code == 302
@@ -158,6 +163,11 @@ def test_a_collection_colissimo_did_not_book_is_never_promised(client, order, co
     assert "We could not book the collection from your letterbox" in status
     assert "any post office or Colissimo pickup point" in status
     assert "leave it in your letterbox" not in status
+    outbox.deliver_due()
+    [mail] = mailbox.to("anne@example.fr")
+    text = mail.get_body(("plain",)).get_content()
+    assert "any post office or Colissimo pickup point" in text
+    assert "letterbox" not in text
 
 
 @pytest.mark.parametrize("day", ["2026-12-25", "", "tomorrow"])
