@@ -13,8 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from portal import lifecycle
-from portal.models import Order, ReturnRequest
+from portal.extensions import db
+from portal.models import Order, Refund, ReturnRequest
 from portal.money import paid_for, received_share
 from portal.services.eligibility import returned_quantities
 from portal.services.policy import Policy
@@ -118,6 +121,12 @@ def for_return(rr: ReturnRequest, policy: Policy) -> Summary:
     fee_left = policy.return_shipping_fee
     if any(i.outcome == REFUND for i in rr.items if lifecycle.graded(i)):
         fee_left = 0  # already deducted from an inspected item
+    # a refund that failed and was given as store credit instead is credit, not a refund
+    credited = {
+        r.return_item_id: r.amount
+        for r in db.session.scalars(select(Refund).where(Refund.return_id == rr.id))
+        if r.method == CREDIT
+    }
     items = []
     for item in rr.items:
         replacement = item.exchange_variant.display_name if item.exchange_variant else ""
@@ -136,8 +145,10 @@ def for_return(rr: ReturnRequest, policy: Policy) -> Summary:
         outcome = item.outcome or item.resolution
         gross = received_share(item.amount_paid, item.received_quantity, item.quantity)
         fee = amount = bonus = 0
+        if outcome == REFUND and item.id in credited:
+            outcome = CREDIT
         if outcome in (REFUND, CREDIT):
-            decided = item.outcome_amount or 0
+            decided = credited.get(item.id, item.outcome_amount or 0)
             fee = max(gross - decided, 0)
             amount = policy.credit_with_bonus(decided) if outcome == CREDIT else decided
             bonus = amount - decided

@@ -15,6 +15,7 @@ from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from portal import outbox
 from portal.extensions import db
 from portal.models import OutboxMessage, ReturnRequest
 from portal.security import role_required
@@ -105,10 +106,15 @@ def dry_run(rr: ReturnRequest, grades: dict[int, tuple[str, str, str]]) -> dict 
 
 
 def _readable(row: OutboxMessage) -> dict:
-    """The queued message as the customer will see it: To, Subject, the text part."""
-    if not row.raw:  # it could not be built: the staff home would list it
+    """The queued message as the customer will see it: To, Subject, the text part, built
+    as the outbox worker builds it."""
+    if row.status == "failed":  # it could not be described: the staff home would list it
         return {"to": row.recipient, "subject": row.subject, "text": row.last_error or ""}
-    message = message_from_bytes(row.raw, policy=email_policy.default)
+    try:
+        raw = outbox.message_bytes(row)
+    except (ValueError, TypeError, LookupError) as exc:
+        return {"to": row.recipient, "subject": row.subject, "text": str(exc)}
+    message = message_from_bytes(raw, policy=email_policy.default)
     body = message.get_body(("plain",))
     return {
         "to": str(message["To"]),

@@ -11,6 +11,7 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from portal.commands.demo import DEMO_PASSWORD
+from portal.emails import french_spacing
 from portal.extensions import db
 from portal.models import Refund, ReturnRequest, Variant
 from tests.browser.mailwait import wait_for_mail
@@ -38,7 +39,7 @@ def french(msgid: str, **values) -> str:
         text = gettext(msgid, **values)
     with force_locale("en"):
         assert text != gettext(msgid, **values), f"not translated to French: {msgid!r}"
-    return squash(text)
+    return squash(french_spacing(text))  # set as the e-mails set French
 
 
 @pytest.fixture
@@ -226,7 +227,8 @@ def test_scan_receive_diagnose_refund_and_ship_exchange(page, live_server, mailb
     )
     assert "rembours" in text and "pas encore parti" in text  # approved, not yet sent
     text = body(shipped)
-    assert "€" not in text
+    # every e-mail sums up the whole return: the exchange, and the jeans' refund
+    assert "79,00\xa0€" in text and "Total rembours" in text
     assert (
         french(
             "Your exchange is on its way: %(quantity)d × %(variant)s, in exchange for %(name)s.",
