@@ -53,7 +53,8 @@ def from_environment(instance_path: str) -> dict:
         # How customers reach the shop: every page footer and every e-mail carries it
         "SHOP_CONTACT_EMAIL": os.environ.get("SHOP_CONTACT_EMAIL") or "service@maison-lin.example",
         "SHOP_CONTACT_PHONE": os.environ.get("SHOP_CONTACT_PHONE") or "+33 1 84 80 12 34",
-        "SHOP_CONTACT_HOURS": os.environ.get("SHOP_CONTACT_HOURS") or "Mon–Fri 9:00–18:00",
+        # unset: the demo shop's hours, in the reader's language (portal.i18n.contact_hours)
+        "SHOP_CONTACT_HOURS": os.environ.get("SHOP_CONTACT_HOURS") or None,
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000",
         "RETURN_WINDOW_DAYS": _int("RETURN_WINDOW_DAYS", 30),
         "HOLIDAY_SEASON_START": _month_day("HOLIDAY_SEASON_START", "11-01"),

@@ -33,7 +33,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from portal.extensions import db
-from portal.i18n import fmt_date, money
+from portal.i18n import contact_hours, fmt_date, money
 from portal.models import ReturnRequest
 from portal.notifications import one_line
 from portal.services.return_slip import slip_pdf
@@ -169,7 +169,7 @@ def render(kind: str, locale: str, facts: dict, *, subject: str) -> tuple[str, s
             contact={
                 "email": config["SHOP_CONTACT_EMAIL"],
                 "phone": config["SHOP_CONTACT_PHONE"],
-                "hours": config["SHOP_CONTACT_HOURS"],
+                "hours": contact_hours(),
             },
             show_summary=kind in WITH_SUMMARY,
             show_totals=kind in WITH_SUMMARY or kind in TOTALS_ONLY,

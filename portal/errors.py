@@ -12,6 +12,7 @@ from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
 from portal.edge import RefusedInput
 from portal.extensions import db
+from portal.i18n import contact_hours
 
 
 def _page(code: int, title: str, message: str):
@@ -39,7 +40,7 @@ def _unavailable_message() -> str:
         shop=config["SHOP_NAME"],
         email=config["SHOP_CONTACT_EMAIL"],
         phone=config["SHOP_CONTACT_PHONE"],
-        hours=config["SHOP_CONTACT_HOURS"],
+        hours=contact_hours(),
     )
 
 

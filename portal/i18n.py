@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 
 from portal import ROOT
 from portal.extensions import babel
@@ -86,6 +87,12 @@ def switch(code: str):
     return redirect(local_path(request.args.get("next")) or url_for("customer.start"))
 
 
+def contact_hours() -> str:
+    """The shop's opening hours as configured (`SHOP_CONTACT_HOURS`, shown as written), else
+    the demo shop's, in the reader's language."""
+    return current_app.config.get("SHOP_CONTACT_HOURS") or _("Mon–Fri 9:00–18:00")
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(ROOT / "portal" / "translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
@@ -94,4 +101,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.globals["current_locale"] = current_locale
+    app.jinja_env.globals["contact_hours"] = contact_hours
     app.jinja_env.globals["lang_next"] = here

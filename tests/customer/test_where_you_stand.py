@@ -192,9 +192,16 @@ def test_every_page_footer_carries_the_shops_contact(client, path):
     contact = shown.by_id("shop-contact")
     assert "Service client Maison Lin" in contact
     assert "service@maison-lin.example" in contact
-    assert "+33 1 84 80 12 34" in contact and "Mon–Fri 9:00–18:00" in contact
+    assert "+33 1 84 80 12 34" in contact and "du lundi au vendredi, de 9 h à 18 h" in contact
     assert "mailto:service@maison-lin.example" in shown.links
     assert "tel:+33184801234" in shown.links
+
+
+def test_the_hours_are_in_the_readers_language_unless_the_shop_wrote_them(app, client):
+    client.get("/lang/en")
+    assert "Mon–Fri 9:00–18:00" in page(client.get("/")).by_id("shop-contact")
+    app.config["SHOP_CONTACT_HOURS"] = "7j/7, 8 h – 20 h"
+    assert "7j/7, 8 h – 20 h" in page(client.get("/")).by_id("shop-contact")
 
 
 def test_the_favicon_is_linked_and_served(client):
