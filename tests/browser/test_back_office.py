@@ -239,3 +239,41 @@ def test_scan_receive_diagnose_refund_and_ship_exchange(page, live_server, mailb
         in text
     )
     assert french("Tracking number: %(code)s", code=tee_item.exchange_tracking_code) in text
+
+
+def refund_the_jeans(staff_page, live_server, mailbox, rma: str):
+    """The warehouse receives both items and grades them A; support refunds the jeans. The
+    customer hears "approved", then "sent" (checked here). Returns support's page and the
+    "sent" e-mail."""
+    warehouse = staff_page(WAREHOUSE)
+    warehouse.goto(f"{live_server}/staff/returns/{rma}")
+    for sku in (TEE, JEANS):
+        warehouse.get_by_role("group", name=re.compile(sku)).get_by_label(
+            "Units in this parcel"
+        ).fill("1")
+    warehouse.get_by_role("button", name="Confirm receipt").click()
+    expect(warehouse.locator("#status")).to_have_text("Parcel received")
+    for sku in (TEE, JEANS):
+        warehouse.get_by_role("group", name=re.compile(sku)).get_by_label(
+            "Condition"
+        ).select_option("A")
+    warehouse.get_by_role("button", name="Save diagnosis").click()
+    expect(warehouse.locator("#status")).to_have_text("Items inspected")
+
+    support = staff_page(SUPPORT)
+    support.goto(f"{live_server}/staff/returns/{rma}")
+    support.locator("#resolve tr", has_text="Slim jeans").get_by_role(
+        "button", name="Refund"
+    ).click()
+    expect(support.get_by_role("status")).to_contain_text("Refund of €79.00")
+
+    approved = wait_for_mail(mailbox, CUSTOMER, "refund_approved")
+    sent = wait_for_mail(mailbox, CUSTOMER, "refund_sent")
+    assert approved["Subject"] == french("Your refund for return %(rma)s is approved", rma=rma)
+    assert sent["Subject"] == french("Your refund for return %(rma)s has been sent", rma=rma)
+    assert french(
+        "Your refund of %(amount)s for %(name)s has been sent to your original payment method.",
+        amount="79,00\xa0€",
+        name="Slim jeans (Indigo · 32)",
+    ) in body(sent)
+    return support, sent

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.models import Refund, ReturnRequest
 from tests.browser import test_back_office as back_office
 from tests.browser.mailwait import wait_for_mail
-from tests.browser.test_back_office import CUSTOMER, JEANS, SUPPORT, TEE, WAREHOUSE, body, french
+from tests.browser.test_back_office import CUSTOMER, body
 from tests.fakes.mollie_server import FakeMollie
 
 staff_page = back_office.staff_page  # the logged-in staff windows of the back-office test
@@ -48,37 +48,7 @@ def test_a_refund_goes_through_mollie_and_the_customer_hears_sent(
     rma, _tracking = back_office.create_return(page, live_server)
     wait_for_mail(mailbox, CUSTOMER, "confirmation")
 
-    warehouse = staff_page(WAREHOUSE)
-    warehouse.goto(f"{live_server}/staff/returns/{rma}")
-    for sku in (TEE, JEANS):
-        warehouse.get_by_role("group", name=re.compile(sku)).get_by_label(
-            "Units in this parcel"
-        ).fill("1")
-    warehouse.get_by_role("button", name="Confirm receipt").click()
-    expect(warehouse.locator("#status")).to_have_text("Parcel received")
-    for sku in (TEE, JEANS):
-        warehouse.get_by_role("group", name=re.compile(sku)).get_by_label(
-            "Condition"
-        ).select_option("A")
-    warehouse.get_by_role("button", name="Save diagnosis").click()
-    expect(warehouse.locator("#status")).to_have_text("Items inspected")
-
-    support = staff_page(SUPPORT)
-    support.goto(f"{live_server}/staff/returns/{rma}")
-    support.locator("#resolve tr", has_text="Slim jeans").get_by_role(
-        "button", name="Refund"
-    ).click()
-    expect(support.get_by_role("status")).to_contain_text("Refund of €79.00")
-
-    approved = wait_for_mail(mailbox, CUSTOMER, "refund_approved")
-    sent = wait_for_mail(mailbox, CUSTOMER, "refund_sent")
-    assert approved["Subject"] == french("Your refund for return %(rma)s is approved", rma=rma)
-    assert sent["Subject"] == french("Your refund for return %(rma)s has been sent", rma=rma)
-    assert french(
-        "Your refund of %(amount)s for %(name)s has been sent to your original payment method.",
-        amount="79,00\xa0€",
-        name="Slim jeans (Indigo · 32)",
-    ) in body(sent)
+    support, sent = back_office.refund_the_jeans(staff_page, live_server, mailbox, rma)
 
     # Mollie created one refund, for the jeans' price, carrying our key in its metadata.
     created = mollie_fake.refunds
