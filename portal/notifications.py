@@ -96,6 +96,9 @@ def describe(rr: ReturnRequest, kind: str, context: dict) -> dict:
     if isinstance(label, Label) and label.id is None:
         db.session.flush()  # the worker attaches the label's PDF by its id
     facts = {key: plain(value) for key, value in context.items()}
+    refund = context.get("refund")
+    if isinstance(refund, Refund) and refund.return_item is not None:
+        facts["name"] = one_line(refund.return_item.display_name)  # in the customer's language
     facts.update(
         rma=rr.rma,
         contact_name=one_line(rr.contact_name),

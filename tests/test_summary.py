@@ -11,6 +11,13 @@ from portal.services.returns import ItemChoice
 
 
 @pytest.fixture
+def app_config(app_config):
+    """The same fees for the warehouse's diagnosis as for the summary's policy."""
+    return {**app_config, "RETURN_SHIPPING_FEE": 490, "STORE_CREDIT_BONUS_PERCENT": 10,
+            "RESTOCKING_FEE_PERCENT": 20}  # fmt: skip
+
+
+@pytest.fixture
 def policy(app):
     return Policy.from_config({**app.config, "RETURN_SHIPPING_FEE": 490,
                                "STORE_CREDIT_BONUS_PERCENT": 10,
@@ -47,9 +54,10 @@ def test_return_summary_uses_the_diagnosed_amounts(app, factory, policy):
     after = summary.for_return(rr, policy)
     line = after.items[0]
     assert line.final and after.final
+    # €25.00 paid, less 20 % restocking for a worn item (€5.00) and the €4.90 shipping fee
+    assert (line.paid, line.fee, line.amount) == (2500, 990, 1510)
     assert line.amount == item.outcome_amount
-    assert line.fee == 2500 - item.outcome_amount
-    assert after.refund_total == item.outcome_amount
+    assert after.refund_total == 1510
 
 
 def test_rejected_item_gets_nothing_back(app, factory, policy):

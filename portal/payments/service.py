@@ -92,7 +92,7 @@ def settle(refund: Refund, rr: ReturnRequest, policy: Policy) -> StoreCredit | N
     return None
 
 
-def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None, name: str) -> None:
+def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None) -> None:
     """The e-mail and status-page line for a refund just issued by support."""
     if refund.method == "store_credit":
         audit.record(
@@ -103,7 +103,7 @@ def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None, n
             currency=refund.currency,
             code=credit.code if credit else "",
         )
-        notify(rr, "store_credit", refund=refund, credit=credit, name=name)
+        notify(rr, "store_credit", refund=refund, credit=credit)
         return
     if lifecycle.money_left(refund):  # nothing was due
         audit.record(
@@ -114,9 +114,7 @@ def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None, n
             amount=refund.amount,
             currency=refund.currency,
         )
-        notify(
-            rr, "refund_sent", refund=refund, name=name, arrival_estimate=arrival_estimate(refund)
-        )
+        notify(rr, "refund_sent", refund=refund, arrival_estimate=arrival_estimate(refund))
         return
     audit.record(
         rr,
@@ -126,7 +124,7 @@ def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None, n
         amount=refund.amount,
         currency=refund.currency,
     )
-    notify(rr, "refund_approved", refund=refund, name=name)
+    notify(rr, "refund_approved", refund=refund)
 
 
 def send_after_request_enabled() -> bool:

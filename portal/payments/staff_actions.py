@@ -35,7 +35,6 @@ def paid_by_hand(refund: Refund, actor: str = "") -> Refund:
         _rr(refund),
         "refund_sent",
         refund=refund,
-        name=refund.return_item.display_name,
         arrival_estimate=arrival_estimate(refund),
     )
     return refund
@@ -60,7 +59,7 @@ def retry(refund_id: int, actor: str = "") -> Refund:
     refund.last_error = ""
     refund.next_attempt_at = utcnow() if refund.provider != "manual" else None
     change_state(refund, "retry", actor_type="staff", actor=actor)
-    notify(_rr(refund), "refund_approved", refund=refund, name=refund.return_item.display_name)
+    notify(_rr(refund), "refund_approved", refund=refund)
     if refund.provider != "manual":
         g.setdefault("refunds_to_send", []).append(refund.id)
     db.session.flush()
@@ -92,6 +91,6 @@ def store_credit_instead(refund_id: int, actor: str = "") -> Refund:
         currency=credit.currency,
         code=credit.code,
     )
-    notify(rr, "store_credit", refund=refund, credit=credit, name=refund.return_item.display_name)
+    notify(rr, "store_credit", refund=refund, credit=credit)
     db.session.flush()
     return refund

@@ -39,7 +39,7 @@ def lock(refund_id: int) -> Refund | None:
 def _tell(refund: Refund, kind: str) -> None:
     rr = db.session.get(ReturnRequest, refund.return_id)
     extra = {"arrival_estimate": arrival_estimate(refund)} if kind == "refund_sent" else {}
-    notify(rr, kind, refund=refund, name=refund.return_item.display_name, **extra)
+    notify(rr, kind, refund=refund, **extra)
 
 
 def apply(refund: Refund, outcome: Outcome, *, actor_type: str = "system") -> str:

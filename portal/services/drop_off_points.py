@@ -200,6 +200,41 @@ def _insert(network: str, point: LivePoint) -> RelayPoint:
     return row
 
 
+def placeholder_point(network: str, external_id: str, name: str, kind: str) -> RelayPoint:
+    """The row that stands for a way of sending that needs no point (any point of the
+    network, a letterbox collection), created on first use. Flushes."""
+
+    def find() -> RelayPoint | None:
+        return db.session.scalars(
+            select(RelayPoint).where(
+                RelayPoint.network == network, RelayPoint.external_id == external_id
+            )
+        ).first()
+
+    found = find()
+    if found is not None:
+        return found
+    row = RelayPoint(
+        network=network,
+        external_id=external_id,
+        name=name,
+        address="",
+        postcode="",
+        city="",
+        country="FR",
+        latitude=0.0,  # never near anyone: kept out of the nearest-point searches
+        longitude=0.0,
+        opening_hours="",
+        kind=kind,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # created by a concurrent request
+        return find()
+    return row
+
+
 def anywhere_options() -> list[RelayPoint]:
     """One row per offered network whose label is taken at any of its points — Mondial Relay
     (`COL_Rel=AUTO`), Colissimo (any post office or pickup point) — created on first use, so
@@ -209,31 +244,7 @@ def anywhere_options() -> list[RelayPoint]:
     for network, (external_id, name) in ANYWHERE_POINTS.items():
         if network not in offered:
             continue
-        row = db.session.scalars(
-            select(RelayPoint).where(
-                RelayPoint.network == network, RelayPoint.external_id == external_id
-            )
-        ).first()
-        if row is None:
-            row = RelayPoint(
-                network=network,
-                external_id=external_id,
-                name=name,
-                address="",
-                postcode="",
-                city="",
-                country="FR",
-                latitude=0.0,  # never near anyone: kept out of the nearest-point searches
-                longitude=0.0,
-                opening_hours="",
-                kind=ANYWHERE,
-            )
-            try:
-                with db.session.begin_nested():
-                    db.session.add(row)
-            except IntegrityError:
-                continue
-        rows.append(row)
+        rows.append(placeholder_point(network, external_id, name, ANYWHERE))
     return rows
 
 

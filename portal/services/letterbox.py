@@ -15,13 +15,12 @@ from dataclasses import replace
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from labels import Address
 from portal.carriers import COLISSIMO, offered_networks
 from portal.extensions import db
 from portal.models import Order, RelayPoint, ReturnRequest
+from portal.services.drop_off_points import placeholder_point
 
 LETTERBOX = "letterbox"
 EXTERNAL_ID = "BAL"
@@ -63,36 +62,7 @@ def collection_days(sender: Address) -> list[date]:
 
 def letterbox_row() -> RelayPoint:
     """The row that stands for "we collect it from your letterbox" (created on first use)."""
-    found = db.session.scalars(
-        select(RelayPoint).where(
-            RelayPoint.network == COLISSIMO, RelayPoint.external_id == EXTERNAL_ID
-        )
-    ).first()
-    if found is not None:
-        return found
-    row = RelayPoint(
-        network=COLISSIMO,
-        external_id=EXTERNAL_ID,
-        name="Colissimo letterbox collection",
-        address="",
-        postcode="",
-        city="",
-        country="FR",
-        latitude=0.0,  # never near anyone: kept out of the nearest-point searches
-        longitude=0.0,
-        opening_hours="",
-        kind=LETTERBOX,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:  # created by a concurrent request
-        return db.session.scalars(
-            select(RelayPoint).where(
-                RelayPoint.network == COLISSIMO, RelayPoint.external_id == EXTERNAL_ID
-            )
-        ).one()
-    return row
+    return placeholder_point(COLISSIMO, EXTERNAL_ID, "Colissimo letterbox collection", LETTERBOX)
 
 
 def is_letterbox(point: RelayPoint | None) -> bool:

@@ -177,7 +177,7 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
         method=refund.method,
         status=refund.status,
     )
-    payments.announce(rr, refund, credit=credit, name=item.display_name)
+    payments.announce(rr, refund, credit=credit)
     finish_if_resolved(rr, actor_type="staff", actor=actor)
     db.session.flush()
     return refund

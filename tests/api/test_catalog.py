@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal import outbox
 from portal.extensions import db
-from portal.models import Order, Product, Variant
+from portal.models import Order, OutboxMessage, Product, Variant
+from portal.services import resolve, warehouse
 from tests.api.conftest import count, order, variant
 from tests.api.spec import check_request
 from tests.factories import Factory
@@ -176,3 +178,17 @@ def test_the_confirmation_email_names_items_in_the_customers_language(api, clien
     [mail] = mailbox.to("customer@example.fr")
     text = mail.get_body(("plain",)).get_content()
     assert "Organic T-shirt (Blue · M)" in text and "T-shirt bio" not in text, rr.rma
+
+
+def test_a_refund_made_by_french_staff_names_the_item_in_the_customers_language(app, factory):
+    rr = factory.return_(locale="en")
+    rr.items[0].order_line.variant.translations = {"en": {"name": "Tee", "colour": "Navy"}}
+    item = rr.items[0]
+    warehouse.receive_parcel(rr, {item.id: 1}, "", "tests")
+    warehouse.diagnose(rr, {item.id: ("A", "", "")}, actor="w")
+    with force_locale("fr"):  # the support member's page is in French
+        resolve.issue_refund(rr, item, actor="support")
+    row = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "refund_approved")
+    ).one()
+    assert row.context["name"] == "Tee (Navy · M)"

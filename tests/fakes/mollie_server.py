@@ -118,7 +118,8 @@ class FakeMollie(LoopbackFake):
     def server_error(self, status: int):
         return _error(status, "An internal server error occurred while processing your request.")
 
-    # Mollie's documented 409 and 429 ([M7]), as `fail(endpoint, "409"|"429")`: answered
+    # Mollie's documented 409 [M7] and 429 [M13][M14] (docs/payments.md), as
+    # `fail(endpoint, "409"|"429")`: answered
     # with Mollie's error body, the request not carried out
     SCRIPTED = {
         "409": "A duplicate request was detected.",
