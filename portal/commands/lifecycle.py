@@ -14,7 +14,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "lifecycle.md"
 
 INTRO = """# The return lifecycle
 
-Generated from `portal/lifecycle.py` by `flask --app wsgi lifecycle doc`; do not edit by
+Generated from `portal/lifecycle/` by `flask --app wsgi lifecycle doc`; do not edit by
 hand (a test fails when this page and the table disagree). Each machine's events name the
 states they may start from, where they lead (*stays*: the step is allowed there and
 changes no state) and who may trigger them. Every status column has a CHECK constraint

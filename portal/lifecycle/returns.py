@@ -1,73 +1,22 @@
-"""The lifecycle of a return, in one place.
-
-Four small state machines, each declared in one block (as Solidus declares its return
-authorization, item reception, item acceptance and reimbursement machines):
-
-- ``RETURN``: the RMA (``ReturnRequest.status``);
-- ``RECEPTION``: whether an item's units reached the warehouse (``ReturnItem.reception_status``);
-- ``ACCEPTANCE``: what inspection decided for an item and whether it was settled
-  (``ReturnItem.acceptance_status``);
-- ``REFUND``: money we owe back (``Refund.status``).
-
-Each event names the states it may start from, the state it leads to (``None``: it stays
-where it is, the step is only allowed there) and who may trigger it. `apply` is the only
-code that assigns a status: it checks the event against the table and raises
-`IllegalTransition` (nothing changed) when the step is not allowed. Routes and templates
-ask `can` and `allowed_events`; queries ask `states_where` and the named `GROUPS`.
-Writing the audit event is the caller's (`services.audit.transition`), in the same
-transaction.
-
-This module imports no model: the models take their CHECK constraints from it.
-``docs/lifecycle.md`` is generated from these tables (`flask --app wsgi lifecycle doc`).
-"""
+"""The return's own machines: the RMA, an item's reception and acceptance, a refund."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from flask_babel import gettext as _
-
-from portal.services.errors import IllegalTransition
-
-NEW = None  # the state of a row that is being created
-
-# who may trigger an event (the audit trail's actor types)
-CUSTOMER, STAFF, CARRIER, SYSTEM, API = "customer", "staff", "carrier", "system", "api"
-ANYONE = frozenset({CUSTOMER, STAFF, CARRIER, SYSTEM, API})
-
-
-@dataclass(frozen=True)
-class Event:
-    name: str
-    sources: tuple[str | None, ...]
-    target: str | None  # None: the event keeps the current state
-    actors: frozenset[str]
-    action: str  # the audit trail's word for it
-    doc: str = ""
-
-
-@dataclass(frozen=True)
-class Machine:
-    name: str
-    column: str
-    states: tuple[str, ...]
-    initial: str
-    events: dict[str, Event] = field(default_factory=dict)
-
-    def event(self, name: str) -> Event:
-        try:
-            return self.events[name]
-        except KeyError:
-            raise KeyError(f"{self.name} has no event {name!r}") from None
-
-
-def _machine(name: str, column: str, states: tuple[str, ...], *events: Event) -> Machine:
-    table = {e.name: e for e in events}
-    for e in events:
-        unknown = {s for s in (*e.sources, e.target) if s is not None} - set(states)
-        assert not unknown, f"{name}.{e.name}: unknown states {unknown}"
-    return Machine(name, column, states, states[0], table)
-
+from portal.lifecycle.core import (
+    API,
+    CARRIER,
+    CUSTOMER,
+    NEW,
+    STAFF,
+    SYSTEM,
+    Event,
+    Machine,
+    governs,
+    state,
+)
+from portal.lifecycle.core import (
+    machine as _machine,
+)
 
 # -- the return ---------------------------------------------------------------------------
 REQUESTED, LABEL_ISSUED, IN_TRANSIT = "requested", "label_issued", "in_transit"
@@ -220,7 +169,9 @@ REFUND = _machine(
           "Staff give store credit of the same amount instead."),
 )  # fmt: skip
 
-MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND)
+governs("ReturnRequest", RETURN)
+governs("ReturnItem", RECEPTION, ACCEPTANCE)
+governs("Refund", REFUND)
 
 # Named groups of refund states.
 REFUND_GROUPS: dict[str, tuple[str, ...]] = {
@@ -253,40 +204,6 @@ PHASES: dict[str, str] = {
     CANCELLED: "cancelled",
     EXPIRED: "expired",
 }
-
-
-def machine_of(obj, event: str | None = None) -> Machine:
-    """The machine that governs `obj` (a ReturnRequest, a Refund, or for a ReturnItem the
-    one of its two machines that has `event`)."""
-    kind = type(obj).__name__
-    if kind == "ReturnRequest":
-        return RETURN
-    if kind == "Refund":
-        return REFUND
-    if kind == "ReturnItem" and event is not None:
-        for machine in (RECEPTION, ACCEPTANCE):
-            if event in machine.events:
-                return machine
-    raise TypeError(f"no machine for {kind} and event {event!r}")
-
-
-def state(obj, machine: Machine | None = None) -> str | None:
-    machine = machine or machine_of(obj)
-    return getattr(obj, machine.column)
-
-
-def can(obj, event: str, actor_type: str | None = None, machine: Machine | None = None) -> bool:
-    """Whether `event` may happen to `obj` now (and, if given, by this kind of actor)."""
-    machine = machine or machine_of(obj, event)
-    step = machine.event(event)
-    if actor_type is not None and actor_type not in step.actors:
-        return False
-    return state(obj, machine) in step.sources
-
-
-def allowed_events(obj, actor_type: str | None = None, machine: Machine | None = None):
-    machine = machine or machine_of(obj)
-    return [name for name in machine.events if can(obj, name, actor_type, machine)]
 
 
 def states_where(event: str, machine: Machine = RETURN) -> tuple[str | None, ...]:
@@ -335,30 +252,6 @@ def rejected(item) -> bool:
     return item.acceptance_status in (ITEM_REJECTED, SENT_BACK)
 
 
-def apply(
-    obj, event: str, actor_type: str, machine: Machine | None = None
-) -> tuple[Event, str | None, str]:
-    """Check `event` against the table and move `obj`; returns (event, from, to).
-
-    Raises IllegalTransition, changing nothing, when `obj`'s state or `actor_type` does
-    not allow it."""
-    machine = machine or machine_of(obj, event)
-    step = machine.event(event)
-    before = state(obj, machine)
-    if before not in step.sources or actor_type not in step.actors:
-        raise IllegalTransition(
-            _("This step is not possible now (%(event)s from %(state)s).", event=event,
-              state=before or "new"),
-            machine=machine.name,
-            event=event,
-            state=before,
-        )  # fmt: skip
-    after = step.target or before
-    if after != before:
-        setattr(obj, machine.column, after)
-    return step, before, after
-
-
 def legal_step(action: str, from_status: str | None, to_status: str | None) -> bool:
     """Whether an audit event of the return (`action`, from → to) is a step of RETURN."""
     for event in RETURN.events.values():
@@ -369,9 +262,3 @@ def legal_step(action: str, from_status: str | None, to_status: str | None) -> b
         ):
             return True
     return False
-
-
-def check_constraint(machine: Machine, column: str | None = None) -> str:
-    """The SQL CHECK that keeps the column within the machine's states."""
-    values = ", ".join(f"'{s}'" for s in machine.states)
-    return f"{column or machine.column} IN ({values})"
