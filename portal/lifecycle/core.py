@@ -65,8 +65,8 @@ def machine_of(obj, event: str | None = None) -> Machine:
     one of its two machines that has `event`)."""
     kind = type(obj).__name__
     machines = _GOVERNED.get(kind, ())
-    if len(machines) == 1:
-        return machines[0]
+    if machines and (event is None or len(machines) == 1):
+        return machines[0]  # the first machine of a model is its own status
     if event is not None:
         for candidate in machines:
             if event in candidate.events:

@@ -127,6 +127,9 @@ class SyncProgress:
 
 class Platform(Protocol):
     name: str  # "shopify" | "woocommerce" | "prestashop": Order.source, ShopConnection.platform
+    title: str  # the platform's name as the shop owner knows it
+    # the staff page's fields: (secret name, label, help), the address coming first
+    fields: tuple[tuple[str, str, str], ...]
 
     def check(self, credentials: Credentials) -> CheckResult:
         """The staff page's "test the connection": read something small, say what is wrong."""
