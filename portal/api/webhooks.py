@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.api.blueprint import webhooks_bp
 from portal.carriers.base import TrackingUpdate
-from portal.carriers.easypost_carrier import WebhookSignatureError, parse_webhook
+from portal.carriers.easypost_webhook import WebhookSignatureError, parse_webhook
 from portal.extensions import db
 from portal.services.tracking import already_handled, apply_tracking
 

@@ -16,11 +16,8 @@ from pypdf import PdfReader
 
 from labels import Address, LabelItem
 from portal.carriers.base import CarrierError, LabelRequest, TrackingUpdate
-from portal.carriers.easypost_carrier import (
-    EasyPostCarrier,
-    WebhookSignatureError,
-    parse_webhook,
-)
+from portal.carriers.easypost_carrier import EasyPostCarrier
+from portal.carriers.easypost_webhook import WebhookSignatureError, parse_webhook
 from tests.fakes.easypost_server import FakeEasyPost, sign_webhook, tracker_event
 
 CUSTOMER = Address(name="Camille Durand", line1="12 rue des Lilas", postcode="69003", city="Lyon")

@@ -6,7 +6,7 @@ import pytest
 
 from portal.carriers.base import NEEDS_ACTION, TRACKING_STATUSES
 from portal.carriers.colissimo_tracking import EVENT_STATUS
-from portal.carriers.easypost_carrier import TRACKER_STATUSES
+from portal.carriers.easypost_webhook import TRACKER_STATUSES
 from portal.carriers.mondial_relay_tracking import STAT_STATUS
 from tests.fakes.easypost_server import sign_webhook, tracker_event
 from tests.integration.helpers import actions, confirm_return, fresh_return, status_text
