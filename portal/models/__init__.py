@@ -2,8 +2,8 @@
 
 from portal.models.audit import AuditEvent
 from portal.models.catalog import Product, Variant
-from portal.models.followup import Feedback, LateNotice
 from portal.models.credits import CreditTransaction, StoreCredit
+from portal.models.followup import Feedback, LateNotice
 from portal.models.orders import Order, OrderLine
 from portal.models.outbox import OutboxMessage
 from portal.models.relay import RelayPoint

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import lifecycle
 from portal.extensions import db
 from portal.followup_links import RATINGS, feedback_urls, read_feedback_token
+from portal.followup_words import rating_labels
 from portal.models import Feedback, Refund, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
@@ -69,9 +71,18 @@ def ask(rr: ReturnRequest) -> Feedback | None:
     except IntegrityError:  # a concurrent run asked first
         return None
     audit.record(rr, "feedback_asked", actor_type=lifecycle.SYSTEM, actor=ACTOR)
-    notify(rr, "feedback", links=feedback_urls(rr))
+    notify(rr, "feedback", links=_links(rr))
     db.session.flush()
     return feedback
+
+
+def _links(rr: ReturnRequest) -> list[dict]:
+    """The five links, best first, each with its words in the customer's language."""
+    config = current_app.config
+    locale = rr.locale if rr.locale in config["LANGUAGES"] else config["DEFAULT_LOCALE"]
+    with force_locale(locale):
+        words = rating_labels()
+    return [{**link, "label": words[link["rating"]]} for link in reversed(feedback_urls(rr))]
 
 
 def ask_due(now: datetime) -> int:

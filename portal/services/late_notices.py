@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import lifecycle
+from portal import followup_words, lifecycle
 from portal.extensions import db
 from portal.models import CarrierEvent, Label, LateNotice, ReturnRequest
 from portal.models.followup import LATE_CAUSES
@@ -66,7 +66,7 @@ def label_stuck(now: datetime) -> list[tuple[ReturnRequest, dict]]:
         )
         .order_by(ReturnRequest.id)
     )
-    return [(rr, {"since": rr.created_at}) for rr in found]
+    return [(rr, {"since": rr.created_at, "blocked": rr.label_blocked}) for rr in found]
 
 
 def held_at_point(now: datetime) -> list[tuple[ReturnRequest, dict]]:
@@ -109,14 +109,6 @@ def already_told(rr: ReturnRequest, cause: str) -> bool:
     return found is not None
 
 
-def cause_labels() -> dict[str, str]:
-    return {
-        "refund_late": _("Refund or exchange later than promised"),
-        "label_stuck": _("Label stuck at the carrier"),
-        "held_at_point": _("Parcel held at a point"),
-    }
-
-
 def still_true(rr: ReturnRequest, cause: str, now: datetime) -> bool:
     """Whether `cause` still holds for `rr` (read again under its row lock)."""
     if cause == "refund_late":
@@ -152,7 +144,7 @@ def send_notice(rr: ReturnRequest, cause: str, facts: dict, now: datetime) -> La
             credit = goodwill_gesture(
                 rr,
                 amount,
-                _("Automatic gesture: %(cause)s", cause=cause_labels()[cause]),
+                _("Automatic gesture: %(cause)s", cause=followup_words.cause_labels()[cause]),
                 ACTOR,
                 actor_type=lifecycle.SYSTEM,
                 announce=False,
@@ -165,6 +157,7 @@ def send_notice(rr: ReturnRequest, cause: str, facts: dict, now: datetime) -> La
         actor=ACTOR,
         cause=cause,
         amount=notice.goodwill_amount or None,
+        currency=rr.order.currency,
     )
     notify(rr, MAIL_KIND[cause], credit=credit, **facts)
     db.session.flush()
