@@ -53,7 +53,7 @@ def insights(days: int = DEFAULT_PERIOD, now: datetime | None = None) -> Insight
             .where(rated, Feedback.comment != "")
             .order_by(Feedback.rated_at.desc(), Feedback.id.desc())
             .limit(20)
-        ).tuples()
+        )
     )
     notices = dict.fromkeys(LATE_CAUSES, 0)
     for cause, n in db.session.execute(
@@ -82,5 +82,5 @@ def recent_notices(limit: int = 10) -> list[tuple[LateNotice, ReturnRequest]]:
             .join(ReturnRequest, ReturnRequest.id == LateNotice.return_id)
             .order_by(LateNotice.sent_at.desc(), LateNotice.id.desc())
             .limit(limit)
-        ).tuples()
+        )
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import format_decimal
 
 from portal.followup_words import rating_labels
 from portal.security import role_required
@@ -25,7 +26,7 @@ def insights():
         ratings=rating_labels(),
         # the bar of each rating, as a share of the most frequent one (0–100)
         bars={n: round(100 * count / top) for n, count in found.distribution.items()},
-        average=f"{found.average:.1f}" if found.average is not None else None,
+        average=format_decimal(found.average, format="0.0") if found.average is not None else None,
     )
 
 
