@@ -12,7 +12,7 @@ from portal.outbox import deliver_due
 from portal.services import resolve, tracking, warehouse
 from portal.services.followup import run
 
-LINK = re.compile(r"http://portal\.test/feedback/[^\s<>\"]+/([1-5])")
+LINK = re.compile(r"https?://[^\s/]+/feedback/[^\s<>\"/]+/([1-5])")
 
 
 def received(factory, *, locale: str = "fr", resolution: str = "refund", email=None):
