@@ -142,3 +142,56 @@ def test_an_out_of_range_link_shows_the_page_without_a_choice(app, factory, mail
     response = client.get(f"/feedback/{token}/9")
     assert response.status_code == 200
     assert page(response).form_posting_to(f"/feedback/{token}").values().get("rating") is None
+
+
+class TestGuards:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {
+            **app_config,
+            "FEEDBACK_DELAY_HOURS": 0,
+            "WTF_CSRF_ENABLED": True,
+        }
+
+    def test_a_post_without_the_pages_token_changes_nothing(self, app, factory, mailbox, client):
+        rr, mail = asked(factory, mailbox)
+        token = path(links_of(mail)[5]).split("/")[2]
+        response = client.post(f"/feedback/{token}", data={"rating": "5"}, headers=EN)
+        assert response.status_code == 400
+        assert "The form may have expired" in page(response).text  # the app's CSRF page
+        assert stored(rr).status == "asked"
+        # the page's own form carries its token: sending it works
+        form = page(client.get(path(links_of(mail)[5]), headers=EN)).form_posting_to(
+            f"/feedback/{token}"
+        )
+        ok = client.post(f"/feedback/{token}", data=form.values(), headers=EN)
+        assert ok.status_code in (302, 303)
+        assert (stored(rr).status, stored(rr).rating) == ("rated", 5)
+
+
+class TestRateLimit:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {
+            **app_config,
+            "FEEDBACK_DELAY_HOURS": 0,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "LOOKUP_RATE_LIMIT": "3 per minute",
+        }
+
+    def test_posts_are_rate_limited(self, app, factory, mailbox, client):
+        rr, mail = asked(factory, mailbox)
+        token = path(links_of(mail)[5]).split("/")[2]
+        codes = [
+            client.post(f"/feedback/{token}", data={"rating": "5"}).status_code for _ in range(4)
+        ]
+        assert codes == [302, 302, 302, 429]
+        assert (
+            "Too many attempts"
+            in page(client.post(f"/feedback/{token}", data={"rating": "1"}, headers=EN)).text
+        )
+        assert stored(rr).rating == 5  # the refused ones changed nothing
+
+
+EN = {"Accept-Language": "en"}
