@@ -63,6 +63,11 @@ def from_environment(instance_path: str) -> dict:
         "STORE_CREDIT_BONUS_PERCENT": _int("STORE_CREDIT_BONUS_PERCENT", 0),
         "RESTOCKING_FEE_PERCENT": _int("RESTOCKING_FEE_PERCENT", 0),
         "RETURN_SHIPPING_FEE": _int("RETURN_SHIPPING_FEE", 0),
+        # follow-up (portal/services/followup.py, docs/followup.md)
+        "LATE_GOODWILL": _int("LATE_GOODWILL", 0),
+        "LABEL_STUCK_HOURS": _int("LABEL_STUCK_HOURS", 24),
+        "HELD_AT_POINT_DAYS": _int("HELD_AT_POINT_DAYS", 3),
+        "FEEDBACK_DELAY_HOURS": _int("FEEDBACK_DELAY_HOURS", 24),
         "PAYMENT_PROVIDER": os.environ.get("PAYMENT_PROVIDER") or "manual",
         "STRIPE_API_KEY": os.environ.get("STRIPE_API_KEY") or None,
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from portal import followup_words
+
 REASONS = (
     "too_small",
     "too_big",
@@ -96,6 +98,7 @@ def state_labels() -> dict[str, dict[str, str]]:
             "sent": _("Paid out"),
             "failed": _("Failed"),
         },
+        **followup_words.state_labels(),
     }
 
 
@@ -149,6 +152,7 @@ def event_labels() -> dict[str, dict[str, str]]:
             "retry": _("Tried again"),
             "credit_instead": _("Store credit given instead"),
         },
+        **followup_words.event_labels(),
     }
 
 
@@ -185,6 +189,7 @@ def action_labels() -> dict[str, str]:
         "label_failed": _("The carrier refused the label"),
         "label_void_failed": _("The old label could not be cancelled at the carrier"),
         "store_credit_issued": _("Store credit issued"),
+        **followup_words.action_labels(),
     }
 
 
@@ -251,7 +256,9 @@ def misc_labels() -> dict[str, dict[str, str]]:
             "expired": _("Label expired"),
             "goodwill": _("Goodwill gesture"),
             "reopen_refund": _("Open again: a paid refund failed"),
+            **followup_words.mail_labels(),
         },
+        **followup_words.misc_labels(),
     }
 
 
@@ -305,6 +312,7 @@ def detail_labels() -> dict[str, str]:
         "attachments": _("Attachments"),
         "grade": _("Condition"),
         "outcome": _("Outcome"),
+        **followup_words.detail_labels(),
     }
 
 
@@ -317,4 +325,5 @@ DETAIL_VALUE_KINDS = {
     "outcome": "outcome",
     "reason": "reason",
     "carrier": "carrier",
+    "cause": "late_cause",
 }

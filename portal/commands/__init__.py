@@ -6,6 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from portal.commands.api_tokens import api_token_cli
     from portal.commands.demo import demo_command
+    from portal.commands.followup import followup_cli
     from portal.commands.imports import import_cli
     from portal.commands.lifecycle import lifecycle_cli
     from portal.commands.outbox import outbox_cli
@@ -30,5 +31,6 @@ def init_app(app: Flask) -> None:
         tracking_cli,
         lifecycle_cli,
         shop_cli,
+        followup_cli,
     ):
         app.cli.add_command(command)

@@ -89,8 +89,9 @@ RETURN = _machine(
           "Before drop-off; releases reserved stock and voids the label."),
     Event("expire", (LABEL_ISSUED,), EXPIRED, frozenset({SYSTEM}), "return_expired",
           "The label ran out unused; releases reserved stock."),
-    Event("goodwill", _ALL, None, _WORKERS, "goodwill_gesture",
-          "A store credit for something that went wrong on our side."),
+    Event("goodwill", _ALL, None, frozenset({STAFF, SYSTEM}), "goodwill_gesture",
+          "A store credit for something that went wrong on our side (by staff, or by "
+          "policy when we are late: LATE_GOODWILL)."),
 )  # fmt: skip
 
 # -- an item's reception --------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEvent
 from portal.models.catalog import Product, Variant
 from portal.models.credits import CreditTransaction, StoreCredit
+from portal.models.followup import Feedback, LateNotice
 from portal.models.orders import Order, OrderLine
 from portal.models.outbox import OutboxMessage
 from portal.models.relay import RelayPoint
@@ -25,7 +26,9 @@ __all__ = [
     "CarrierEvent",
     "CreditTransaction",
     "DraftPhoto",
+    "Feedback",
     "Label",
+    "LateNotice",
     "Order",
     "OrderLine",
     "OutboxMessage",

@@ -334,10 +334,21 @@ def mark_refund_paid(refund: Refund, actor: str = "") -> Refund:
     return locked
 
 
-def goodwill_gesture(rr: ReturnRequest, amount: int, note: str, actor: str = "") -> StoreCredit:
+def goodwill_gesture(
+    rr: ReturnRequest,
+    amount: int,
+    note: str,
+    actor: str = "",
+    *,
+    actor_type: str = "staff",
+    announce: bool = True,
+    **details,
+) -> StoreCredit:
     """A store credit for when something went wrong on our side; audited and e-mailed.
 
-    At most the order's total; the note (required) is part of the e-mail.
+    At most the order's total; the note (required) is part of the e-mail. With
+    `announce=False` the caller's own e-mail states the credit (the late-notice apology,
+    actor_type "system").
     """
     note = (note or "").strip()
     order_total = sum(line.unit_price * line.quantity for line in rr.order.lines)
@@ -364,12 +375,14 @@ def goodwill_gesture(rr: ReturnRequest, amount: int, note: str, actor: str = "")
     audit.transition(
         rr,
         "goodwill",
-        actor_type="staff",
+        actor_type=actor_type,
         actor=actor,
         amount=amount,
         currency=credit.currency,
         note=note,
+        **details,
     )
-    notify(rr, "goodwill", credit=credit, note=note)
+    if announce:
+        notify(rr, "goodwill", credit=credit, note=note)
     db.session.flush()
     return credit

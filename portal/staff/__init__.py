@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         auth,
         diagnose,
         home,
+        insights,
         photos,
         refunds,
         returns,
