@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from portal import claim_words
+from portal.claim_words import CLAIM_PHOTO_KINDS, claim_kind_labels  # noqa: F401
+
 REASONS = (
     "too_small",
     "too_big",
@@ -96,6 +99,7 @@ def state_labels() -> dict[str, dict[str, str]]:
             "sent": _("Paid out"),
             "failed": _("Failed"),
         },
+        **claim_words.state_labels(),
     }
 
 
@@ -149,6 +153,7 @@ def event_labels() -> dict[str, dict[str, str]]:
             "retry": _("Tried again"),
             "credit_instead": _("Store credit given instead"),
         },
+        **claim_words.event_labels(),
     }
 
 
@@ -185,6 +190,7 @@ def action_labels() -> dict[str, str]:
         "label_failed": _("The carrier refused the label"),
         "label_void_failed": _("The old label could not be cancelled at the carrier"),
         "store_credit_issued": _("Store credit issued"),
+        **claim_words.action_labels(),
     }
 
 
@@ -251,7 +257,9 @@ def misc_labels() -> dict[str, dict[str, str]]:
             "expired": _("Label expired"),
             "goodwill": _("Goodwill gesture"),
             "reopen_refund": _("Open again: a paid refund failed"),
+            **claim_words.mail_labels(),
         },
+        "claim_kind": claim_words.claim_kind_labels(),
     }
 
 
