@@ -17,7 +17,8 @@ def submit(client, order, kind="never_arrived", quantities=None, text="Nothing c
     """Look the order up, then send the claim form; returns the response (not followed)."""
     assert find(client, order).status_code == 302
     quantities = quantities if quantities is not None else {order.lines[0].id: 1}
-    data = {f"line-{line.id}": str(quantities.get(line.id, 0)) for line in order.lines}
+    data = {f"line-{line.id}": "0" for line in order.lines}
+    data.update({f"line-{line_id}": str(q) for line_id, q in quantities.items()})
     data.update(kind=kind, description=text)
     data["photos"] = [(io.BytesIO(photo_bytes()), f"p{i}.jpg") for i in range(photos)]
     return client.post("/claim", data=data, content_type="multipart/form-data")

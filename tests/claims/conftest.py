@@ -24,3 +24,10 @@ def photo_bytes() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 30, 30)).save(out, "JPEG")
     return out.getvalue()
+
+
+@pytest.fixture
+def en(client):
+    """The test client, having clicked "English"."""
+    assert client.get("/lang/en").status_code == 302
+    return client

@@ -14,7 +14,8 @@ def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_the_lookup_offers_the_problem_link_and_the_form_lists_the_lines(client, shop):
+def test_the_lookup_offers_the_problem_link_and_the_form_lists_the_lines(en, shop):
+    client = en
     find(client, shop.order)
     items = page(client.get("/return/items"))
     assert "I have a problem with my order" in items.text
@@ -24,7 +25,8 @@ def test_the_lookup_offers_the_problem_link_and_the_form_lists_the_lines(client,
     assert "TEE-L" in form.text
 
 
-def test_a_claim_is_recorded_acknowledged_and_no_label_is_issued(client, shop, mailbox):
+def test_a_claim_is_recorded_acknowledged_and_no_label_is_issued(en, shop, mailbox):
+    client = en
     response = submit(client, shop.order, text="The carrier says delivered; nothing came.")
     assert response.status_code == 302
     claim = claim_of(response)
@@ -55,7 +57,8 @@ def test_french_customer_gets_french_pages_and_mail(client, shop, mailbox):
     assert "Bonjour" in body and "Pas le bon article" not in body
 
 
-def test_damage_needs_a_photo_and_bad_input_changes_nothing(client, shop, mailbox):
+def test_damage_needs_a_photo_and_bad_input_changes_nothing(en, shop, mailbox):
+    client = en
     response = submit(client, shop.order, kind="damaged", text="Torn.")
     assert response.status_code == 422
     assert "Add at least one photo of the damage." in page(response).text
@@ -71,7 +74,8 @@ def test_damage_needs_a_photo_and_bad_input_changes_nothing(client, shop, mailbo
     assert _count(Claim) == 0 and mailbox.to(shop.order.email) == []
 
 
-def test_a_damage_claim_keeps_its_photos(client, shop):
+def test_a_damage_claim_keeps_its_photos(en, shop):
+    client = en
     response = submit(client, shop.order, kind="damaged", text="Box crushed.", photos=2)
     claim = claim_of(response)
     assert [p.content_type for p in claim.photos] == ["image/jpeg", "image/jpeg"]
