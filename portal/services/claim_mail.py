@@ -48,8 +48,7 @@ def describe(claim) -> dict:
         "order": one_line(claim.order.number),
         "what_happened": claim_kind_labels()[claim.kind],
         "items": [
-            {"name": one_line(line.display_name), "quantity": line.quantity}
-            for line in claim.lines
+            {"name": one_line(line.display_name), "quantity": line.quantity} for line in claim.lines
         ],
         "replacement": bool(claim.replacement_tracking_code),
         "tracking_code": claim.replacement_tracking_code or "",

@@ -51,9 +51,7 @@ def validate(
     for line_id, quantity in quantities.items():
         line = lines.get(line_id)
         if line is not None and not 0 <= quantity <= line.quantity:
-            errors[f"line-{line_id}"] = _(
-                "You bought %(n)d of this item.", n=line.quantity
-            )
+            errors[f"line-{line_id}"] = _("You bought %(n)d of this item.", n=line.quantity)
     if not description.strip():
         errors["description"] = _("Tell us what happened.")
     elif len(description) > MAX_TEXT:
@@ -127,13 +125,9 @@ def resolve_claim(
     lock_claim(claim)
     step, before, after = lifecycle.apply(claim, "resolve_claim", lifecycle.STAFF)
     if not replacement and goodwill <= 0:
-        raise ValidationFailed(
-            {"decision": _("Choose a replacement, a goodwill code, or both.")}
-        )
+        raise ValidationFailed({"decision": _("Choose a replacement, a goodwill code, or both.")})
     if goodwill < 0 or goodwill > order_total(claim.order):
-        raise ValidationFailed(
-            {"goodwill": _("A goodwill code is at most what the order cost.")}
-        )
+        raise ValidationFailed({"goodwill": _("A goodwill code is at most what the order cost.")})
     if replacement:
         for line in claim.lines:
             _ship_replacement(line)

@@ -29,9 +29,7 @@ def _claim_or_404(number: str):
 @bp.get("/claims")
 @role_required("support")
 def claims_queue():
-    return render_template(
-        "staff/claims.html", claims=claims.queue(), kinds=claim_kind_labels()
-    )
+    return render_template("staff/claims.html", claims=claims.queue(), kinds=claim_kind_labels())
 
 
 @bp.get("/claims/<number>")

@@ -68,7 +68,9 @@ def test_damage_needs_a_photo_and_bad_input_changes_nothing(en, shop, mailbox):
     assert "Choose what happened." in text and "Tell us what happened." in text
     assert "Choose at least one item concerned." in text
     too_many = {shop.order.lines[0].id: 9}
-    assert "You bought 2 of this item." in page(submit(client, shop.order, quantities=too_many)).text
+    assert (
+        "You bought 2 of this item." in page(submit(client, shop.order, quantities=too_many)).text
+    )
     foreign = submit(client, shop.order, quantities={999999: 1})
     assert "This item is not part of your order." in page(foreign).text
     assert _count(Claim) == 0 and mailbox.to(shop.order.email) == []
