@@ -66,8 +66,8 @@ def test_replacement_and_goodwill_in_one_click(client, shop, auth, mailbox):
     body = mail.get_body(("plain",)).get_content()
     assert "We apologise" in body
     assert (
-        f"replacement of the items below now, free of charge. Tracking number: {claim.replacement_tracking_code}"
-        in body
+        "replacement of the items below now, free of charge. Tracking number: "
+        f"{claim.replacement_tracking_code}" in body
     )
     assert f"A goodwill code of €5.00 for your next order: {credit.code}" in body
     assert "Sorry for the wait." in body and "2 × TEE shirt" in body
