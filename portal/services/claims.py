@@ -216,7 +216,7 @@ def queue() -> list[Claim]:
     )
 
 
-def history(email: str, *, exclude: Claim | None = None) -> dict:
+def history(email: str, *, exclude: Claim | ReturnRequest | None = None) -> dict:
     """The customer's earlier claims and returns (by e-mail, any case), for staff: repeat
     claims are shown, never refused."""
     address = (email or "").strip().lower()
@@ -240,5 +240,13 @@ def history(email: str, *, exclude: Claim | None = None) -> dict:
             .order_by(ReturnRequest.created_at.desc(), ReturnRequest.id.desc())
         )
     )
-    others = [c for c in claims if exclude is None or c.id != exclude.id]
-    return {"claims": others, "returns": returns, "repeat": len(claims) > 1}
+    others = [c for c in claims if not (isinstance(exclude, Claim) and c.id == exclude.id)]
+    returns = [
+        r for r in returns if not (isinstance(exclude, ReturnRequest) and r.id == exclude.id)
+    ]
+    return {
+        "claims": others,
+        "returns": returns,
+        "claim_count": len(claims),
+        "repeat": len(claims) > 1,
+    }

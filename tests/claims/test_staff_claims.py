@@ -158,3 +158,14 @@ def test_each_step_is_on_the_audit_trail(client, shop, auth):
     ]
     assert ("claim_opened", claim.number) in actions
     assert ("claim_resolved", claim.number) in actions
+
+
+def test_the_return_page_shows_the_customers_claims(client, shop, auth, factory):
+    rr = factory.return_(order=shop.order)
+    one = _open(client, shop)
+    two = _open(client, shop, kind="missing_item", text="Again.")
+    auth.login("support")
+    shown = page(client.get(f"/staff/returns/{rr.rma}"))
+    history = shown.by_id("customer-history")
+    assert one.number in history and two.number in history and rr.rma not in history
+    assert "Repeat claims: 2 claims" in shown.by_id("repeat-claims")
