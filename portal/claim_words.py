@@ -21,6 +21,7 @@ def state_labels() -> dict[str, dict[str, str]]:
         "claim": {
             "open": _("Waiting for support"),
             "resolved": _("Resolved"),
+            "kept": _("Kept by the customer, credited at once"),
             "original_found": _("Resolved; the original turned up"),
         }
     }
@@ -31,6 +32,7 @@ def event_labels() -> dict[str, dict[str, str]]:
         "claim": {
             "open_claim": _("Problem reported"),
             "resolve_claim": _("Claim resolved"),
+            "keep_it": _("Kept by the customer, credited at once"),
             "original_turned_up": _("The original turned up"),
         }
     }
@@ -40,6 +42,7 @@ def action_labels() -> dict[str, str]:
     return {
         "claim_opened": _("Problem reported"),
         "claim_resolved": _("Claim resolved"),
+        "claim_kept": _("Kept by the customer, credited at once"),
         "claim_original_found": _("The original turned up"),
     }
 
@@ -48,4 +51,5 @@ def mail_labels() -> dict[str, str]:
     return {
         "claim_received": _("Claim received"),
         "claim_resolved": _("Claim resolved"),
+        "claim_kept": _("Keep it: credited at once"),
     }

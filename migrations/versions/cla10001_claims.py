@@ -33,13 +33,14 @@ def upgrade():
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("replacement_tracking_code", sa.String(length=64), nullable=True),
         sa.Column("credit_id", sa.Integer(), nullable=True),
+        sa.Column("kept_value", sa.Integer(), nullable=True),
         sa.Column("staff_note", sa.Text(), nullable=False),
         sa.Column("resolved_by", sa.String(length=254), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("resolved_at", UTCDateTime(), nullable=True),
         sa.Column("original_found_at", UTCDateTime(), nullable=True),
         sa.CheckConstraint(
-            "status IN ('open', 'resolved', 'original_found')", name=op.f("ck_claims_status")
+            "status IN ('open', 'resolved', 'kept', 'original_found')", name=op.f("ck_claims_status")
         ),
         sa.CheckConstraint(
             "kind IN ('never_arrived', 'damaged', 'wrong_item', 'missing_item')",

@@ -36,6 +36,8 @@ class Claim(db.Model):
     # what support decided
     replacement_tracking_code: Mapped[str | None] = mapped_column(String(64), unique=True)
     credit_id: Mapped[int | None] = mapped_column(ForeignKey("store_credits.id"))
+    # Keep it: what the policy credited at once (the customer keeps the item); else None
+    kept_value: Mapped[int | None]
     staff_note: Mapped[str] = mapped_column(Text, default="")
     resolved_by: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -21,6 +21,7 @@ def _subjects() -> dict[str, str]:
     return {
         "claim_received": _("Your claim %(rma)s about order %(order)s"),
         "claim_resolved": _("Your claim %(rma)s: what we are doing"),
+        "claim_kept": _("Your claim %(rma)s: keep the item, here is your credit"),
     }
 
 

@@ -25,6 +25,7 @@ from portal.models.base import utcnow
 from portal.models.claims import CLAIM_KINDS
 from portal.services import audit, claim_mail, credits, stock
 from portal.services.errors import OutOfStock, ValidationFailed
+from portal.services.keep_it import current_rule, keep_it_value
 from portal.words import CLAIM_PHOTO_KINDS
 
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -95,8 +96,32 @@ def open_claim(
     db.session.add(claim)
     db.session.flush()
     audit.record(None, step.action, actor_type="customer", claim=claim.number, kind=kind)
-    claim_mail.queue(claim, "claim_received")
+    kept = keep_it_value(order, kind, quantities, current_rule())
+    if kept:
+        _keep_it(claim, kept)
+    else:
+        claim_mail.queue(claim, "claim_received")
     return claim
+
+
+def _keep_it(claim: Claim, value: int) -> None:
+    """The keep-it rule applies: resolved at once, the customer keeps the item and gets
+    store credit of what they paid for it; nothing is shipped, no label."""
+    step, _before, _after = lifecycle.apply(claim, "keep_it", lifecycle.SYSTEM)
+    claim.credit = credits.issue_credit(
+        amount=value,
+        currency=claim.order.currency,
+        owner_name=claim.contact_name,
+        owner_email=claim.contact_email,
+        kind="refund",
+        note=f"{claim.number}: keep it",
+    )
+    claim.kept_value = value
+    claim.resolved_by = "policy"
+    claim.resolved_at = utcnow()
+    db.session.flush()
+    audit.record(None, step.action, actor_type="system", claim=claim.number, amount=value)
+    claim_mail.queue(claim, "claim_kept")
 
 
 def lock_claim(claim: Claim) -> None:

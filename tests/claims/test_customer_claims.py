@@ -86,3 +86,10 @@ def test_a_damage_claim_keeps_its_photos(en, shop):
 def test_a_forged_claim_link_is_a_404(client, shop):
     assert client.get("/c/not-a-token").status_code == 404
     assert client.get("/claim").status_code == 302  # no lookup: back to the start
+
+
+def test_keep_it_is_off_by_default(en, shop):
+    client = en
+    assert "Keep it" not in page(client.get("/policy")).text
+    claim = claim_of(submit(client, shop.order, kind="damaged", text="Torn.", photos=1))
+    assert claim.status == "open"
