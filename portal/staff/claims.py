@@ -26,6 +26,12 @@ def _claim_or_404(number: str):
     return claim
 
 
+@bp.app_template_global("open_claims_count")
+def _open_claims_count() -> int:
+    """For the staff home's line about claims (templates/staff/_home_claims.html)."""
+    return len(claims.queue())
+
+
 @bp.get("/claims")
 @role_required("support")
 def claims_queue():
@@ -42,6 +48,7 @@ def claim_page(number: str):
         kinds=claim_kind_labels(),
         history=claims.history(claim.contact_email, exclude=claim),
         can_resolve=lifecycle.can(claim, "resolve_claim", lifecycle.STAFF),
+        available={line.id: line.order_line.variant.available for line in claim.lines},
         customer_link=claim_url(claim),
     )
 

@@ -169,3 +169,11 @@ def test_the_return_page_shows_the_customers_claims(client, shop, auth, factory)
     history = shown.by_id("customer-history")
     assert one.number in history and two.number in history and rr.rma not in history
     assert "Repeat claims: 2 claims" in shown.by_id("repeat-claims")
+
+
+def test_the_staff_home_says_how_many_claims_wait(client, shop, auth):
+    _open(client, shop)
+    _open(client, shop, kind="missing_item", text="Again.")
+    auth.login("support")
+    shown = page(client.get("/staff/"))
+    assert "Claims waiting for support: 2" in shown.by_id("home-claims")
