@@ -95,7 +95,7 @@ def test_damaged_in_french_replacement_and_code_then_the_original_turns_up(
 
     before = _stock("TEE-ORG-WHITE-L")
     desk = staff("en-GB")
-    desk.get_by_role("link", name="Claims").click()
+    desk.get_by_role("link", name="Claims", exact=True).click()
     desk.get_by_role("link", name=number).click()
     expect(desk.locator("#kind")).to_have_text("It arrived damaged")
     expect(desk.locator("#description")).to_have_text("Le t-shirt est déchiré.")
