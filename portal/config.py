@@ -57,6 +57,10 @@ def from_environment(instance_path: str) -> dict:
         "SHOP_CONTACT_HOURS": os.environ.get("SHOP_CONTACT_HOURS") or None,
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or "http://127.0.0.1:5000",
         "RETURN_WINDOW_DAYS": _int("RETURN_WINDOW_DAYS", 30),
+        # Keep it (docs/claims.md): damaged or wrong items worth less than this (minor units
+        # of KEEP_IT_CURRENCY) are credited at once and kept by the customer; 0: off
+        "KEEP_IT_BELOW": _int("KEEP_IT_BELOW", 0),
+        "KEEP_IT_CURRENCY": os.environ.get("KEEP_IT_CURRENCY") or "EUR",
         "HOLIDAY_SEASON_START": _month_day("HOLIDAY_SEASON_START", "11-01"),
         "HOLIDAY_SEASON_END": _month_day("HOLIDAY_SEASON_END", "12-24"),
         "HOLIDAY_RETURN_UNTIL": _month_day("HOLIDAY_RETURN_UNTIL", "01-31"),

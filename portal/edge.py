@@ -29,7 +29,10 @@ MAX_ID = 2**31 - 1  # PostgreSQL `integer`, the type of every id and count colum
 # as such: they would be UTF-8 pairs decoded to U+0080–U+009F, refused the same way.)
 UNUSABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Where a file may come in: the customer's damage photos, one field per order line.
-FILE_FIELDS = {"customer.items": re.compile(r"item-\d{1,10}-photos")}
+FILE_FIELDS = {
+    "customer.items": re.compile(r"item-\d{1,10}-photos"),
+    "customer.claim_form": re.compile(r"photos"),
+}
 BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from portal import followup_words
+from portal import claim_words, followup_words
+from portal.claim_words import CLAIM_PHOTO_KINDS, claim_kind_labels  # noqa: F401
 
 REASONS = (
     "too_small",
@@ -99,6 +100,7 @@ def state_labels() -> dict[str, dict[str, str]]:
             "failed": _("Failed"),
         },
         **followup_words.state_labels(),
+        **claim_words.state_labels(),
     }
 
 
@@ -153,6 +155,7 @@ def event_labels() -> dict[str, dict[str, str]]:
             "credit_instead": _("Store credit given instead"),
         },
         **followup_words.event_labels(),
+        **claim_words.event_labels(),
     }
 
 
@@ -190,6 +193,7 @@ def action_labels() -> dict[str, str]:
         "label_void_failed": _("The old label could not be cancelled at the carrier"),
         "store_credit_issued": _("Store credit issued"),
         **followup_words.action_labels(),
+        **claim_words.action_labels(),
     }
 
 
@@ -257,8 +261,10 @@ def misc_labels() -> dict[str, dict[str, str]]:
             "goodwill": _("Goodwill gesture"),
             "reopen_refund": _("Open again: a paid refund failed"),
             **followup_words.mail_labels(),
+            **claim_words.mail_labels(),
         },
         **followup_words.misc_labels(),
+        "claim_kind": claim_words.claim_kind_labels(),
     }
 
 

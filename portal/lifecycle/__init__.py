@@ -21,6 +21,8 @@ This module imports no model: the models take their CHECK constraints from it.
 ``docs/lifecycle.md`` is generated from these tables (`flask --app wsgi lifecycle doc`).
 """
 
+from portal.lifecycle.claims import *  # noqa: F403
+from portal.lifecycle.claims import CLAIM
 from portal.lifecycle.core import *  # noqa: F403
 from portal.lifecycle.core import Event, Machine, apply, can, check_constraint, machine_of  # noqa: F401
 from portal.lifecycle.followup import *  # noqa: F403
@@ -30,4 +32,4 @@ from portal.lifecycle.returns import ACCEPTANCE, RECEPTION, REFUND, RETURN
 
 # Every machine, in the order docs/lifecycle.md shows them. A path that adds its own
 # states declares them in a module of this package and appends its machines here.
-MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND, FEEDBACK)
+MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND, FEEDBACK, CLAIM)

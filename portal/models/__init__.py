@@ -2,6 +2,7 @@
 
 from portal.models.audit import AuditEvent
 from portal.models.catalog import Product, Variant
+from portal.models.claims import Claim, ClaimLine, ClaimPhoto
 from portal.models.credits import CreditTransaction, StoreCredit
 from portal.models.followup import Feedback, LateNotice
 from portal.models.orders import Order, OrderLine
@@ -24,6 +25,9 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "CarrierEvent",
+    "Claim",
+    "ClaimLine",
+    "ClaimPhoto",
     "CreditTransaction",
     "DraftPhoto",
     "Feedback",

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.links import status_url
 from portal.models import Refund, StoreCredit
 from portal.security import role_required
-from portal.services import queues, timeline
+from portal.services import claims, queues, timeline
 from portal.services.warehouse import promised_by
 from portal.staff.blueprint import bp, return_or_404
 from portal.words import grade_labels
@@ -53,4 +53,5 @@ def return_page(rma: str):
         customer_link=status_url(rr),
         can_support=current_user.has_role("support"),
         grades=grade_labels(),
+        history=claims.history(rr.contact_email, exclude=rr),
     )
