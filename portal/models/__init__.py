@@ -2,6 +2,7 @@
 
 from portal.models.audit import AuditEvent
 from portal.models.catalog import Product, Variant
+from portal.models.conversation import Message, Thread
 from portal.models.credits import CreditTransaction, StoreCredit
 from portal.models.orders import Order, OrderLine
 from portal.models.outbox import OutboxMessage
@@ -26,6 +27,7 @@ __all__ = [
     "CreditTransaction",
     "DraftPhoto",
     "Label",
+    "Message",
     "Order",
     "OrderLine",
     "OutboxMessage",
@@ -39,6 +41,7 @@ __all__ = [
     "ShopWebhook",
     "StaffUser",
     "StoreCredit",
+    "Thread",
     "TrackingPoll",
     "Variant",
 ]
