@@ -46,6 +46,7 @@ def _subjects() -> dict[str, str]:
         "cancelled": _("Your return %(rma)s is cancelled"),
         "expired": _("Your return %(rma)s has expired"),
         "goodwill": _("A gesture from %(shop)s for return %(rma)s"),
+        "reply": _("Our answer about your return %(rma)s"),
     }
 
 

@@ -7,6 +7,7 @@ def init_app(app: Flask) -> None:
     from portal.commands.api_tokens import api_token_cli
     from portal.commands.demo import demo_command
     from portal.commands.imports import import_cli
+    from portal.commands.inbound import inbound_cli
     from portal.commands.lifecycle import lifecycle_cli
     from portal.commands.outbox import outbox_cli
     from portal.commands.refunds import refunds_cli
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
         api_token_cli,
         demo_command,
         import_cli,
+        inbound_cli,
         outbox_cli,
         refunds_cli,
         relay_points_cli,

@@ -5,6 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from portal.customer import (  # noqa: F401
+        conversation,
         gift,
         journey,
         policy_page,

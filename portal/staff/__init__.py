@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from portal.staff import (  # noqa: F401
         actions,
         auth,
+        conversation,
         diagnose,
         home,
         photos,
