@@ -48,7 +48,7 @@ def ask(rr: ReturnRequest, body: str | None, *, source: str = "web") -> Message:
     if thread is None:
         thread = Thread(return_id=rr.id)
         db.session.add(thread)
-    message = Message(thread=thread, author=CUSTOMER, source=source, body=text)
+    message = Message(thread=thread, author=CUSTOMER, source=source, body=text, created_at=utcnow())
     db.session.add(message)
     db.session.flush()
     return message
