@@ -6,6 +6,8 @@ never commit (`portal.web.commit_verb` does); a reply queues its e-mail in the o
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +24,7 @@ from portal.notifications import notify
 from portal.services.errors import AlreadyDone, MessageRefused
 
 CUSTOMER, STAFF = "customer", "staff"
+_LINE_ENDS = re.compile("\r\n|[\r\u2028\u2029]")
 
 
 def thread_of(rr: ReturnRequest) -> Thread | None:
@@ -31,8 +34,8 @@ def thread_of(rr: ReturnRequest) -> Thread | None:
 def clean_body(body: str | None) -> str:
     """The text as it will be kept: line ends unified, control characters and the
     blank space around it dropped. Refuses an empty or an over-long message."""
-    text = (body or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(c for c in text if c in "\n\t" or c.isprintable()).strip()
+    text = _LINE_ENDS.sub("\n", body or "")
+    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
     limit = current_app.config["QUESTION_MAX_CHARS"]
     if not text:
         raise MessageRefused(_("Please write your message."))
