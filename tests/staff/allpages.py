@@ -72,6 +72,7 @@ def staff_paths(rmas: dict[str, str]) -> list[tuple[str, str]]:
         ("refunds", "/staff/refunds"),
         ("users", "/staff/users"),
         ("password", "/staff/password"),
+        ("support inbox", "/staff/inbox"),
     ]
     paths += [(f"return: {name}", f"/staff/returns/{rma}") for name, rma in rmas.items()]
     return paths
