@@ -125,7 +125,6 @@ def event_labels() -> dict[str, dict[str, str]]:
             "expire": _("Label expired"),
             "goodwill": _("Goodwill gesture"),
             "reopen_refund": _("Open again: a paid refund failed"),
-            "reply": _("Answer to the customer's question"),
         },
         "item reception": {
             "receive_part": _("Some units received"),
@@ -252,6 +251,7 @@ def misc_labels() -> dict[str, dict[str, str]]:
             "expired": _("Label expired"),
             "goodwill": _("Goodwill gesture"),
             "reopen_refund": _("Open again: a paid refund failed"),
+            "reply": _("Answer to the customer's question"),
         },
     }
 
