@@ -161,3 +161,13 @@ def factory_thread(rr):
 def test_the_staff_home_says_when_nothing_waits(client, factory):
     _login(client, factory)
     assert "Every question has an answer." in page(client.get("/staff/")).by_id("home-inbox")
+
+
+def test_an_admin_sets_a_first_name_from_the_command_line(runner, factory):
+    user = factory.staff("support")
+    result = runner.invoke(args=["staff", "first-name", user.email, "Camille"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).first_name == "Camille"
+    refused = runner.invoke(args=["staff", "first-name", "nobody@shop.example.com", "X"])
+    assert refused.exit_code != 0 and "no staff account" in refused.output
