@@ -93,12 +93,17 @@ def thread_view(rr: ReturnRequest, *, staff_view: bool = False) -> ThreadView:
     messages = list(thread.messages) if thread is not None else []
     since = threads.waiting_since(thread) if thread is not None else None
     due = promise.due_by(since) if since else None
+    missed = due is not None and due < utcnow()
+    if missed:
+        due_text = _("We are late in answering you, sorry: we answer as soon as we can.")
+    else:
+        due_text = _("We will answer by %(when)s.", when=when_local(due)) if due else ""
     return ThreadView(
         messages=[_shown(m, staff_view=staff_view) for m in messages],
         waiting_since=since,
         due=due,
-        due_text=_("We will answer by %(when)s.", when=when_local(due)) if due else "",
-        missed=due is not None and due < utcnow(),
+        due_text=due_text,
+        missed=missed,
         promise_text=promise_text(),
         max_chars=current_app.config["QUESTION_MAX_CHARS"],
     )

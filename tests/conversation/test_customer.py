@@ -112,3 +112,11 @@ def test_old_questions_still_show_in_order(client, factory):
     factory.question(rr, "second")
     text = page(client.get(status_path(rr))).by_id("thread-messages")
     assert text.index("first") < text.index("second")
+
+
+def test_a_missed_promise_is_owned_up_to(client, factory):
+    rr = factory.return_()
+    factory.question(rr, "Hello?", created_at=datetime.now(UTC) - timedelta(days=9))
+    shown = page(client.get(status_path(rr)))
+    assert "We are late in answering you, sorry: we answer as soon as we can." in shown.text
+    assert "We will answer by" not in shown.text
