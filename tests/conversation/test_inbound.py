@@ -155,3 +155,16 @@ def test_inbound_read_refuses_a_forged_address(runner, factory):
     assert result.exit_code == 67
     assert "550" in result.output
     assert _bodies() == []
+
+
+def test_the_lmtp_server_takes_a_reply_too(app, factory):
+    rr = factory.return_()
+    address = reply_to.address(rr.rma)
+    controller = inbound.controller(app, "127.0.0.1", free_port(), lmtp=True)
+    controller.start()
+    try:
+        with smtplib.LMTP(controller.hostname, controller.port, timeout=10) as lmtp:
+            assert lmtp.send_message(_mail(address, QUOTED_FR), to_addrs=[address]) == {}
+    finally:
+        controller.stop()
+    assert _bodies() == [("customer", "email", "Parfait, merci beaucoup !")]
