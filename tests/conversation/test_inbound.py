@@ -168,3 +168,18 @@ def test_the_lmtp_server_takes_a_reply_too(app, factory):
     finally:
         controller.stop()
     assert _bodies() == [("customer", "email", "Parfait, merci beaucoup !")]
+
+
+def test_a_reply_by_e_mail_after_our_answer_puts_the_thread_back_in_the_inbox(factory, server):
+    from portal.conversation import threads
+
+    rr = factory.return_(locale="en")
+    factory.question(rr, "Where is it?")
+    threads.reply(rr, factory.staff("support"), "On its way.")
+    db.session.commit()
+    assert threads.summary().unanswered == 0
+    address = reply_to.address(rr.rma)
+    _send(server, _mail(address, QUOTED_EN), address)
+    db.session.expire_all()
+    assert threads.summary().unanswered == 1
+    assert [m.author for m in threads.thread_of(rr).messages] == ["customer", "staff", "customer"]
