@@ -123,6 +123,16 @@ def from_environment(instance_path: str) -> dict:
         "DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE") or "fr",
         "LANGUAGES": ["fr", "en"],
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # A conversation with the shop (docs/conversation.md)
+        "INBOUND_DOMAIN": os.environ.get("INBOUND_DOMAIN") or None,
+        "INBOUND_MAX_BYTES": _int("INBOUND_MAX_BYTES", 1024 * 1024),
+        "REPLY_PROMISE_HOURS": _int("REPLY_PROMISE_HOURS", 12),
+        "REPLY_WORKING_HOURS": tuple(
+            int(h) for h in (os.environ.get("REPLY_WORKING_HOURS") or "9-18").split("-")
+        ),
+        "REPLY_TIMEZONE": os.environ.get("REPLY_TIMEZONE") or "Europe/Paris",
+        "QUESTION_RATE_LIMIT": os.environ.get("QUESTION_RATE_LIMIT") or "5 per minute;30 per day",
+        "QUESTION_MAX_CHARS": _int("QUESTION_MAX_CHARS", 2000),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT") or "10 per minute;50 per hour",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

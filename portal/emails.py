@@ -32,6 +32,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 
+from portal.conversation import reply_to
 from portal.extensions import db
 from portal.i18n import contact_hours, fmt_date, money
 from portal.models import ReturnRequest
@@ -70,7 +71,7 @@ def build(row, pdfs: dict[int, bytes] | None = None) -> bytes:
         ("Subject", _words(one_line(subject))),
         ("From", _address(one_line(config["SHOP_NAME"]), config["MAIL_FROM"])),
         ("To", _address(facts.get("contact_name", ""), row.recipient)),
-        ("Reply-To", _address("", config["SHOP_CONTACT_EMAIL"])),
+        ("Reply-To", _address("", reply_to.address(facts["rma"]) or config["SHOP_CONTACT_EMAIL"])),
         ("Date", _one_line(facts["date"])),
         ("Message-ID", _one_line(facts["message_id"])),
         ("X-Retours-Kind", _one_line(row.kind)),

@@ -47,6 +47,7 @@ def _subjects() -> dict[str, str]:
         "expired": _("Your return %(rma)s has expired"),
         "goodwill": _("A gesture from %(shop)s for return %(rma)s"),
         **followup_words.subjects(),
+        "reply": _("Our answer about your return %(rma)s"),
     }
 
 

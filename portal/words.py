@@ -262,6 +262,7 @@ def misc_labels() -> dict[str, dict[str, str]]:
             "reopen_refund": _("Open again: a paid refund failed"),
             **followup_words.mail_labels(),
             **claim_words.mail_labels(),
+            "reply": _("Answer to the customer's question"),
         },
         **followup_words.misc_labels(),
         "claim_kind": claim_words.claim_kind_labels(),

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from portal.extensions import db
-from portal.models import Order, RelayPoint, ReturnRequest, StaffUser, Variant
+from portal.models import Message, Order, RelayPoint, ReturnRequest, StaffUser, Variant
 from portal.payments import provider_name
 from portal.services import shop_sync, staff
 from portal.services.policy import current_policy
@@ -172,3 +172,13 @@ class Factory:
         user = staff.create_staff(email, role, PASSWORD)
         db.session.commit()
         return user
+
+    def question(self, rr: ReturnRequest, body: str = "Where is my refund?", **kw) -> Message:
+        """A customer's question on the return's thread (committed); `created_at=` to age it."""
+        from portal.conversation.threads import ask
+
+        message = ask(rr, body)
+        for name, value in kw.items():
+            setattr(message, name, value)
+        db.session.commit()
+        return message

@@ -8,6 +8,7 @@ def init_app(app: Flask) -> None:
     from portal.commands.demo import demo_command
     from portal.commands.followup import followup_cli
     from portal.commands.imports import import_cli
+    from portal.commands.inbound import inbound_cli
     from portal.commands.lifecycle import lifecycle_cli
     from portal.commands.outbox import outbox_cli
     from portal.commands.refunds import refunds_cli
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
         api_token_cli,
         demo_command,
         import_cli,
+        inbound_cli,
         outbox_cli,
         refunds_cli,
         relay_points_cli,

@@ -6,6 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from portal.customer import (  # noqa: F401
         claims,
+        conversation,
         feedback,
         gift,
         journey,

@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEvent
 from portal.models.catalog import Product, Variant
 from portal.models.claims import Claim, ClaimLine, ClaimPhoto
+from portal.models.conversation import Message, Thread
 from portal.models.credits import CreditTransaction, StoreCredit
 from portal.models.followup import Feedback, LateNotice
 from portal.models.orders import Order, OrderLine
@@ -33,6 +34,7 @@ __all__ = [
     "Feedback",
     "Label",
     "LateNotice",
+    "Message",
     "Order",
     "OrderLine",
     "OutboxMessage",
@@ -46,6 +48,7 @@ __all__ = [
     "ShopWebhook",
     "StaffUser",
     "StoreCredit",
+    "Thread",
     "TrackingPoll",
     "Variant",
 ]

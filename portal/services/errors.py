@@ -57,3 +57,15 @@ class ValidationFailed(DomainError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+
+
+class MessageRefused(DomainError):
+    """A question or a reply that cannot be taken (empty, too long, not allowed now)."""
+
+
+class InboundRefused(DomainError):
+    """An e-mail to the inbound address that we do not take; `code` is the SMTP reply."""
+
+    def __init__(self, message: str, code: int = 550) -> None:
+        super().__init__(message)
+        self.code = code

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
         actions,
         auth,
         claims,
+        conversation,
         diagnose,
         home,
         insights,

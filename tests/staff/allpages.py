@@ -59,6 +59,7 @@ def build_returns(factory) -> dict[str, str]:
     cancelled = factory.return_()
     cancel_return(cancelled, actor_type="customer")
     made["cancelled"] = cancelled
+    factory.question(made["received"], "Where is my parcel?")  # a thread, the inbox
     db.session.commit()
     return {name: rr.rma for name, rr in made.items()}
 
@@ -72,6 +73,7 @@ def staff_paths(rmas: dict[str, str]) -> list[tuple[str, str]]:
         ("refunds", "/staff/refunds"),
         ("users", "/staff/users"),
         ("password", "/staff/password"),
+        ("support inbox", "/staff/inbox"),
     ]
     paths += [(f"return: {name}", f"/staff/returns/{rma}") for name, rma in rmas.items()]
     return paths
