@@ -334,14 +334,14 @@ class FakePrestaShop(LoopbackFake):
                 ),
                 headers,
             )
-        if endpoint == "list":
+        if request.method == "GET":
             return 200, self._list(resource, request.query), headers
         try:
             element = ET.fromstring(request.raw)[0]
         except (ET.ParseError, IndexError):
             return 400, self._error(127, "XML error"), headers
         values = _xml_values(element)
-        if endpoint == "create":
+        if request.method == "POST":
             return self._create(resource, values, headers)
         return self._update(resource, int(match["id"]), values, headers)
 

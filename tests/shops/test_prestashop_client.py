@@ -1,0 +1,74 @@
+"""The connection test and the client against the fake webservice: what the shop owner reads."""
+
+from __future__ import annotations
+
+import socket
+
+from portal.shops import platform
+from portal.shops.platform import Credentials
+from tests.shops.prestashop_fixtures import app_config, creds, presta  # noqa: F401
+
+
+def _check(address: str, key: str):
+    return platform.for_source("prestashop").check(Credentials(address, {"key": key}))
+
+
+def test_a_good_key_with_every_permission_connects(app, presta):
+    result = _check(presta.base_url, presta.key)
+    assert result.ok, result.message
+    assert "Connected" in result.message
+
+
+def test_a_wrong_key_is_named_as_such(app, presta):
+    result = _check(presta.base_url, "WRONGWRONGWRONGWRONGWRONGWRONG12")
+    assert not result.ok
+    assert "refused the webservice key" in result.message
+
+
+def test_each_missing_permission_is_named(app, presta):
+    presta.deny("order_slip", "POST")
+    presta.deny("stock_availables")
+    result = _check(presta.base_url, presta.key)
+    assert not result.ok
+    assert "POST order_slip" in result.message
+    assert "GET stock_availables" in result.message and "PUT stock_availables" in result.message
+    assert "GET orders" not in result.message
+
+
+def test_an_address_without_a_webservice_says_so(app, presta):
+    result = _check(f"{presta.base_url}/boutique", presta.key)
+    assert not result.ok
+    assert "No webservice at" in result.message and "/boutique/api" in result.message
+
+
+def test_a_site_that_is_not_prestashop_says_so(app, presta):
+    presta.not_prestashop = True
+    result = _check(presta.base_url, presta.key)
+    assert not result.ok
+    assert "is not a PrestaShop webservice" in result.message
+
+
+def test_an_unreachable_shop_says_so(app):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = _check(f"http://127.0.0.1:{port}", "K" * 32)
+    assert not result.ok
+    assert "did not answer" in result.message
+
+
+def test_an_address_that_is_not_a_url_is_refused_before_any_call(app, presta):
+    result = _check("boutique sans adresse", presta.key)
+    assert not result.ok
+    assert presta.requests == []
+
+
+def test_reads_are_retried_after_a_server_error(app, presta, creds):
+    presta.fail("GET orders", "503")
+    from datetime import UTC, datetime
+
+    pages = list(
+        platform.for_source("prestashop").order_pages(creds, datetime(2026, 1, 1, tzinfo=UTC))
+    )
+    assert pages == []
+    assert presta.count("GET orders") == 2
