@@ -441,8 +441,8 @@ def _matches(actual, wanted: str, dates: str | None) -> bool:
         return text in inner.split("|")
     if "," in inner:
         low, high = inner.split(",", 1)
-        if dates:
-            return low <= text <= high  # "YYYY-MM-DD HH:MM:SS" sorts as it reads
+        if dates and "-" in low:  # date=1 and a date field: "YYYY-MM-DD HH:MM:SS" sorts as read
+            return low <= text <= high
         try:
             return float(low) <= float(text) <= float(high)
         except ValueError:

@@ -1,7 +1,12 @@
 """PrestaShop connector fixtures: the fake webservice on loopback, the app pointed at it.
 
-Imported by the tests/shops/test_prestashop_*.py modules (the directory's conftest is the
-Shopify connector's)."""
+The directory's conftest imports `presta` and `creds`; each test_prestashop_*.py module
+points the app at the fake with its own `app_config` (the conftest's is Shopify's):
+
+    @pytest.fixture
+    def app_config(app_config, presta):
+        return with_prestashop(app_config, presta)
+"""
 
 from __future__ import annotations
 
@@ -17,8 +22,7 @@ def presta():
         yield fake
 
 
-@pytest.fixture
-def app_config(app_config, presta):
+def with_prestashop(app_config: dict, presta: FakePrestaShop) -> dict:
     return {
         **app_config,
         "PRESTASHOP_SHOP_URL": presta.base_url,

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from portal.shops import platform
 from portal.shops.platform import Credentials
-from tests.shops.prestashop_fixtures import app_config, creds, presta  # noqa: F401
+from tests.shops.prestashop_fixtures import with_prestashop
+
+
+@pytest.fixture
+def app_config(app_config, presta):
+    return with_prestashop(app_config, presta)
 
 
 def _check(address: str, key: str):
