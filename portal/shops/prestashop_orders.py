@@ -14,51 +14,104 @@ its number; the next is numbered "<reference>-<id>" (docs/shops-prestashop.md).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Order
+from portal.models import Order, OrderLine, Variant
 from portal.shops import credentials, platform
 from portal.shops import shopify_orders as writer
 from portal.shops.platform import PlatformError, SyncProgress
 from portal.shops.prestashop_mapping import SOURCE, Settings, map_order
-from portal.shops.shopify_mapping import BadPayload
+from portal.shops.shopify_mapping import BadPayload, Line, MappedOrder
 from portal.shops.sync import SyncResult
 
 
-def _free_number(mapped) -> str:
-    taken = db.session.scalar(select(Order.source).where(Order.number == mapped.number))
-    if taken is None:
-        return mapped.number
-    other = f"{mapped.number}-{mapped.external_id}"[:64]
-    if db.session.scalar(select(Order.id).where(Order.number == other)) is not None:
+@dataclass
+class Page:
+    """What a page of orders needs from the database, read in three queries rather than a
+    few per order: our orders with these ids, the numbers taken, the variants by SKU."""
+
+    held: dict[str, Order] = field(default_factory=dict)
+    numbers: set[str] = field(default_factory=set)
+    variants: dict[str, Variant] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, payloads: list) -> Page:
+        ids, numbers, skus = set(), set(), set()
+        for payload in payloads:
+            if not isinstance(payload, dict):
+                continue
+            ids.add(str(payload.get("id")))
+            reference = str(payload.get("reference") or "").strip()
+            numbers |= {reference, f"{reference}-{payload.get('id')}"}
+            for item in (payload.get("associations") or {}).get("order_rows") or []:
+                if isinstance(item, dict):
+                    skus.add(str(item.get("product_reference") or "").strip())
+                    skus.add(
+                        f"prestashop-{item.get('product_id')}-{item.get('product_attribute_id')}"
+                    )
+        held = db.session.scalars(
+            select(Order).where(Order.source == SOURCE, Order.external_id.in_(ids))
+        )
+        taken = db.session.scalars(select(Order.number).where(Order.number.in_(numbers)))
+        variants = db.session.scalars(select(Variant).where(Variant.sku.in_(skus)))
+        return cls(
+            held={order.external_id: order for order in held},
+            numbers=set(taken),
+            variants={variant.sku: variant for variant in variants},
+        )
+
+    def number_for(self, mapped: MappedOrder) -> str:
+        for number in (mapped.number, f"{mapped.number}-{mapped.external_id}"[:64]):
+            if number not in self.numbers:
+                self.numbers.add(number)
+                return number
         raise BadPayload(f"order number {mapped.number} is already used by another order")
-    return other
+
+    def variant(self, line: Line, currency: str, settings: Settings) -> Variant:
+        found = self.variants.get(line.sku)
+        if found is None:  # the Shopify writer's: a new variant of a new or known product
+            found = writer._variant(line, currency, settings.writer())  # noqa: SLF001
+            self.variants[line.sku] = found
+        return found
 
 
-def apply_order(payload, settings: Settings) -> str:
-    """'created', 'updated' or 'unchanged'; BadPayload when the order cannot be read."""
+def apply_order(payload, settings: Settings, page: Page | None = None) -> str:
+    """'created', 'updated' or 'unchanged'; BadPayload (before anything is written) when
+    the order cannot be read."""
     mapped = map_order(payload, settings)
-    order = db.session.scalar(
-        select(Order).where(Order.source == SOURCE, Order.external_id == mapped.external_id)
-    )
+    page = page if page is not None else Page.read([payload])
+    order = page.held.get(mapped.external_id)
     held = order.external_updated_at if order is not None else None
     if held is not None and mapped.updated_at is not None and mapped.updated_at <= held:
         return "unchanged"
     created = order is None
     if created:
-        mapped.number = _free_number(mapped)
+        mapped.number = page.number_for(mapped)
         order = Order(number=mapped.number, source=SOURCE, external_id=mapped.external_id)
         db.session.add(order)
+        page.held[mapped.external_id] = order
     else:
         mapped.number = order.number  # the number customers were given stays theirs
     # the Shopify writer's own steps, shared rather than copied (see the module's text)
     writer._fill(order, mapped)  # noqa: SLF001
-    writer._lines(order, mapped.lines, mapped.currency, settings.writer())  # noqa: SLF001
-    db.session.flush()
+    if created:  # a new order has no returns: its lines are plainly the platform's
+        for line in mapped.lines:
+            order.lines.append(
+                OrderLine(
+                    external_id=line.external_id,
+                    variant=page.variant(line, mapped.currency, settings),
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    discount=line.discount,
+                )
+            )
+    else:
+        writer._lines(order, mapped.lines, mapped.currency, settings.writer())  # noqa: SLF001
     return "created" if created else "updated"
 
 
@@ -69,15 +122,17 @@ def _label(payload) -> str:
 
 
 def apply_page(orders: list, settings: Settings, result: SyncResult) -> None:
-    """Each order in its own savepoint: one that cannot be read is named and skipped."""
+    """An order that cannot be read is named and skipped (it is refused before anything of
+    it is written, so no savepoint is needed); the page is flushed once."""
+    page = Page.read(orders)
     for payload in orders:
         try:
-            with db.session.begin_nested():
-                outcome = apply_order(payload, settings)
+            outcome = apply_order(payload, settings, page)
         except BadPayload as exc:
             result.errors.append(f"{_label(payload)}: {exc}")
             continue
         setattr(result, outcome, getattr(result, outcome) + 1)
+    db.session.flush()
 
 
 def connector() -> platform.Platform:
