@@ -79,3 +79,12 @@ def test_reads_are_retried_after_a_server_error(app, presta, creds):
     )
     assert pages == []
     assert presta.count("GET orders") == 2
+
+
+def test_the_shop_owner_reads_it_in_french(app, presta):
+    from flask_babel import force_locale
+
+    presta.deny("order_slip", "POST")
+    with force_locale("fr"):
+        result = _check(presta.base_url, presta.key)
+    assert "La clé fonctionne, mais elle n’a pas le droit : POST order_slip" in result.message
