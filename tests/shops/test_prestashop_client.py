@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from flask_babel import force_locale
 
 from portal.shops import platform
 from portal.shops.platform import Credentials
@@ -16,8 +17,9 @@ def app_config(app_config, presta):
     return with_prestashop(app_config, presta)
 
 
-def _check(address: str, key: str):
-    return platform.for_source("prestashop").check(Credentials(address, {"key": key}))
+def _check(address: str, key: str, locale: str = "en"):
+    with force_locale(locale):
+        return platform.for_source("prestashop").check(Credentials(address, {"key": key}))
 
 
 def test_a_good_key_with_every_permission_connects(app, presta):
@@ -82,9 +84,6 @@ def test_reads_are_retried_after_a_server_error(app, presta, creds):
 
 
 def test_the_shop_owner_reads_it_in_french(app, presta):
-    from flask_babel import force_locale
-
     presta.deny("order_slip", "POST")
-    with force_locale("fr"):
-        result = _check(presta.base_url, presta.key)
+    result = _check(presta.base_url, presta.key, "fr")
     assert "La clé fonctionne, mais elle n’a pas le droit : POST order_slip" in result.message
