@@ -115,3 +115,15 @@ def test_without_since_the_poll_starts_from_the_last_one(app, runner, presta):
     assert _poll(runner, None).exit_code == 0
     second = [p for n, _, p in presta.requests if n == "GET orders"][-1]
     assert first != second  # the window moved to the last poll's time minus the overlap
+
+
+def test_a_shop_selling_in_two_currencies_and_local_times_come_in_right(app, runner, presta):
+    presta.add_order(order(1, "EURORDER1", currency=1, date_add="2026-07-01 00:15:00"))
+    presta.add_order(order(2, "CHFORDER2", currency=2, rows=[row(21, price="42.500000")]))
+    assert _poll(runner).exit_code == 0
+    eur = db.session.scalar(select(Order).where(Order.number == "EURORDER1"))
+    chf = db.session.scalar(select(Order).where(Order.number == "CHFORDER2"))
+    assert (eur.currency, chf.currency) == ("EUR", "CHF")
+    assert chf.lines[0].unit_price == 4250
+    # 00:15 in Paris in summer is 22:15 UTC the day before
+    assert (eur.placed_at.day, eur.placed_at.hour, eur.placed_at.minute) == (30, 22, 15)
