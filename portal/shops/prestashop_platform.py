@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
-from portal.shops import platform, prestashop_actions
+from portal.shops import platform, prestashop_actions, prestashop_exchange
 from portal.shops.platform import (
     Answer,
     CheckResult,
@@ -151,13 +151,13 @@ class PrestaShop:
         return prestashop_actions.issue_credit(client_for(credentials, retries=1), credit)
 
     def create_replacement(self, credentials: Credentials, order: ReplacementOrder) -> Answer:
-        return prestashop_actions.create_replacement(client_for(credentials, retries=1), order)
+        return prestashop_exchange.create_replacement(client_for(credentials, retries=1), order)
 
     def reserve(self, credentials: Credentials, reservation: Reservation) -> Answer:
-        return prestashop_actions.reserve(client_for(credentials, retries=1), reservation)
+        return prestashop_exchange.reserve(client_for(credentials, retries=1), reservation)
 
     def release(self, credentials: Credentials, external_id: str) -> Answer:
-        return prestashop_actions.release(client_for(credentials, retries=1), external_id)
+        return prestashop_exchange.release(client_for(credentials, retries=1), external_id)
 
 
 def _table(client: PrestaShopClient, resource: str, field: str) -> dict[str, str]:
