@@ -121,11 +121,29 @@ def _label(payload) -> str:
     return "?"
 
 
+def ours(payload, module: str) -> bool:
+    """A replacement order Retours made (prestashop_exchange): paid with the replacement
+    module, at 0, its payment named "Retours <RMA>". Not a customer's order to return."""
+    if not isinstance(payload, dict):
+        return False
+    try:
+        free = float(payload.get("total_paid") or 0) == 0
+    except (TypeError, ValueError):
+        return False
+    payment = str(payload.get("payment") or "")
+    return free and payload.get("module") == module and payment.startswith("Retours ")
+
+
 def apply_page(orders: list, settings: Settings, result: SyncResult) -> None:
     """An order that cannot be read is named and skipped (it is refused before anything of
-    it is written, so no savepoint is needed); the page is flushed once."""
+    it is written, so no savepoint is needed); our own replacement orders are left out (and
+    counted unchanged); the page is flushed once."""
     page = Page.read(orders)
+    module = current_app.config.get("PRESTASHOP_REPLACEMENT_MODULE") or "ps_wirepayment"
     for payload in orders:
+        if ours(payload, module):
+            result.unchanged += 1
+            continue
         try:
             outcome = apply_order(payload, settings, page)
         except BadPayload as exc:

@@ -15,7 +15,8 @@ Resources served: orders (POST too: a replacement order from a cart), order_hist
 customers, addresses, currencies, countries, languages, order_slip, cart_rules, carts,
 stock_availables. Every call needs HTTP Basic with the webservice key as user and no
 password (401 otherwise); a resource or method the key was not given is a 401 too.
-Values are strings, ids integers, as the webservice's JSON output gives them.
+Values are strings, ids integers, as the webservice's JSON output gives them; a list with
+no result is `[]`, not `{"orders": []}` (PrestaShop issues #10172, #22760, #26752).
 """
 
 from __future__ import annotations
@@ -385,7 +386,7 @@ class FakePrestaShop(LoopbackFake):
             shown = [{f: i.get(f) for f in fields} for i in items]
         else:
             shown = [{"id": i["id"]} for i in items]
-        return {resource: shown}
+        return {resource: shown} if shown else []  # the webservice's JSON for no result
 
     # writes -------------------------------------------------------------------------------
     def _create(self, resource: str, values: dict, headers: dict):

@@ -4,7 +4,10 @@ once, and the replacement's stock held and given back."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from portal.extensions import db
+from portal.models import Order
 from portal.shops import platform
 from portal.shops.platform import (
     DONE,
@@ -119,3 +122,12 @@ def test_reserve_refuses_more_than_the_shop_has_and_changes_nothing(shop, presta
 
 def test_release_of_something_else_is_refused(shop, creds):
     assert shop.release(creds, "gid://shopify/Whatever").state == REFUSED
+
+
+def test_the_poll_leaves_our_own_replacement_orders_out(shop, presta, creds, runner):
+    made = shop.create_replacement(creds, _replacement())
+    presta.touch(int(made.external_id), "2026-11-25 10:00:00", payment="Retours RMA-3")
+    result = runner.invoke(args=["shop", "poll", "--since", "90d"])
+    assert result.exit_code == 0, result.output
+    numbers = set(db.session.scalars(select(Order.number)))
+    assert "XKBKNABJK" in numbers and made.code not in numbers
