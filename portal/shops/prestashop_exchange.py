@@ -203,3 +203,12 @@ def release(client: PrestaShopClient, external_id: str) -> Answer:
             answer_for(exc) if isinstance(exc, PlatformError) else Answer(REFUSED, reason=str(exc))
         )
     return Answer(DONE, external_id=external_id)
+
+
+def tracking(client: PrestaShopClient, order_id: str) -> str | None:
+    """The tracking number the shop gave the order's shipment (order_carriers), if any."""
+    rows = client.listing(
+        "order_carriers", {"display": "[id,tracking_number]", "filter[id_order]": f"[{order_id}]"}
+    )
+    numbers = [str(r.get("tracking_number") or "").strip() for r in rows]
+    return next((n for n in reversed(numbers) if n), None)

@@ -159,6 +159,12 @@ class PrestaShop:
     def release(self, credentials: Credentials, external_id: str) -> Answer:
         return prestashop_exchange.release(client_for(credentials, retries=1), external_id)
 
+    # -- beyond the protocol ----------------------------------------------------------------
+    def tracking(self, credentials: Credentials, external_order_id: str) -> str | None:
+        """The replacement order's tracking number once the shop ships it (None before);
+        PlatformError when the shop cannot be read."""
+        return prestashop_exchange.tracking(client_for(credentials), external_order_id)
+
 
 def _table(client: PrestaShopClient, resource: str, field: str) -> dict[str, str]:
     rows = client.listing(resource, {"display": f"[id,{field}]"})

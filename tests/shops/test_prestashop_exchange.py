@@ -131,3 +131,18 @@ def test_the_poll_leaves_our_own_replacement_orders_out(shop, presta, creds, run
     assert result.exit_code == 0, result.output
     numbers = set(db.session.scalars(select(Order.number)))
     assert "XKBKNABJK" in numbers and made.code not in numbers
+
+
+def test_the_replacements_tracking_number_is_read_once_the_shop_ships_it(shop, presta, creds):
+    made = shop.create_replacement(creds, _replacement())
+    assert shop.tracking(creds, made.external_id) is None
+    presta.put(
+        "order_carriers",
+        {"id": 9, "id_order": made.external_id, "id_carrier": "2", "tracking_number": ""},
+    )
+    assert shop.tracking(creds, made.external_id) is None
+    presta.put(
+        "order_carriers",
+        {"id": 9, "id_order": made.external_id, "id_carrier": "2", "tracking_number": "6A123"},
+    )
+    assert shop.tracking(creds, made.external_id) == "6A123"
