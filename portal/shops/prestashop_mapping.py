@@ -13,7 +13,9 @@ What is read, and from which documented field (docs/shops-prestashop.md has the 
   may be empty), `product_name`, `product_quantity`, `unit_price_tax_incl` (what one unit
   cost, taxes included, after catalogue price reductions).
 - the order's discounts (vouchers) are shared over the lines in proportion to what each
-  cost, the last line taking the rounding, so each line holds what the customer paid.
+  cost, the last line taking the rounding, so each line holds what the customer paid;
+  when a voucher gave free shipping (`order_cart_rules.free_shipping`), the shipping's
+  price, which PrestaShop counts in `total_discounts`, is not taken off the products.
 - from what `prestashop_platform` adds under "_retours" for each page: the customer's
   `email` (customers), the delivery address (addresses, countries) and the order's states
   (order_histories): the latest entry into one of PRESTASHOP_DELIVERED_STATES is the
@@ -238,7 +240,11 @@ def map_order(payload, settings: Settings) -> MappedOrder:
     lines = [_line(item, i, currency) for i, item in enumerate(rows)]
     if len({line.external_id for line in lines}) != len(lines):
         raise BadPayload("order_rows repeats a row id")
-    _share(lines, amount(payload.get("total_discounts_tax_incl"), currency, "total_discounts"))
+    discounts = amount(payload.get("total_discounts_tax_incl"), currency, "total_discounts")
+    if extra.get("free_shipping"):  # a free-shipping voucher's value is the shipping's
+        shipping = amount(payload.get("total_shipping_tax_incl"), currency, "total_shipping")
+        discounts = max(discounts - shipping, 0)
+    _share(lines, discounts)
     gift = str(payload.get("gift") or "0") == "1"
     message = _text(payload.get("gift_message"), 2000) or None
     delivered_at, estimated = _delivery(extra, settings, zone)

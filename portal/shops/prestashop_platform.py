@@ -5,9 +5,10 @@ change the shop (credit slip, cart rule, replacement order, stock) in `prestasho
 paged by id (`filter[id]=[after,…]`, `limit=0,100`) rather than by offset, so an order
 updated while the sync runs cannot shift the pages and make another one be skipped. The
 upper bound of `filter[date_upd]` is fixed when the sync starts (orders updated after it
-are the next poll's). For each page, three more calls (never one per order) bring what
-the orders resource does not hold: the customers' e-mails, the delivery addresses and the
-order histories (delivery dates); currencies and countries are read once per sync.
+are the next poll's). For each page, four more calls (never one per order) bring what the
+orders resource does not hold: the customers' e-mails, the delivery addresses, the order
+histories (delivery dates) and which vouchers gave free shipping (order_cart_rules);
+currencies and countries are read once per sync.
 """
 
 from __future__ import annotations
@@ -37,7 +38,15 @@ MAX_ID = 4294967295  # an unsigned INT, PrestaShop's id columns
 # (method, resource): what each part of the connector needs the key to allow
 READ = tuple(
     ("GET", name)
-    for name in ("orders", "order_histories", "customers", "addresses", "currencies", "countries")
+    for name in (
+        "orders",
+        "order_histories",
+        "order_cart_rules",
+        "customers",
+        "addresses",
+        "currencies",
+        "countries",
+    )
 )
 WRITE = (
     ("GET", "order_slip"),
@@ -198,6 +207,17 @@ def _enrich(client, page: list[dict], currencies: dict, countries: dict) -> None
         client, "order_histories", "full", "id_order", (o.get("id") for o in page)
     ):
         histories.setdefault(str(history.get("id_order")), []).append(history)
+    free_shipping = {
+        str(rule.get("id_order"))
+        for rule in _some(
+            client,
+            "order_cart_rules",
+            "[id,id_order,free_shipping]",
+            "id_order",
+            (o.get("id") for o in page),
+        )
+        if str(rule.get("free_shipping") or "0") == "1"
+    }
     for order in page:
         address = addresses.get(str(order.get("id_address_delivery")), {})
         order["_retours"] = {
@@ -206,6 +226,7 @@ def _enrich(client, page: list[dict], currencies: dict, countries: dict) -> None
             "address": address,
             "country": countries.get(str(address.get("id_country")), ""),
             "histories": histories.get(str(order.get("id")), []),
+            "free_shipping": str(order.get("id")) in free_shipping,
         }
 
 

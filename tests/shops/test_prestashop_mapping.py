@@ -152,3 +152,12 @@ def test_a_second_order_with_the_same_reference_gets_its_id_appended(app):
     apply_order(_extra(order(31, "SPLITCART", rows=[row(311)])), SETTINGS)
     numbers = sorted(db.session.scalars(select(Order.number)))
     assert numbers == ["SPLITCART", "SPLITCART-31"]
+
+
+def test_a_free_shipping_voucher_is_not_taken_off_the_products():
+    # 40 € of products, 7 € shipping made free, and a 5 € voucher: total_discounts 12 €
+    payload = order(18, "FREESHIP", rows=[row(181, price="40.000000")], discounts="12.000000")
+    extra = _extra(payload)
+    extra["_retours"]["free_shipping"] = True
+    mapped = map_order(extra, SETTINGS)
+    assert mapped.lines[0].discount == 500

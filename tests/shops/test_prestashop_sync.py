@@ -127,3 +127,22 @@ def test_a_shop_selling_in_two_currencies_and_local_times_come_in_right(app, run
     assert chf.lines[0].unit_price == 4250
     # 00:15 in Paris in summer is 22:15 UTC the day before
     assert (eur.placed_at.day, eur.placed_at.hour, eur.placed_at.minute) == (30, 22, 15)
+
+
+def test_a_free_shipping_voucher_read_through_the_poll(app, runner, presta):
+    presta.add_order(order(1, "FREESHIP1", rows=[row(11, price="40.000000")], discounts="12.0"))
+    presta.put(
+        "order_cart_rules",
+        {
+            "id": 3,
+            "id_order": "1",
+            "id_cart_rule": "9",
+            "name": "Port offert",
+            "value": "7.0",
+            "value_tax_excl": "7.0",
+            "free_shipping": "1",
+        },
+    )
+    assert _poll(runner, "2026-06-01").exit_code == 0
+    stored = db.session.scalar(select(Order).where(Order.number == "FREESHIP1"))
+    assert stored.lines[0].discount == 500  # 12 € of discounts, 7 € of them the shipping
