@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.shops import platform, prestashop_actions, prestashop_exchange
 from portal.shops.platform import (
+    REFUSED,
     Answer,
     CheckResult,
     Credentials,
@@ -31,7 +32,7 @@ from portal.shops.platform import (
     Reservation,
 )
 from portal.shops.prestashop import PrestaShopClient, clean_address
-from portal.shops.prestashop_mapping import Settings, to_local_text
+from portal.shops.prestashop_mapping import BadPayload, Settings, to_local_text
 
 MAX_ID = 4294967295  # an unsigned INT, PrestaShop's id columns
 
@@ -126,7 +127,10 @@ class PrestaShop:
     # -- orders in --------------------------------------------------------------------------
     def order_pages(self, credentials: Credentials, since: datetime) -> Iterator[list[dict]]:
         client = client_for(credentials)
-        zone = settings().zone
+        try:
+            zone = settings().zone
+        except BadPayload as exc:
+            raise PlatformError("bad_answer", str(exc)) from exc
         size = max(1, min(int(config("PRESTASHOP_PAGE_SIZE", 100)), 1000))
         window = f"[{to_local_text(since, zone)},{to_local_text(datetime.now(UTC), zone)}]"
         currencies = _table(client, "currencies", "iso_code")
@@ -154,25 +158,37 @@ class PrestaShop:
 
     # -- the shop's side of refunds, credit, exchanges ---------------------------------------
     def refund(self, credentials: Credentials, refund: PlatformRefund) -> Answer:
-        return prestashop_actions.refund(client_for(credentials, retries=1), refund)
+        return _write(prestashop_actions.refund, credentials, refund)
 
     def issue_credit(self, credentials: Credentials, credit: PlatformCredit) -> Answer:
-        return prestashop_actions.issue_credit(client_for(credentials, retries=1), credit)
+        return _write(prestashop_actions.issue_credit, credentials, credit)
 
     def create_replacement(self, credentials: Credentials, order: ReplacementOrder) -> Answer:
-        return prestashop_exchange.create_replacement(client_for(credentials, retries=1), order)
+        return _write(prestashop_exchange.create_replacement, credentials, order)
 
     def reserve(self, credentials: Credentials, reservation: Reservation) -> Answer:
-        return prestashop_exchange.reserve(client_for(credentials, retries=1), reservation)
+        return _write(prestashop_exchange.reserve, credentials, reservation)
 
     def release(self, credentials: Credentials, external_id: str) -> Answer:
-        return prestashop_exchange.release(client_for(credentials, retries=1), external_id)
+        return _write(prestashop_exchange.release, credentials, external_id)
 
     # -- beyond the protocol ----------------------------------------------------------------
     def tracking(self, credentials: Credentials, external_order_id: str) -> str | None:
         """The replacement order's tracking number once the shop ships it (None before);
         PlatformError when the shop cannot be read."""
         return prestashop_exchange.tracking(client_for(credentials), external_order_id)
+
+
+def _write(call, credentials: Credentials, what) -> Answer:
+    """A call that changes the shop: an address or a setting that cannot be used is a
+    refusal a person reads, never an exception."""
+    try:
+        client = client_for(credentials, retries=1)
+        return call(client, what)
+    except PlatformError as exc:
+        return prestashop_actions.answer_for(exc)
+    except BadPayload as exc:  # PRESTASHOP_TIMEZONE is not a time zone
+        return Answer(REFUSED, reason=str(exc))
 
 
 def _table(client: PrestaShopClient, resource: str, field: str) -> dict[str, str]:

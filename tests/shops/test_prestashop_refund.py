@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 
 from portal.shops import platform
-from portal.shops.platform import DONE, REFUSED, RETRY, LineAmount, PlatformCredit, PlatformRefund
+from portal.shops.platform import (
+    DONE,
+    REFUSED,
+    RETRY,
+    Credentials,
+    LineAmount,
+    PlatformCredit,
+    PlatformRefund,
+)
 from tests.fakes.prestashop import order, row
 from tests.shops.prestashop_fixtures import with_prestashop
 
@@ -131,3 +139,15 @@ def test_store_credit_in_a_currency_the_shop_lacks_is_refused(shop, presta, cred
     credit = PlatformCredit("retours-credit-8", 100, "USD", "pub@prestashop.com", "RMA-8")
     answer = shop.issue_credit(creds, credit)
     assert answer.state == REFUSED and "USD" in answer.reason
+
+
+def test_a_shop_address_that_cannot_be_used_is_a_refusal_not_an_error(shop):
+    answer = shop.refund(Credentials("not an address", {"key": "K" * 32}), _refund())
+    assert answer.state == REFUSED and "not a shop address" in answer.reason
+
+
+def test_a_time_zone_that_is_not_one_is_a_refusal_not_an_error(app, shop, presta, creds):
+    app.config["PRESTASHOP_TIMEZONE"] = "Europe/Atlantis"
+    answer = shop.issue_credit(creds, _credit())
+    assert answer.state == REFUSED and "Europe/Atlantis" in answer.reason
+    assert presta.made("cart_rules") == []
