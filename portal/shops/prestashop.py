@@ -29,16 +29,22 @@ from portal.shops.platform import PlatformError
 BACKOFF_CAP = 30.0
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def clean_address(raw: str | None) -> str | None:
-    """'https://boutique.example/' → 'https://boutique.example'; None when not an http(s) URL.
+    """'https://boutique.example/' → 'https://boutique.example'; None when not an https URL
+    (the key is sent with every call: plain http only to this machine, for tests).
     A shop in a sub-folder keeps it ('https://example.com/shop')."""
     text = (raw or "").strip().rstrip("/")
     if text.endswith("/api"):
         text = text[:-4]
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+    if not parts.hostname or parts.query or parts.fragment or parts.username:
         return None
-    return text
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK):
+        return text
+    return None
 
 
 def _message(response: requests.Response) -> str:

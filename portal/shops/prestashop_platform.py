@@ -102,6 +102,11 @@ class PrestaShop:
 
     # -- the connection test ----------------------------------------------------------------
     def check(self, credentials: Credentials) -> CheckResult:
+        if clean_address(credentials.address) is None:
+            return CheckResult(
+                False,
+                str(_l("Give the shop's address starting with https://, e.g. https://boutique.fr")),
+            )
         try:
             allowed = client_for(credentials, retries=0).root()
         except PlatformError as exc:

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 
 from portal.shops import platform
 from portal.shops.platform import Credentials
+from portal.shops.prestashop import clean_address
 from tests.shops.prestashop_fixtures import with_prestashop
 
 
@@ -66,10 +67,19 @@ def test_an_unreachable_shop_says_so(app):
     assert "did not answer" in result.message
 
 
-def test_an_address_that_is_not_a_url_is_refused_before_any_call(app, presta):
-    result = _check("boutique sans adresse", presta.key)
+@pytest.mark.parametrize(
+    "address", ["boutique sans adresse", "http://boutique.fr", "ftp://boutique.fr", "https://"]
+)
+def test_an_address_that_is_not_https_is_refused_before_any_call(app, presta, address):
+    result = _check(address, presta.key)
     assert not result.ok
+    assert "starting with https://" in result.message
     assert presta.requests == []
+
+
+def test_clean_address_keeps_a_sub_folder_and_drops_api():
+    assert clean_address(" https://boutique.fr/shop/api/ ") == "https://boutique.fr/shop"
+    assert clean_address("http://127.0.0.1:8080") == "http://127.0.0.1:8080"
 
 
 def test_reads_are_retried_after_a_server_error(app, presta, creds):
