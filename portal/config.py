@@ -118,6 +118,21 @@ def from_environment(instance_path: str) -> dict:
         "SHOPIFY_RETURN_LINES_WITHOUT_SKU": _bool("SHOPIFY_RETURN_LINES_WITHOUT_SKU", True),
         "SHOPIFY_GIFT_ATTRIBUTES": _list("SHOPIFY_GIFT_ATTRIBUTES")
         or ["gift_message", "gift message"],
+        # PrestaShop (docs/shops-prestashop.md); the staff page's connection wins
+        "PRESTASHOP_SHOP_URL": os.environ.get("PRESTASHOP_SHOP_URL") or None,
+        "PRESTASHOP_WEBSERVICE_KEY": os.environ.get("PRESTASHOP_WEBSERVICE_KEY") or None,
+        "PRESTASHOP_TIMEZONE": os.environ.get("PRESTASHOP_TIMEZONE") or "Europe/Paris",
+        "PRESTASHOP_TIMEOUT": _int("PRESTASHOP_TIMEOUT", 10),
+        "PRESTASHOP_PAGE_SIZE": _int("PRESTASHOP_PAGE_SIZE", 100),
+        "PRESTASHOP_DELIVERY_DELAY_DAYS": _int("PRESTASHOP_DELIVERY_DELAY_DAYS", 3),
+        "PRESTASHOP_RETURN_LINES_WITHOUT_SKU": _bool("PRESTASHOP_RETURN_LINES_WITHOUT_SKU", True),
+        "PRESTASHOP_SHIPPED_STATES": _list("PRESTASHOP_SHIPPED_STATES") or ["4"],
+        "PRESTASHOP_DELIVERED_STATES": _list("PRESTASHOP_DELIVERED_STATES") or ["5"],
+        "PRESTASHOP_CANCELLED_STATES": _list("PRESTASHOP_CANCELLED_STATES") or ["6"],
+        "PRESTASHOP_ERROR_STATE": os.environ.get("PRESTASHOP_ERROR_STATE") or "8",
+        "PRESTASHOP_REPLACEMENT_MODULE": os.environ.get("PRESTASHOP_REPLACEMENT_MODULE")
+        or "ps_wirepayment",
+        "PRESTASHOP_POLL_OVERLAP_MINUTES": _int("PRESTASHOP_POLL_OVERLAP_MINUTES", 30),
         # Fernet key(s), comma-separated, newest first: encrypt shop credentials at rest
         "SECRETS_KEY": os.environ.get("SECRETS_KEY") or None,
         "DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE") or "fr",

@@ -22,6 +22,7 @@ from portal.shops.platform import Credentials
 # platform -> (the address's variable, {secret name: its variable})
 ENVIRONMENT: dict[str, tuple[str, dict[str, str]]] = {
     "shopify": ("SHOPIFY_SHOP_DOMAIN", {"token": "SHOPIFY_ACCESS_TOKEN"}),
+    "prestashop": ("PRESTASHOP_SHOP_URL", {"key": "PRESTASHOP_WEBSERVICE_KEY"}),
 }
 
 

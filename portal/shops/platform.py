@@ -68,6 +68,9 @@ class PlatformRefund:
     currency: str
     lines: tuple[LineAmount, ...]
     note: str  # shown in the shop's admin: the RMA and the reason
+    # the platform's ids of this order's earlier refunds we hold (optional): a platform
+    # with no idempotency key (PrestaShop) does not take one of them for this refund
+    made_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class ReplacementOrder:
     email: str
     lines: tuple[ReplacementLine, ...]
     note: str
+    made_before: tuple[str, ...] = ()  # as PlatformRefund.made_before, for replacement orders
 
 
 @dataclass(frozen=True)

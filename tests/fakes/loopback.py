@@ -96,7 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (timeout): the work is done all the same
 
-    do_GET = do_POST = do_DELETE = _dispatch
+    do_GET = do_POST = do_PUT = do_DELETE = _dispatch
 
 
 class _Server(ThreadingHTTPServer):

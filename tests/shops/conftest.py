@@ -6,6 +6,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.fakes.shopify import FakeShopify
+from tests.shops.prestashop_fixtures import creds, presta  # noqa: F401 (PrestaShop's)
 
 SECRET = "shopify-webhook-secret"
 KEY = Fernet.generate_key().decode()

@@ -1,0 +1,214 @@
+"""An exchange in a PrestaShop shop: the zero-priced replacement order made from a cart,
+and the replacement's stock held in `stock_availables` (docs/shops-prestashop.md says what
+the shop needs for the order to be free, and why holding stock is not exactly-once)."""
+
+from __future__ import annotations
+
+import contextlib
+
+from portal.shops.platform import (
+    DONE,
+    REFUSED,
+    Answer,
+    PlatformError,
+    ReplacementLine,
+    ReplacementOrder,
+    Reservation,
+)
+from portal.shops.prestashop import PrestaShopClient
+from portal.shops.prestashop_actions import answer_for, read_order, setting
+
+
+def _product(client: PrestaShopClient, line: ReplacementLine) -> tuple[str, str]:
+    """(id_product, id_product_attribute) of what to send: '12-3', '12', our
+    'prestashop-12-3' SKU, or a reference looked up in combinations then products."""
+    for text in (line.external_variant_id, line.sku):
+        bare = (text or "").removeprefix("prestashop-")
+        product, _, combination = bare.partition("-")
+        if product.isdigit() and (combination.isdigit() or not combination):
+            return product, combination or "0"
+    reference = line.sku or line.external_variant_id
+    found = client.listing(
+        "combinations", {"display": "[id,id_product]", "filter[reference]": f"[{reference}]"}
+    )
+    if found:
+        return str(found[0]["id_product"]), str(found[0]["id"])
+    found = client.listing("products", {"display": "[id]", "filter[reference]": f"[{reference}]"})
+    if found:
+        return str(found[0]["id"]), "0"
+    raise PlatformError("bad_answer", f"no product with reference {reference!r} in the shop")
+
+
+def create_replacement(client: PrestaShopClient, order: ReplacementOrder) -> Answer:
+    try:
+        return _create_replacement(client, order)
+    except PlatformError as exc:
+        return answer_for(exc)
+
+
+def _rows_of(items, product_key: str, attribute_key: str, quantity_key: str) -> list:
+    return sorted(
+        (str(i.get(product_key)), str(i.get(attribute_key) or "0"), str(i.get(quantity_key)))
+        for i in items or []
+        if isinstance(i, dict)
+    )
+
+
+def _create_replacement(client: PrestaShopClient, order: ReplacementOrder) -> Answer:
+    original = read_order(client, order.external_order_id)
+    if original is None:
+        return Answer(REFUSED, reason=f"PrestaShop has no order {order.external_order_id}")
+    products = [(_product(client, line), line.quantity) for line in order.lines]
+    wanted = sorted((p, a, str(q)) for (p, a), q in products)
+    module = setting("PRESTASHOP_REPLACEMENT_MODULE", "ps_wirepayment")
+    for earlier in client.listing(
+        "orders",
+        {
+            "display": "full",
+            "filter[id_customer]": f"[{original.get('id_customer')}]",
+            "filter[module]": f"[{module}]",
+            "filter[total_paid]": "[0,0]",
+        },
+    ):
+        rows = (earlier.get("associations") or {}).get("order_rows")
+        if str(earlier.get("id")) not in order.made_before and wanted == _rows_of(
+            rows, "product_id", "product_attribute_id", "product_quantity"
+        ):
+            return _made(earlier)
+    common = {
+        key: original.get(key)
+        for key in (
+            "id_address_delivery",
+            "id_address_invoice",
+            "id_currency",
+            "id_lang",
+            "id_customer",
+            "id_carrier",
+        )
+    }
+    cart = client.create(
+        "carts",
+        "cart",
+        {
+            **common,
+            "id_guest": "0",
+            "recyclable": "0",
+            "gift": "0",
+            "associations": {
+                "cart_rows": (
+                    "cart_row",
+                    [
+                        {"id_product": p, "id_product_attribute": a, "quantity": q}
+                        for (p, a), q in products
+                    ],
+                )
+            },
+        },
+    )
+    made = client.create(
+        "orders",
+        "order",
+        {
+            **common,
+            "id_cart": cart["id"],
+            "module": module,
+            "payment": f"Retours {order.rma}"[:64],
+            "total_paid": "0",
+            "total_paid_real": "0",
+            "total_products": "0",
+            "total_products_wt": "0",
+            "conversion_rate": "1",
+        },
+    )
+    return _made(made)
+
+
+def _made(made: dict) -> Answer:
+    error_state = str(setting("PRESTASHOP_ERROR_STATE", "8"))
+    if str(made.get("current_state") or "") == error_state:
+        return Answer(
+            REFUSED,
+            external_id=str(made["id"]),
+            reason=(
+                f"PrestaShop made order {made.get('reference') or made['id']} in its "
+                "'Payment error' state: the cart was not free (docs/shops-prestashop.md)"
+            ),
+        )
+    return Answer(DONE, external_id=str(made["id"]), code=made.get("reference"))
+
+
+def _stock(client: PrestaShopClient, product: str, attribute: str) -> dict:
+    found = client.listing(
+        "stock_availables",
+        {
+            "display": "full",
+            "filter[id_product]": f"[{product}]",
+            "filter[id_product_attribute]": f"[{attribute}]",
+        },
+    )
+    if not found:
+        raise PlatformError("bad_answer", f"no stock line for product {product}-{attribute}")
+    return found[0]
+
+
+def _move(client: PrestaShopClient, stock: dict, change: int) -> None:
+    values = {k: v for k, v in stock.items() if k not in ("id", "associations")}
+    values["quantity"] = str(int(stock.get("quantity") or 0) + change)
+    client.update("stock_availables", "stock_available", str(stock["id"]), values)
+
+
+def reserve(client: PrestaShopClient, reservation: Reservation) -> Answer:
+    """Take the units off the shop's available stock; external_id says what to give back."""
+    taken: list[tuple[dict, int]] = []
+    try:
+        for line in reservation.lines:
+            stock = _stock(client, *_product(client, line))
+            if int(stock.get("quantity") or 0) < line.quantity:
+                _undo(client, taken)
+                return Answer(
+                    REFUSED, reason=f"only {stock.get('quantity')} of {line.sku} left in the shop"
+                )
+            _move(client, stock, -line.quantity)
+            taken.append((stock, line.quantity))
+    except PlatformError as exc:
+        _undo(client, taken)
+        return answer_for(exc)
+    held = ",".join(f"{stock['id']}x{units}" for stock, units in taken)
+    return Answer(DONE, external_id=f"stock:{held}")
+
+
+def _undo(client: PrestaShopClient, taken: list[tuple[dict, int]]) -> None:
+    for stock, units in taken:
+        with contextlib.suppress(PlatformError):  # best effort: the answer says what failed
+            _move(client, _fresh(client, str(stock["id"])), units)
+
+
+def _fresh(client: PrestaShopClient, stock_id: str) -> dict:
+    found = client.listing("stock_availables", {"display": "full", "filter[id]": f"[{stock_id}]"})
+    if not found:
+        raise PlatformError("bad_answer", f"stock line {stock_id} is gone")
+    return found[0]
+
+
+def release(client: PrestaShopClient, external_id: str) -> Answer:
+    """Give back what `reserve` took ("stock:<id>x<units>,…")."""
+    if not external_id.startswith("stock:"):
+        return Answer(REFUSED, reason=f"{external_id!r} is not a PrestaShop reservation")
+    try:
+        for part in filter(None, external_id[6:].split(",")):
+            stock_id, _, units = part.partition("x")
+            _move(client, _fresh(client, stock_id), int(units))
+    except (PlatformError, ValueError) as exc:
+        return (
+            answer_for(exc) if isinstance(exc, PlatformError) else Answer(REFUSED, reason=str(exc))
+        )
+    return Answer(DONE, external_id=external_id)
+
+
+def tracking(client: PrestaShopClient, order_id: str) -> str | None:
+    """The tracking number the shop gave the order's shipment (order_carriers), if any."""
+    rows = client.listing(
+        "order_carriers", {"display": "[id,tracking_number]", "filter[id_order]": f"[{order_id}]"}
+    )
+    numbers = [str(r.get("tracking_number") or "").strip() for r in rows]
+    return next((n for n in reversed(numbers) if n), None)
