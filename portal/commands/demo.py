@@ -17,9 +17,9 @@ from portal.services.policy import current_policy
 DEMO_PASSWORD = "demo-password-2026"
 GIFT_CODE = "GIFT-7KQ2-M9XD-W4TZ"
 STAFF = (
-    ("warehouse@maison-lin.example", "warehouse"),
-    ("support@maison-lin.example", "support"),
-    ("admin@maison-lin.example", "admin"),
+    ("warehouse@maison-lin.example", "warehouse", "Léa"),
+    ("support@maison-lin.example", "support", "Camille"),
+    ("admin@maison-lin.example", "admin", "Hugo"),
 )
 
 # (product code, name, price, weight g, returnable, [(sku, size, colour, stock)])
@@ -206,9 +206,12 @@ def load_demo(today: datetime) -> dict:
             **extra,
         }
         shop_sync.upsert_order(number, payload)
-    for email, role in STAFF:
-        if staff.find_staff(email) is None:
-            staff.create_staff(email, role, DEMO_PASSWORD)
+    for email, role, first_name in STAFF:
+        user = staff.find_staff(email)
+        if user is None:
+            staff.create_staff(email, role, DEMO_PASSWORD, first_name)
+        elif not user.first_name:
+            staff.set_first_name(user, first_name)
     from portal.services.relay_points import import_relay_points
 
     data = Path(ROOT / "portal" / "data")

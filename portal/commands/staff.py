@@ -46,14 +46,12 @@ def disable(email: str) -> None:
 @click.argument("first_name")
 def first_name(email: str, first_name: str) -> None:
     """Set how this person signs replies to customers (docs/conversation.md)."""
-    from portal.notifications import one_line
-
     user = staff.find_staff(email)
-    name = one_line(first_name)
     if user is None:
         raise click.ClickException(f"no staff account {email}")
-    if not name or len(name) > 80:
-        raise click.ClickException("a first name is 1 to 80 characters on one line")
-    user.first_name = name
+    try:
+        staff.set_first_name(user, first_name)
+    except ValidationFailed as exc:
+        raise click.ClickException("a first name is 1 to 80 characters") from exc
     db.session.commit()
-    click.echo(f"{user.email} signs as {name}")
+    click.echo(f"{user.email} signs as {user.first_name}")

@@ -41,7 +41,7 @@ def find_staff(email: str) -> StaffUser | None:
     )
 
 
-def create_staff(email: str, role: str, password: str) -> StaffUser:
+def create_staff(email: str, role: str, password: str, first_name: str = "") -> StaffUser:
     email = normalize_email(email)
     if role not in ROLES:
         raise ValidationFailed({"role": f"must be one of {', '.join(ROLES)}"})
@@ -50,9 +50,19 @@ def create_staff(email: str, role: str, password: str) -> StaffUser:
     if find_staff(email) is not None:
         raise ValidationFailed({"email": "already has an account"})
     user = StaffUser(email=email, role=role, password_hash=hasher().hash(password))
+    if first_name.strip():
+        set_first_name(user, first_name)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def set_first_name(user: StaffUser, first_name: str) -> None:
+    """How this person signs replies to customers (docs/conversation.md)."""
+    name = " ".join((first_name or "").split())
+    if not name or len(name) > 80:
+        raise ValidationFailed({"first_name": "is 1 to 80 characters"})
+    user.first_name = name
 
 
 def set_password(user: StaffUser, password: str) -> None:

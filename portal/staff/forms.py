@@ -41,6 +41,9 @@ def _role_choices() -> list[tuple[str, str]]:
 
 class StaffForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), SingleLine(), Length(max=254)])
+    first_name = StringField(
+        _l("First name (signs replies to customers)"), validators=[SingleLine(), Length(max=80)]
+    )
     role = SelectField(_l("Role"), choices=_role_choices)
     password = PasswordField(
         _l("Password (10 characters or more)"), validators=[DataRequired(), Length(max=200)]

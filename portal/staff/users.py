@@ -31,7 +31,9 @@ def users():
         flash(_("Fill in the e-mail, the role and the password."), "error")
         return _page(form, 400)
     created = run(
-        lambda: staff_service.create_staff(form.email.data, form.role.data, form.password.data),
+        lambda: staff_service.create_staff(
+            form.email.data, form.role.data, form.password.data, form.first_name.data or ""
+        ),
         lambda user: _(
             "Account created for %(email)s (%(role)s).",
             email=user.email,

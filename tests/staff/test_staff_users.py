@@ -7,12 +7,28 @@ from portal.models import StaffUser
 from tests.staff.staffkit import page
 
 
-def create(client, email, role="warehouse", password="a long enough password"):
+def create(client, email, role="warehouse", password="a long enough password", first_name=""):
     return client.post(
         "/staff/users",
-        data={"email": email, "role": role, "password": password},
+        data={"email": email, "role": role, "password": password, "first_name": first_name},
         follow_redirects=True,
     )
+
+
+def test_the_first_name_an_account_is_created_with_signs_its_replies(client, auth):
+    auth.login("admin")
+    text = page(create(client, "camille@example.com", "support", first_name="  Camille  "))
+    assert "Camille" in text.page.by_id("staff-list")
+    assert db.session.query(StaffUser).filter_by(email="camille@example.com").one().first_name == (
+        "Camille"
+    )
+
+
+def test_a_first_name_on_two_lines_is_refused_and_nothing_is_created(client, auth):
+    auth.login("admin")
+    response = create(client, "x@example.com", first_name="Ca\nmille")
+    assert response.status_code == 400
+    assert db.session.query(StaffUser).filter_by(email="x@example.com").first() is None
 
 
 def test_an_admin_creates_an_account_that_can_log_in(app, client, auth):
