@@ -6,6 +6,7 @@ from portal.models.credits import CreditTransaction, StoreCredit
 from portal.models.orders import Order, OrderLine
 from portal.models.outbox import OutboxMessage
 from portal.models.relay import RelayPoint
+from portal.models.repairs import RepairCase
 from portal.models.returns import (
     DraftPhoto,
     Label,
@@ -32,6 +33,7 @@ __all__ = [
     "Product",
     "Refund",
     "RelayPoint",
+    "RepairCase",
     "ReturnItem",
     "ReturnPhoto",
     "ReturnRequest",
