@@ -23,7 +23,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal import outbox
+from portal import outbox, repair_mail
 from portal.extensions import db
 from portal.links import status_url
 from portal.models import Label, Refund, ReturnItem, ReturnRequest, StoreCredit
@@ -46,6 +46,7 @@ def _subjects() -> dict[str, str]:
         "cancelled": _("Your return %(rma)s is cancelled"),
         "expired": _("Your return %(rma)s has expired"),
         "goodwill": _("A gesture from %(shop)s for return %(rma)s"),
+        **repair_mail.subjects(),
     }
 
 

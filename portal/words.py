@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from portal import repair_words
+
 REASONS = (
     "too_small",
     "too_big",
@@ -14,9 +16,10 @@ REASONS = (
     "not_as_described",
     "changed_mind",
     "too_late",
+    "stopped_working",
 )
-PHOTO_REASONS = ("damaged", "defective")  # a photo helps us with these
-RESOLUTIONS = ("refund", "store_credit", "exchange")
+PHOTO_REASONS = ("damaged", "defective", "stopped_working")  # a photo helps us with these
+RESOLUTIONS = ("refund", "store_credit", "exchange")  # "repair": offered per item (repairs.py)
 
 GRADE_AS_NEW, GRADE_WORN, GRADE_DEFECTIVE = "A", "B", "C"
 GRADES = (GRADE_AS_NEW, GRADE_WORN, GRADE_DEFECTIVE)
@@ -32,6 +35,7 @@ def reason_labels() -> dict[str, str]:
         "not_as_described": _("Not as described"),
         "changed_mind": _("Changed my mind"),
         "too_late": _("Arrived too late"),
+        "stopped_working": _("It stopped working"),
     }
 
 
@@ -96,6 +100,7 @@ def state_labels() -> dict[str, dict[str, str]]:
             "sent": _("Paid out"),
             "failed": _("Failed"),
         },
+        "repair": repair_words.states(),
     }
 
 
@@ -149,6 +154,7 @@ def event_labels() -> dict[str, dict[str, str]]:
             "retry": _("Tried again"),
             "credit_instead": _("Store credit given instead"),
         },
+        "repair": repair_words.events(),
     }
 
 
@@ -185,6 +191,7 @@ def action_labels() -> dict[str, str]:
         "label_failed": _("The carrier refused the label"),
         "label_void_failed": _("The old label could not be cancelled at the carrier"),
         "store_credit_issued": _("Store credit issued"),
+        **repair_words.actions(),
     }
 
 
@@ -194,6 +201,7 @@ def resolution_labels() -> dict[str, str]:
         "refund": _("Refund"),
         "store_credit": _("Store credit"),
         "exchange": _("Exchange"),
+        "repair": _("Repair"),
     }
 
 
@@ -251,6 +259,7 @@ def misc_labels() -> dict[str, dict[str, str]]:
             "expired": _("Label expired"),
             "goodwill": _("Goodwill gesture"),
             "reopen_refund": _("Open again: a paid refund failed"),
+            **repair_words.mails(),
         },
     }
 

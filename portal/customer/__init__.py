@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
         journey,
         policy_page,
         relay_view,
+        repairs,
         status,
         summary_view,
         typography,

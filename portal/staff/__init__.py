@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         home,
         photos,
         refunds,
+        repairs,
         returns,
         shops,
         users,
