@@ -172,3 +172,9 @@ class Factory:
         user = staff.create_staff(email, role, PASSWORD)
         db.session.commit()
         return user
+
+    def repair(self, order: Order | None = None, **kwargs):
+        """(return, repair case): a coffee grinder sent for repair (tests/repairs/build.py)."""
+        from tests.repairs.build import repair
+
+        return repair(self, order, **kwargs)

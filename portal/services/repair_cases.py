@@ -47,7 +47,8 @@ def cases_of(rr: ReturnRequest) -> list[RepairCase]:
 def case_of(rr: ReturnRequest, case_id: int) -> RepairCase:
     case = db.session.get(RepairCase, case_id)
     if case is None or case.return_id != rr.id:
-        raise ValidationFailed({"case": _("This repair is not part of return %(rma)s.", rma=rr.rma)})
+        message = _("This repair is not part of return %(rma)s.", rma=rr.rma)
+        raise ValidationFailed({"case": message})
     return case
 
 
@@ -114,10 +115,14 @@ def open_cases(rr: ReturnRequest, today: date) -> list[RepairCase]:
     for item in items:
         until = warranty_end(item.order_line)
         case = RepairCase(item=item, return_id=rr.id, under_warranty=until is not None)
-        lifecycle.apply(case, "open", "customer", lifecycle.REPAIR)
+        step, before, after = lifecycle.apply(case, "open", "customer", lifecycle.REPAIR)
         db.session.add(case)
         opened.append(case)
-    db.session.flush()
+    db.session.flush()  # the cases' ids, for their audit lines
+    for case in opened:
+        audit.record(rr, step.action, actor_type="customer", actor=rr.contact_email,
+                     from_status=before, to_status=after, case_id=case.id,
+                     sku=case.item.order_line.variant.sku)  # fmt: skip
     return opened
 
 

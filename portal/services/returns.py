@@ -240,7 +240,6 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
         items=items,
     )
     db.session.add(rr)
-    repair_cases.open_cases(rr, today)
     audit.transition(
         rr,
         "request",
@@ -251,6 +250,7 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
             for i in rr.items
         ],
     )
+    repair_cases.open_cases(rr, today)  # repairs under warranty: one case per item
     db.session.flush()
     return rr
 
