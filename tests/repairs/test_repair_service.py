@@ -1,5 +1,6 @@
 """The repair verbs, walked on the database: every path ends where it should, every e-mail
-is in the SMTP server in the customer's language, and illegal steps change nothing."""
+is in the SMTP server in the customer's language, and illegal steps change nothing.
+(Messages raised outside a request are in the default language, French.)"""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def test_french_customer_gets_french_repair_mail(app, factory, mailbox):
     rr, case = factory.repair(at="repairing", locale="fr")
     mail = _mail(mailbox, "repair_diagnosis")
     assert "diagnostic" in str(mail["Subject"]).lower()
-    assert "couvert par la garantie" in text_of(mail)
+    assert "La panne est couverte par la garantie" in text_of(mail)
 
 
 def test_quote_accepted_then_repaired(app, factory, mailbox):
@@ -75,7 +76,7 @@ def test_quote_accepted_then_repaired(app, factory, mailbox):
     db.session.commit()
     assert _state(case) == "repairing"
     assert "accepted our quote of €35.00" in text_of(_mail(mailbox, "repair_quote_answer"))
-    with pytest.raises(InvalidTransition, match="already answered"):
+    with pytest.raises(InvalidTransition, match="déjà répondu"):
         repair_cases.answer_quote(rr, case, accept=False)
     db.session.rollback()
     assert _state(case) == "repairing"
@@ -88,7 +89,7 @@ def test_quote_declined_then_sent_back_unrepaired(app, factory, mailbox):
     db.session.commit()
     assert _state(case) == "quote_declined"
     assert "back to you unrepaired" in text_of(_mail(mailbox, "repair_quote_answer"))
-    with pytest.raises(InvalidTransition, match="not possible now"):
+    with pytest.raises(InvalidTransition, match="pas possible maintenant"):
         repair_cases.ship_repaired(rr, case, "6A1234567890")
     db.session.rollback()
     repair_cases.send_back(reload(rr), db.session.get(RepairCase, case.id), "6A0000000001")
@@ -168,7 +169,7 @@ def test_the_normal_inspection_refuses_a_repair_item(app, factory):
     from portal.services import warehouse
 
     rr, case = factory.repair(at="received")
-    with pytest.raises(InvalidTransition, match="repair section"):
+    with pytest.raises(InvalidTransition, match="partie Réparations"):
         warehouse.diagnose(rr, {rr.items[0].id: ("C", "", "")})
     db.session.rollback()
     assert reload(rr).items[0].acceptance_status == "pending"
