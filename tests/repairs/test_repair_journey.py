@@ -154,3 +154,11 @@ def test_the_catalogue_sets_a_warranty(app, factory):
     assert (
         db.session.query(Variant).filter_by(sku="GRIND-BLACK").one().product.warranty_months is None
     )
+
+
+def test_the_return_slip_says_it_is_a_repair(app, factory):
+    from portal.services.return_slip import slip_pdf
+    from tests.labels.conftest import ReadPdf
+
+    rr, _case = factory.repair(locale="fr")
+    assert "Une réparation sous garantie" in ReadPdf.text(slip_pdf(rr))
