@@ -67,6 +67,15 @@ def is_late(case: RepairCase, now: datetime | None = None) -> bool:
     return (end or now or utcnow()) > by
 
 
+def return_is_late(rr: ReturnRequest, now: datetime | None = None) -> bool | None:
+    """For a return whose open received items are all repairs: whether a repair is late
+    (REPAIR_PROMISE_DAYS). None for any other return (the refund promise applies)."""
+    open_items = {i.id for i in rr.items if i.received_quantity > 0 and not lifecycle.settled(i)}
+    if not open_items or any(i.resolution != REPAIR for i in rr.items if i.id in open_items):
+        return None
+    return any(is_late(c, now) for c in cases_of(rr) if c.return_item_id in open_items)
+
+
 def _name(case: RepairCase) -> str:
     return case.item.display_name
 
@@ -114,7 +123,8 @@ def open_cases(rr: ReturnRequest, today: date) -> list[RepairCase]:
     opened = []
     for item in items:
         until = warranty_end(item.order_line)
-        case = RepairCase(item=item, return_id=rr.id, under_warranty=until is not None)
+        in_warranty = until is not None and today <= until
+        case = RepairCase(item=item, return_id=rr.id, under_warranty=in_warranty)
         step, before, after = lifecycle.apply(case, "open", "customer", lifecycle.REPAIR)
         db.session.add(case)
         opened.append(case)

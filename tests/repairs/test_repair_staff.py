@@ -161,3 +161,16 @@ def test_french_staff_page(app, client, auth, factory):
     shown = page(client.get(f"/staff/returns/{rr.rma}"))
     assert "Réparations sous garantie" in shown and "Réparation : reçu, à diagnostiquer" in shown
     assert reload(rr).rma in shown
+
+
+def test_a_repair_keeps_its_own_promise_in_the_late_queue(app, factory):
+    from datetime import timedelta
+
+    from portal.models.base import utcnow
+    from portal.services import queues
+
+    rr, case = factory.repair(at="repairing")
+    rr = reload(rr)
+    # past the 2-working-day refund promise, within the 10-working-day repair promise
+    assert not queues.is_late(rr, now=utcnow() + timedelta(days=5))
+    assert queues.is_late(rr, now=utcnow() + timedelta(days=20))
