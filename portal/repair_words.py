@@ -62,3 +62,13 @@ def mails() -> dict[str, str]:
         "repair_replaced": _("Repair: replaced"),
         "repair_unrepaired": _("Repair: sent back unrepaired"),
     }
+
+
+def details() -> dict[str, str]:
+    """The keys of a repair's audit details."""
+    return {
+        "case_id": _("Repair no."),
+        "repair_from": _("Repair was"),
+        "repair_to": _("Repair is now"),
+        "replacement": _("Replacement"),
+    }

@@ -212,6 +212,7 @@ def outcome_labels() -> dict[str, str]:
         "store_credit": _("Store credit"),
         "exchange": _("Exchange"),
         "rejected": _("Refused, to send back"),
+        "repair": _("Repair under warranty"),
     }
 
 
@@ -314,6 +315,7 @@ def detail_labels() -> dict[str, str]:
         "attachments": _("Attachments"),
         "grade": _("Condition"),
         "outcome": _("Outcome"),
+        **repair_words.details(),
     }
 
 
@@ -326,4 +328,6 @@ DETAIL_VALUE_KINDS = {
     "outcome": "outcome",
     "reason": "reason",
     "carrier": "carrier",
+    "repair_from": "repair",
+    "repair_to": "repair",
 }

@@ -83,14 +83,14 @@ def _name(case: RepairCase) -> str:
 def _record(rr: ReturnRequest, case: RepairCase, event: str, actor_type: str, actor: str, **more):
     """Move the case and write the line the audit trail and the status page read."""
     step, before, after = lifecycle.apply(case, event, actor_type, lifecycle.REPAIR)
-    audit.record(
+    audit.record(  # the case's states in the details: from/to are the return's (RETURN)
         rr,
         step.action,
         actor_type=actor_type,
         actor=actor,
-        from_status=before,
-        to_status=after,
         case_id=case.id,
+        repair_from=before,
+        repair_to=after,
         sku=case.item.order_line.variant.sku,
         **more,
     )
@@ -131,7 +131,7 @@ def open_cases(rr: ReturnRequest, today: date) -> list[RepairCase]:
     db.session.flush()  # the cases' ids, for their audit lines
     for case in opened:
         audit.record(rr, step.action, actor_type="customer", actor=rr.contact_email,
-                     from_status=before, to_status=after, case_id=case.id,
+                     case_id=case.id, repair_to=after,
                      sku=case.item.order_line.variant.sku)  # fmt: skip
     return opened
 

@@ -174,3 +174,21 @@ def test_a_repair_keeps_its_own_promise_in_the_late_queue(app, factory):
     # past the 2-working-day refund promise, within the 10-working-day repair promise
     assert not queues.is_late(rr, now=utcnow() + timedelta(days=5))
     assert queues.is_late(rr, now=utcnow() + timedelta(days=20))
+
+
+@pytest.mark.parametrize("at", ["received", "quoted", "repairing"])
+def test_repair_pages_show_words_not_codes(app, client, auth, factory, at):
+    from tests.staff.test_words import cells_that_are_codes, raw_codes
+
+    rr, _case = factory.repair(at=at)
+    auth.login("admin")
+    for locale in ("en", "fr"):
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = locale
+        for path in (f"/staff/returns/{rr.rma}", "/staff/"):
+            shown = page(client.get(path))
+            assert not raw_codes(shown, locale), (locale, path, raw_codes(shown, locale))
+            if locale == "en":
+                assert not cells_that_are_codes(shown.page), (
+                    path,
+                    cells_that_are_codes(shown.page),
+                )
