@@ -184,3 +184,11 @@ def test_the_promise_and_lateness(app, factory):
     assert by - case.received_at >= timedelta(days=12)  # 10 working days
     assert not repair_cases.is_late(case)
     assert repair_cases.is_late(case, now=by + timedelta(hours=1))
+
+
+def test_the_confirmation_says_what_a_repair_request_leads_to(app, factory, mailbox):
+    rr, _case = factory.repair(locale="en")
+    text = text_of(_mail(mailbox, "confirmation"))
+    assert "Repair: once your parcel has reached us, we diagnose the fault" in text
+    assert "Coffee grinder (Black): repair under warranty" in text
+    assert "Refund:" not in text and "refund of" not in text
