@@ -85,6 +85,8 @@ def from_environment(instance_path: str) -> dict:
         "GIFT_REFUND_TO_BUYER": _bool("GIFT_REFUND_TO_BUYER", False),
         "INSTANT_EXCHANGE": _bool("INSTANT_EXCHANGE", False),
         "LABEL_VALID_DAYS": _int("LABEL_VALID_DAYS", 14),
+        "WARRANTY_MONTHS": _int("WARRANTY_MONTHS", 24),
+        "REPAIR_PROMISE_DAYS": _int("REPAIR_PROMISE_DAYS", 10),
         "EASYPOST_API_KEY": os.environ.get("EASYPOST_API_KEY") or None,
         "EASYPOST_API_BASE": os.environ.get("EASYPOST_API_BASE") or None,
         "EASYPOST_WEBHOOK_SECRET": os.environ.get("EASYPOST_WEBHOOK_SECRET") or None,

@@ -23,7 +23,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal import followup_words, outbox
+from portal import followup_words, outbox, repair_mail
 from portal.extensions import db
 from portal.links import status_url
 from portal.models import Label, Refund, ReturnItem, ReturnRequest, StoreCredit
@@ -48,6 +48,7 @@ def _subjects() -> dict[str, str]:
         "goodwill": _("A gesture from %(shop)s for return %(rma)s"),
         **followup_words.subjects(),
         "reply": _("Our answer about your return %(rma)s"),
+        **repair_mail.subjects(),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from portal import claim_words, followup_words
+from portal import claim_words, followup_words, repair_words
 from portal.claim_words import CLAIM_PHOTO_KINDS, claim_kind_labels  # noqa: F401
 
 REASONS = (
@@ -17,9 +17,10 @@ REASONS = (
     "not_as_described",
     "changed_mind",
     "too_late",
+    "stopped_working",
 )
-PHOTO_REASONS = ("damaged", "defective")  # a photo helps us with these
-RESOLUTIONS = ("refund", "store_credit", "exchange")
+PHOTO_REASONS = ("damaged", "defective", "stopped_working")  # a photo helps us with these
+RESOLUTIONS = ("refund", "store_credit", "exchange")  # "repair": offered per item (repairs.py)
 
 GRADE_AS_NEW, GRADE_WORN, GRADE_DEFECTIVE = "A", "B", "C"
 GRADES = (GRADE_AS_NEW, GRADE_WORN, GRADE_DEFECTIVE)
@@ -35,6 +36,7 @@ def reason_labels() -> dict[str, str]:
         "not_as_described": _("Not as described"),
         "changed_mind": _("Changed my mind"),
         "too_late": _("Arrived too late"),
+        "stopped_working": _("It stopped working"),
     }
 
 
@@ -101,6 +103,7 @@ def state_labels() -> dict[str, dict[str, str]]:
         },
         **followup_words.state_labels(),
         **claim_words.state_labels(),
+        "repair": repair_words.states(),
     }
 
 
@@ -156,6 +159,7 @@ def event_labels() -> dict[str, dict[str, str]]:
         },
         **followup_words.event_labels(),
         **claim_words.event_labels(),
+        "repair": repair_words.events(),
     }
 
 
@@ -194,6 +198,7 @@ def action_labels() -> dict[str, str]:
         "store_credit_issued": _("Store credit issued"),
         **followup_words.action_labels(),
         **claim_words.action_labels(),
+        **repair_words.actions(),
     }
 
 
@@ -203,6 +208,7 @@ def resolution_labels() -> dict[str, str]:
         "refund": _("Refund"),
         "store_credit": _("Store credit"),
         "exchange": _("Exchange"),
+        "repair": _("Repair"),
     }
 
 
@@ -213,6 +219,7 @@ def outcome_labels() -> dict[str, str]:
         "store_credit": _("Store credit"),
         "exchange": _("Exchange"),
         "rejected": _("Refused, to send back"),
+        "repair": _("Repair under warranty"),
     }
 
 
@@ -263,6 +270,7 @@ def misc_labels() -> dict[str, dict[str, str]]:
             **followup_words.mail_labels(),
             **claim_words.mail_labels(),
             "reply": _("Answer to the customer's question"),
+            **repair_words.mails(),
         },
         **followup_words.misc_labels(),
         "claim_kind": claim_words.claim_kind_labels(),
@@ -320,6 +328,7 @@ def detail_labels() -> dict[str, str]:
         "grade": _("Condition"),
         "outcome": _("Outcome"),
         **followup_words.detail_labels(),
+        **repair_words.details(),
     }
 
 
@@ -333,4 +342,6 @@ DETAIL_VALUE_KINDS = {
     "reason": "reason",
     "carrier": "carrier",
     "cause": "late_cause",
+    "repair_from": "repair",
+    "repair_to": "repair",
 }

@@ -182,3 +182,9 @@ class Factory:
             setattr(message, name, value)
         db.session.commit()
         return message
+
+    def repair(self, order: Order | None = None, **kwargs):
+        """(return, repair case): a coffee grinder sent for repair (tests/repairs/build.py)."""
+        from tests.repairs.build import repair
+
+        return repair(self, order, **kwargs)

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         journey,
         policy_page,
         relay_view,
+        repairs,
         status,
         summary_view,
         typography,

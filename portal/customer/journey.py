@@ -133,7 +133,7 @@ def items():
         gift=data["gift"],
         policy=policy,
         reasons=reason_labels(),
-        returnable=any(row.eligibility.ok for row in rows),
+        returnable=any(row.eligibility.ok or row.repair for row in rows),
     )
     return html, 422 if errors else 200, picture_policy(rows)
 

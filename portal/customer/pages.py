@@ -16,8 +16,9 @@ from portal.extensions import db
 from portal.models import DraftPhoto, Order, OrderLine, Variant
 from portal.security import CONTENT_SECURITY_POLICY
 from portal.services import lookup
-from portal.services.eligibility import Eligibility, check_order
+from portal.services.eligibility import Eligibility, check_order, returned_quantities
 from portal.services.policy import Policy
+from portal.services.repair_eligibility import RepairOffer, repair_offer
 from portal.services.returns import allowed_resolutions, exchange_options, validate_choices
 from portal.uploads import MAX_PIXELS, BadUpload, clean_image
 from portal.words import PHOTO_REASONS
@@ -40,6 +41,7 @@ class Row:
     resolutions: tuple[str, ...]
     credit: int
     errors: dict[str, str] = field(default_factory=dict)
+    repair: RepairOffer | None = None  # a repair under warranty may be asked for
 
     @property
     def key(self) -> str:
@@ -49,6 +51,7 @@ class Row:
 def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row]:
     photos = draft.photos(data["key"])
     resolutions = allowed_resolutions(order, data["gift"], policy)
+    taken = returned_quantities(order.id)
     return [
         Row(
             line=e.line,
@@ -58,8 +61,9 @@ def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row
             photos=len(photos.get(e.line.id, [])),
             resolutions=resolutions,
             credit=policy.credit_with_bonus(e.line.unit_price),
+            repair=None if data["gift"] else repair_offer(e, today, taken.get(e.line.id, 0)),
         )
-        for e in check_order(order, policy, today)
+        for e in check_order(order, policy, today, taken)
     ]
 
 

@@ -27,6 +27,7 @@ def _asked(asked: str) -> str:
         EXCHANGE: _("you asked for an exchange"),
         REFUND: _("you asked for a refund"),
         CREDIT: _("you asked for store credit"),
+        "repair": _("you asked for a repair"),
     }.get(asked, "")
 
 
@@ -38,6 +39,8 @@ def _what(line: ItemLine, currency: str, amounts: bool) -> str:
         if line.replacement:
             return _("exchange for %(replacement)s", replacement=line.replacement)
         return _("exchange")
+    if line.outcome == "repair":
+        return _("repair under warranty (a quote first if the fault is not covered)")
     if line.outcome == REJECTED:
         return _("not accepted at inspection: nothing comes back for it")
     if line.outcome == REFUND:

@@ -27,9 +27,11 @@ from portal.lifecycle.core import *  # noqa: F403
 from portal.lifecycle.core import Event, Machine, apply, can, check_constraint, machine_of  # noqa: F401
 from portal.lifecycle.followup import *  # noqa: F403
 from portal.lifecycle.followup import FEEDBACK
+from portal.lifecycle.repairs import *  # noqa: F403
+from portal.lifecycle.repairs import REPAIR
 from portal.lifecycle.returns import *  # noqa: F403
 from portal.lifecycle.returns import ACCEPTANCE, RECEPTION, REFUND, RETURN
 
 # Every machine, in the order docs/lifecycle.md shows them. A path that adds its own
 # states declares them in a module of this package and appends its machines here.
-MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND, FEEDBACK, CLAIM)
+MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND, REPAIR, CLAIM, FEEDBACK)

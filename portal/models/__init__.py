@@ -9,6 +9,7 @@ from portal.models.followup import Feedback, LateNotice
 from portal.models.orders import Order, OrderLine
 from portal.models.outbox import OutboxMessage
 from portal.models.relay import RelayPoint
+from portal.models.repairs import RepairCase
 from portal.models.returns import (
     DraftPhoto,
     Label,
@@ -41,6 +42,7 @@ __all__ = [
     "Product",
     "Refund",
     "RelayPoint",
+    "RepairCase",
     "ReturnItem",
     "ReturnPhoto",
     "ReturnRequest",

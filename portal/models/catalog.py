@@ -16,6 +16,8 @@ class Product(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     returnable: Mapped[bool] = mapped_column(default=True)
     weight_grams: Mapped[int] = mapped_column(default=400)
+    # the manufacturer's or shop's warranty; None: the policy's default (WARRANTY_MONTHS)
+    warranty_months: Mapped[int | None] = mapped_column()
 
     variants: Mapped[list[Variant]] = relationship(back_populates="product", order_by="Variant.id")
 

@@ -23,6 +23,7 @@ from portal import lifecycle
 from portal.extensions import db
 from portal.models import Label, Order, ReturnRequest
 from portal.models.base import utcnow
+from portal.services import repair_cases
 from portal.services.policy import current_policy
 from portal.services.warehouse import normalize_code
 
@@ -51,6 +52,9 @@ def is_late(rr: ReturnRequest, now: datetime | None = None) -> bool:
     """Received more than the promised working days ago and not yet resolved."""
     if rr.received_at is None or not lifecycle.is_in(rr, "promise_running"):
         return False
+    repair = repair_cases.return_is_late(rr, now)  # a repair keeps its own promise
+    if repair is not None:
+        return repair
     return current_policy().promised_by(rr.received_at) < (now or utcnow())
 
 

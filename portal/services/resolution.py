@@ -30,7 +30,7 @@ def finish_if_resolved(rr: ReturnRequest, *, actor_type: str, actor: str = "") -
     outcomes = {i.outcome for i in received}
     if outcomes & set(REFUND_OUTCOMES):
         event = "resolve_refunded"
-    elif "exchange" in outcomes:
+    elif outcomes & {"exchange", "repair"}:  # goods went back: a replacement or a repair
         event = "resolve_exchanged"
     else:
         event = "resolve_rejected"

@@ -33,6 +33,8 @@ def _wish(item: ReturnItem) -> str:
         return _("Exchange for %(variant)s", variant=item.exchange_variant.display_name)
     if item.resolution == "store_credit":
         return _("Store credit")
+    if item.resolution == "repair":
+        return _("A repair under warranty")
     return _("A refund")
 
 

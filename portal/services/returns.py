@@ -16,11 +16,12 @@ from portal.models import Order, RelayPoint, ReturnItem, ReturnPhoto, ReturnRequ
 from portal.models.returns import REASONS, RESOLUTIONS
 from portal.money import paid_for
 from portal.notifications import notify
-from portal.services import audit, label_voids, stock
+from portal.services import audit, label_voids, repair_cases, stock
 from portal.services.eligibility import check_order, returned_quantities
 from portal.services.errors import InvalidTransition, ValidationFailed
 from portal.services.locks import lock_order, lock_return
 from portal.services.policy import Policy
+from portal.services.repair_eligibility import REPAIR, repair_offer, repair_problems
 
 RMA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -93,6 +94,7 @@ def validate_choices(
 ) -> dict[str, str]:
     """Errors by field (`item-<line id>-quantity` …); empty when all is well."""
     errors: dict[str, str] = {}
+    taken = returned_quantities(order.id) if taken is None else taken
     eligible = {e.line.id: e for e in check_order(order, policy, today, taken)}
     allowed = allowed_resolutions(order, gift, policy)
     if not items:
@@ -102,6 +104,10 @@ def validate_choices(
         e = eligible.get(choice.order_line_id)
         if e is None:
             errors[key] = _("This item is not part of your order.")
+            continue
+        if choice.resolution == REPAIR and not gift:  # under warranty (repair_eligibility)
+            offer = repair_offer(e, today, taken.get(e.line.id, 0))
+            errors.update(repair_problems(key, offer, choice.quantity, choice.reason))
             continue
         if not e.ok:
             errors[f"{key}-quantity"] = e.problems[0][1] if e.problems else _("Already returned.")
@@ -244,6 +250,7 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
             for i in rr.items
         ],
     )
+    repair_cases.open_cases(rr, today)  # repairs under warranty: one case per item
     db.session.flush()
     return rr
 

@@ -68,6 +68,8 @@ def upsert_variants(payload) -> dict[str, int]:
         product.name = name
         if item.get("weight_grams"):
             product.weight_grams = item["weight_grams"]
+        if "warranty_months" in item:  # null: back to the policy's default
+            product.warranty_months = item["warranty_months"]
         variant = db.session.scalar(select(Variant).where(Variant.sku == sku))
         if variant is None:
             variant = Variant(sku=sku, stock_reserved=0)

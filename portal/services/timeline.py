@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.i18n import fmt_date
 from portal.models import AuditEvent, Refund, ReturnRequest
 from portal.payments.lines import payment_line
+from portal.services import repair_timeline
 from portal.services.warehouse import promised_by
 
 
@@ -130,7 +131,7 @@ def friendly(event: AuditEvent) -> str | None:
         "return_expired": _("The label expired before the parcel was sent."),
         "goodwill_gesture": _("We added a gesture of goodwill."),
     }
-    return text.get(event.action)
+    return text.get(event.action) or repair_timeline.line(event)
 
 
 def _refunds(rr: ReturnRequest) -> list[Refund]:
@@ -138,6 +139,8 @@ def _refunds(rr: ReturnRequest) -> list[Refund]:
 
 
 def next_step(rr: ReturnRequest, label_valid_days: int) -> str:
+    if repair := repair_timeline.next_step(rr):
+        return repair
     label = rr.current_label
     phase = lifecycle.phase(rr)
     if phase == "preparing":

@@ -20,7 +20,7 @@ from portal.models import Label, ReturnItem, ReturnRequest
 from portal.models.base import utcnow
 from portal.money import received_share
 from portal.notifications import notify
-from portal.services import audit, stock
+from portal.services import audit, repair_cases, stock
 from portal.services.errors import InvalidTransition, ValidationFailed
 from portal.services.locks import lock_return
 from portal.services.policy import Policy, current_policy
@@ -197,7 +197,15 @@ def receive_parcel(
         for i in rr.items
         if i.received_quantity < i.quantity
     ]
-    notify(rr, "received", lines=lines, missing=missing, promised_by=promised_by(rr))
+    repair_by = repair_cases.receive_cases(rr, received, actor)  # repairs under warranty
+    notify(
+        rr,
+        "received",
+        lines=lines,
+        missing=missing,
+        promised_by=promised_by(rr),
+        repair_by=repair_by,
+    )
     db.session.flush()
     return received
 
@@ -262,6 +270,11 @@ def diagnose(
             raise InvalidTransition(
                 _("%(item)s has not been received: it cannot be inspected.", item=item.display_name)
             )
+        if item.resolution == "repair":
+            raise InvalidTransition(
+                _("%(item)s is a repair: record its diagnosis in the repair section.",
+                  item=item.display_name)
+            )  # fmt: skip
         if grade not in GRADES:
             errors[key] = _(
                 "%(item)s: choose a condition (%(grades)s).",

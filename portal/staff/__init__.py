@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         insights,
         photos,
         refunds,
+        repairs,
         returns,
         shops,
         users,

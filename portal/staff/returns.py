@@ -34,7 +34,11 @@ def return_page(rma: str):
         i for i in rr.items if i.received_quantity < i.quantity and not lifecycle.graded(i)
     ]
     can_receive = lifecycle.can(rr, "receive") or lifecycle.can(rr, "receive_more")
-    to_grade = [i for i in rr.items if i.received_quantity > 0 and not lifecycle.graded(i)]
+    to_grade = [
+        i
+        for i in rr.items
+        if i.received_quantity > 0 and not lifecycle.graded(i) and i.resolution != "repair"
+    ]
     return render_template(
         "staff/return.html",
         rr=rr,

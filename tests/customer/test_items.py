@@ -59,9 +59,15 @@ def test_ineligible_lines_say_why_in_plain_words(en, factory):
     assert shown.by_id(f"item-{sale.id}-why") == "Final sale: this item cannot be returned."
     assert "cannot be returned" in shown.by_id(f"item-{earring_line.id}-why")
     assert f"item-{sock.id}-why" not in shown.ids
-    # only the returnable line can be chosen
+    # only the returnable line can be returned; the final-sale and hygiene lines, still under
+    # warranty, can only be sent for repair (tests/repairs); the returned one, nothing
     names = {c.name for c in shown.controls if c.name.endswith("-quantity")}
-    assert names == {f"item-{sock.id}-quantity"}
+    assert names == {f"item-{line.id}-quantity" for line in (sock, sale, earring_line)}
+    for line in (sale, earring_line):
+        offered = {
+            c.attrs.get("value") for c in shown.controls if c.name.endswith(f"{line.id}-resolution")
+        }
+        assert offered == {"repair"}
 
 
 def test_outside_the_window_gives_the_date(en, factory):
