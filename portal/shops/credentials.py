@@ -22,6 +22,10 @@ from portal.shops.platform import Credentials
 # platform -> (the address's variable, {secret name: its variable})
 ENVIRONMENT: dict[str, tuple[str, dict[str, str]]] = {
     "shopify": ("SHOPIFY_SHOP_DOMAIN", {"token": "SHOPIFY_ACCESS_TOKEN"}),
+    "woocommerce": (
+        "WOOCOMMERCE_STORE_URL",
+        {"key": "WOOCOMMERCE_CONSUMER_KEY", "secret": "WOOCOMMERCE_CONSUMER_SECRET"},
+    ),
 }
 
 
