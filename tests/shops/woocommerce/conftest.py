@@ -1,6 +1,4 @@
-"""WooCommerce connector fixtures: the fake store on loopback and the app pointed at it.
-
-A test module takes them with `from tests.shops.woo_support import app_config, woo`."""
+"""WooCommerce connector fixtures: the fake store on loopback and the app pointed at it."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from portal.shops import platform
 from portal.shops.platform import Credentials, PlatformError
 from portal.shops.woocommerce import WooClient, clean_url
 from tests.fakes.woocommerce import KEY, NO_READ_KEY, SECRET, line, order
-from tests.shops.woo_support import app_config, credentials, woo  # noqa: F401
+from tests.shops.woocommerce.conftest import credentials
 
 SINCE = datetime(2026, 10, 1, tzinfo=UTC)
 
