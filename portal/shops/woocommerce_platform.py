@@ -179,7 +179,7 @@ class WooCommercePlatform:
         try:
             made = client.body(client.post(f"orders/{refund.external_order_id}/refunds", body))
         except PlatformError as exc:
-            if exc.kind not in TRANSIENT:
+            if exc.kind not in TRANSIENT or "cannot_create_order_refund" in str(exc):
                 return self._failed(exc)
             return self._after_doubt(
                 exc, lambda: self._find_refund(client, refund.external_order_id, refund.key)

@@ -78,7 +78,7 @@ def release(client: WooClient, external_id: str) -> Answer:
     key, _, held = (external_id or "").partition("|")
     meta = f"{HOLD_META}{key}"
     resources = [r for r in held.split(",") if r]
-    if not key or not all(r.startswith("products/") for r in resources):
+    if not key or not resources or not all(r.startswith("products/") for r in resources):
         return Answer(REFUSED, reason=f"not a WooCommerce reservation: {external_id[:80]!r}")
     for resource in resources:
         product = client.body(client.get(resource))
