@@ -61,24 +61,34 @@ def explain(exc: PlatformError) -> str:
             "new key under WooCommerce > Settings > Advanced > REST API."
         )
     if exc.kind == "permission":
-        return _("The key lacks a permission (%(why)s): give it Read/Write access.", why=exc)
+        return _(
+            "The WooCommerce key lacks a permission (%(why)s): give it Read/Write access.", why=exc
+        )
     if exc.kind == "not_found":
         return _(
             "No WooCommerce REST API answers at this address (404): check the store URL, "
             "and that WordPress permalinks are not set to Plain."
         )
     if exc.kind == "unreachable":
-        return _("The store could not be reached: %(why)s.", why=str(exc))
+        return _("The WooCommerce store could not be reached: %(why)s.", why=str(exc))
     if exc.kind == "rate_limited":
-        return _("The store asks us to slow down (429): try again in a minute.")
-    return _("The store answered with an error (%(status)s): %(why)s.", status=exc.status, why=exc)
+        return _("The WooCommerce store asks us to slow down (429): try again in a minute.")
+    return _(
+        "The WooCommerce store answered with an error (%(status)s): %(why)s.",
+        status=exc.status,
+        why=exc,
+    )
 
 
 class WooCommercePlatform:
     name = "woocommerce"
     title = "WooCommerce"
     fields = (
-        ("address", _l("Store URL"), _l("The shop's address, e.g. https://boutique.example")),
+        (
+            "address",
+            _l("WooCommerce store URL"),
+            _l("The shop's address, e.g. https://boutique.example"),
+        ),
         ("key", _l("Consumer key"), _l("WooCommerce > Settings > Advanced > REST API (ck_…)")),
         ("secret", _l("Consumer secret"), _l("Shown once with the key (cs_…); Read/Write.")),
     )

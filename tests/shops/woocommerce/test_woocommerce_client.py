@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import force_locale
+
 from portal.shops import platform
 from portal.shops.platform import Credentials, PlatformError
 from portal.shops.woocommerce import WooClient, clean_url
@@ -109,3 +111,11 @@ def test_errors_that_last_are_named(app, woo):
         assert exc.kind == "server" and exc.status == 500
     else:
         raise AssertionError("a lasting 500 must be an error")
+
+
+def test_what_is_wrong_is_said_in_french_too(app, woo):
+    with app.test_request_context(), force_locale("fr"):
+        result = _platform().check(credentials(woo, key="ck_wrong"))
+        labels = [str(label) for _, label, _ in _platform().fields]
+    assert "WooCommerce a refusé la clé client ou le secret client (401)" in result.message
+    assert labels == ["Adresse de la boutique WooCommerce", "Clé client", "Secret client"]
