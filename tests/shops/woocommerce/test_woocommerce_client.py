@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from flask_babel import force_locale
 
 from portal.shops import platform
@@ -14,6 +15,13 @@ from tests.fakes.woocommerce import KEY, NO_READ_KEY, SECRET, line, order
 from tests.shops.woocommerce.conftest import credentials
 
 SINCE = datetime(2026, 10, 1, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def in_english(app):
+    """The default locale is French; these tests read the English words."""
+    with force_locale("en"):
+        yield
 
 
 def _platform():
