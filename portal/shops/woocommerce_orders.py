@@ -77,7 +77,6 @@ def sync(since: datetime, progress: SyncProgress | None = None) -> Iterator[Sync
     settings = settings_from_config(current_app.config)
     progress = progress or SyncProgress()
     result = SyncResult()
-    row = shop_credentials.saved(SOURCE)
 
     def on_total(total: int) -> None:
         progress.total = total
@@ -93,4 +92,4 @@ def sync(since: datetime, progress: SyncProgress | None = None) -> Iterator[Sync
         db.session.rollback()
         record(shop_credentials.saved(SOURCE), result, str(exc))
         raise
-    record(row, result)
+    record(shop_credentials.saved(SOURCE), result)

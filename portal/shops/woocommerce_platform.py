@@ -113,12 +113,22 @@ class WooCommercePlatform:
     # -- reading --------------------------------------------------------------------------
 
     def check(self, credentials: Credentials) -> CheckResult:
+        """Read one order; then a write that cannot make anything (a coupon without its
+        mandatory code): WooCommerce checks the key's permission before the body, so a
+        read-only key is a 401 "no write permissions" and a Read/Write key a 400."""
         try:
             client = self.client(credentials)
             client.body(client.get("orders", {"per_page": 1}), list)
         except PlatformError as exc:
             return CheckResult(False, explain(exc))
-        return CheckResult(True, _("Connected to %(url)s: orders can be read.", url=client.url))
+        try:
+            client.post("coupons", {})
+        except PlatformError as exc:
+            if exc.kind != "bad_answer":
+                return CheckResult(False, explain(exc))
+        return CheckResult(
+            True, _("Connected to %(url)s: orders can be read and written.", url=client.url)
+        )
 
     def order_pages(
         self,

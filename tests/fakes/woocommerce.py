@@ -377,6 +377,8 @@ class FakeWooCommerce(LoopbackFake):
         return 200, [c for c in self.coupons if code is None or c["code"] == code.lower()], {}
 
     def _create_coupon(self, match, query, body):
+        if not body.get("code"):
+            return _error(400, "rest_missing_callback_param", "Missing parameter(s): code")
         code = str(body.get("code", "")).lower()  # WooCommerce keeps codes in lower case
         if any(c["code"] == code for c in self.coupons):
             return _error(

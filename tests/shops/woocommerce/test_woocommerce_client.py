@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from portal.shops import platform
 from portal.shops.platform import Credentials, PlatformError
 from portal.shops.woocommerce import WooClient, clean_url
-from tests.fakes.woocommerce import KEY, NO_READ_KEY, SECRET, line, order
+from tests.fakes.woocommerce import KEY, NO_READ_KEY, READ_ONLY_KEY, SECRET, line, order
 from tests.shops.woocommerce.conftest import credentials
 
 SINCE = datetime(2026, 10, 1, tzinfo=UTC)
@@ -37,7 +37,14 @@ def test_the_platform_is_registered_with_its_fields(app):
 def test_check_says_connected_when_orders_can_be_read(app, woo):
     result = _platform().check(credentials(woo))
     assert result.ok
-    assert "orders can be read" in result.message
+    assert "orders can be read and written" in result.message
+    assert woo.coupons == []  # the write probe made nothing
+
+
+def test_check_names_a_read_only_key(app, woo):
+    result = _platform().check(credentials(woo, key=READ_ONLY_KEY))
+    assert not result.ok
+    assert "lacks a permission" in result.message and "write permissions" in result.message
 
 
 def test_check_names_a_wrong_key(app, woo):
