@@ -20,7 +20,7 @@ from portal.models import Order
 from portal.shops import credentials as shop_credentials
 from portal.shops.platform import PlatformError, SyncProgress
 from portal.shops.shopify_mapping import BadPayload, Settings
-from portal.shops.shopify_orders import _fill, _lines
+from portal.shops.shopify_orders import _fill, _lines, _variant
 from portal.shops.sync import SyncResult, record
 from portal.shops.woocommerce_mapping import SOURCE, map_order, settings_from_config
 from portal.shops.woocommerce_platform import PLATFORM
@@ -40,10 +40,16 @@ def apply_order(payload, settings: Settings) -> str:
         taken = db.session.scalar(select(Order.id).where(Order.number == mapped.number))
         if taken is not None:
             raise BadPayload(f"order number {mapped.number} is already used by another order")
-        order = Order(number=mapped.number, source=SOURCE, external_id=mapped.external_id)
-        db.session.add(order)
-    _fill(order, mapped)
-    _lines(order, mapped.lines, mapped.currency, settings)
+    for line in mapped.lines:  # the variants first, each flushed before the next looks
+        _variant(line, mapped.currency, settings)
+    if db.session.new:
+        db.session.flush()
+    with db.session.no_autoflush:  # then the order and its lines in one flush
+        if created:
+            order = Order(number=mapped.number, source=SOURCE, external_id=mapped.external_id)
+            db.session.add(order)
+        _fill(order, mapped)
+        _lines(order, mapped.lines, mapped.currency, settings)
     db.session.flush()
     return "created" if created else "updated"
 

@@ -148,3 +148,10 @@ def test_a_cancelled_order_is_cancelled(settings):
 def test_an_order_that_cannot_be_read_is_named_and_nothing_is_written(settings, change, message):
     with pytest.raises(BadPayload, match=message):
         map_order({**order(743), **change}, settings)
+
+
+def test_two_lines_without_sku_of_one_new_product_share_its_variant(settings):
+    payload = order(744, lines=[line(1, sku="", product_id=95), line(2, sku="", product_id=95)])
+    written = _written(payload, settings)
+    assert [row.variant.sku for row in written.lines] == ["woocommerce-product-95"] * 2
+    assert len(db.session.scalars(select(Variant)).all()) == 1
