@@ -14,12 +14,13 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import Order
 from portal.shops import credentials as shop_credentials
 from portal.shops.platform import PlatformError, SyncProgress
-from portal.shops.shopify_mapping import BadPayload, Settings
+from portal.shops.shopify_mapping import BadPayload, MappedOrder, Settings
 from portal.shops.shopify_orders import _fill, _lines, _variant
 from portal.shops.sync import SyncResult, record
 from portal.shops.woocommerce_mapping import SOURCE, map_order, settings_from_config
@@ -32,13 +33,25 @@ def apply_order(payload, settings: Settings) -> str:
     order = db.session.scalar(
         select(Order).where(Order.source == SOURCE, Order.external_id == mapped.external_id)
     )
+    return _apply(mapped, order, settings)
+
+
+def _unchanged(mapped: MappedOrder, order: Order | None) -> bool:
     held = order.external_updated_at if order is not None else None
-    if held is not None and mapped.updated_at is not None and mapped.updated_at <= held:
+    return held is not None and mapped.updated_at is not None and mapped.updated_at <= held
+
+
+def _apply(mapped: MappedOrder, order: Order | None, settings: Settings, taken=None) -> str:
+    """Write `mapped` over `order` (None: a new one). `taken`: whether its number is used
+    already, when the caller knows; else it is looked up."""
+    if _unchanged(mapped, order):
         return "unchanged"
     created = order is None
     if created:
-        taken = db.session.scalar(select(Order.id).where(Order.number == mapped.number))
-        if taken is not None:
+        if taken is None:
+            found = db.session.scalar(select(Order.id).where(Order.number == mapped.number))
+            taken = found is not None
+        if taken:
             raise BadPayload(f"order number {mapped.number} is already used by another order")
     for line in mapped.lines:  # the variants first, each flushed before the next looks
         _variant(line, mapped.currency, settings)
@@ -61,14 +74,37 @@ def _label(payload) -> str:
 
 
 def apply_page(orders: list, settings: Settings, result: SyncResult) -> None:
-    """Each order in its own savepoint: one that cannot be read is named and skipped."""
+    """The page's orders we hold and the numbers already used are read in two queries; an
+    order we hold as it is costs nothing more; the others are written each in its own
+    savepoint, and one that cannot be read or written is named and skipped."""
+    mapped: list[MappedOrder] = []
     for payload in orders:
         try:
-            with db.session.begin_nested():
-                outcome = apply_order(payload, settings)
+            mapped.append(map_order(payload, settings))
         except BadPayload as exc:
             result.errors.append(f"{_label(payload)}: {exc}")
+    ids = [m.external_id for m in mapped]
+    held = {
+        o.external_id: o
+        for o in db.session.scalars(
+            select(Order).where(Order.source == SOURCE, Order.external_id.in_(ids))
+        )
+    }
+    new_numbers = [m.number for m in mapped if m.external_id not in held]
+    used = set(db.session.scalars(select(Order.number).where(Order.number.in_(new_numbers))))
+    for one in mapped:
+        order = held.get(one.external_id)
+        if _unchanged(one, order):
+            result.unchanged += 1
             continue
+        try:
+            with db.session.begin_nested():
+                outcome = _apply(one, order, settings, taken=one.number in used)
+        except (BadPayload, IntegrityError) as exc:
+            why = exc if isinstance(exc, BadPayload) else "it clashes with another order"
+            result.errors.append(f"{one.number}: {why}")
+            continue
+        used.add(one.number)
         setattr(result, outcome, getattr(result, outcome) + 1)
 
 

@@ -92,3 +92,12 @@ def test_a_failing_store_stops_the_sync_with_its_reason(app, woo):
     row = db.session.scalar(select(ShopConnection).where(ShopConnection.platform == "woocommerce"))
     db.session.commit()
     assert row.last_sync_ok is False and "Consumer key is invalid" in row.last_sync_errors[0]
+
+
+def test_two_orders_with_one_number_in_a_page_keep_the_first(app, woo):
+    woo.add_order(order(1, "2002", modified_gmt="2026-11-02T10:00:00"))
+    woo.add_order(order(2, "2002", modified_gmt="2026-11-02T10:00:00", lines=[line(21)]))
+    result = _run()
+    assert result.counts()["created"] == 1
+    assert result.errors == ["2002: order number 2002 is already used by another order"]
+    assert db.session.scalar(select(Order.external_id)) == "1"
