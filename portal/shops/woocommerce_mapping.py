@@ -180,6 +180,23 @@ def _shipped(meta: list[tuple[str, object]]) -> list[datetime]:
     return moments
 
 
+def tracking(payload: dict) -> tuple[str, str] | None:
+    """The latest Shipment Tracking entry of an order: (provider, tracking number)."""
+    for key, value in reversed(_meta(payload.get("meta_data"))):
+        if key != TRACKING_META or not isinstance(value, list):
+            continue
+        for entry in reversed(value):
+            if not isinstance(entry, dict):
+                continue
+            number = _text(entry.get("tracking_number"), 64)
+            provider = _text(entry.get("tracking_provider"), 64) or _text(
+                entry.get("custom_tracking_provider"), 64
+            )
+            if number:
+                return provider, number
+    return None
+
+
 def _delivery(payload: dict, meta, delay_days: int) -> tuple[datetime | None, bool]:
     shipped = _shipped(meta)
     if shipped:

@@ -40,7 +40,7 @@ from portal.shops.platform import (
     register,
 )
 from portal.shops.woocommerce import WooClient, clean_url
-from portal.shops.woocommerce_mapping import minor
+from portal.shops.woocommerce_mapping import minor, tracking
 from portal.shops.woocommerce_stock import meta_value
 
 KEY_META = "_retours_key"
@@ -319,6 +319,12 @@ class WooCommercePlatform:
                 exc, lambda: self._find_replacement(client, order.external_order_id, order.key)
             )
         return Answer(DONE, external_id=str(made.get("id")))
+
+    def tracking(self, credentials: Credentials, external_id: str) -> tuple[str, str] | None:
+        """The replacement order's (provider, tracking number) once the shop has shipped it
+        with WooCommerce Shipment Tracking; None before. PlatformError when unreadable."""
+        client = self.client(credentials)
+        return tracking(client.body(client.get(f"orders/{external_id}")))
 
     # -- stock (woocommerce_stock) ---------------------------------------------------------
 

@@ -232,3 +232,20 @@ def test_webhooks_are_registered_once_for_the_order_topics(woocommerce, woo):
     assert all(h["secret"] == "s3cret" and h["delivery_url"] == url for h in woo.webhooks)
     assert woocommerce.register_webhooks(credentials(woo), url, "s3cret") == []
     assert len(woocommerce.webhooks(credentials(woo))) == 2
+
+
+def test_the_replacement_tracking_comes_back_once_shipped(woocommerce, woo, placed):
+    answer = woocommerce.create_replacement(credentials(woo), _replacement())
+    assert woocommerce.tracking(credentials(woo), answer.external_id) is None
+    shipped = [
+        {"tracking_provider": "colissimo", "tracking_number": "6A1", "date_shipped": "1763000000"},
+        {
+            "tracking_provider": "",
+            "custom_tracking_provider": "Mondial Relay",
+            "tracking_number": "MR2",
+        },
+    ]
+    woo.orders[int(answer.external_id)]["meta_data"].append(
+        {"id": 9, "key": "_wc_shipment_tracking_items", "value": shipped}
+    )
+    assert woocommerce.tracking(credentials(woo), answer.external_id) == ("Mondial Relay", "MR2")
