@@ -37,6 +37,7 @@ from portal.shops.platform import (
     PlatformRefund,
     ReplacementOrder,
     Reservation,
+    SyncProgress,
     register,
 )
 from portal.shops.woocommerce import WooClient, clean_url
@@ -137,6 +138,13 @@ class WooCommercePlatform:
         on_total: Callable[[int], None] | None = None,
     ) -> Iterator[list[dict]]:
         return self.client(credentials).order_pages(since, on_total)
+
+    def sync(self, since: datetime, progress: SyncProgress | None = None):
+        """`woocommerce_orders.sync`: apply the orders modified since then, yielding after
+        each page for the caller to commit (imported here: that module imports this one)."""
+        from portal.shops.woocommerce_orders import sync
+
+        return sync(since, progress)
 
     # -- refunds --------------------------------------------------------------------------
 

@@ -101,3 +101,12 @@ def test_two_orders_with_one_number_in_a_page_keep_the_first(app, woo):
     assert result.counts()["created"] == 1
     assert result.errors == ["2002: order number 2002 is already used by another order"]
     assert db.session.scalar(select(Order.external_id)) == "1"
+
+
+def test_the_platform_offers_the_same_sync(app, woo):
+    from portal.shops import platform
+
+    woo.add_order(order(1, modified_gmt="2026-11-02T10:00:00"))
+    for _ in platform.for_source("woocommerce").sync(SINCE):
+        db.session.commit()
+    assert db.session.scalar(select(func.count(Order.id))) == 1
