@@ -172,9 +172,16 @@ class WooClient:
                 "orderby": "id",
                 "order": "asc",
             }
-            response = self.get("orders", params)
+            try:
+                response = self.get("orders", params)
+            except PlatformError as exc:
+                if page > 1 and "rest_post_invalid_page_number" in str(exc):
+                    return  # past the last page (when the headers did not say where it was)
+                raise
             orders = self.body(response, list)
-            pages = _header_int(response, "X-WP-TotalPages", page)
+            # without the header (a proxy may drop it), a full page means there may be more
+            more = page + 1 if len(orders) == PAGE_SIZE else page
+            pages = _header_int(response, "X-WP-TotalPages", more)
             if page == 1 and on_total is not None:
                 on_total(_header_int(response, "X-WP-Total", len(orders)))
             if not orders:

@@ -193,6 +193,7 @@ class FakeWooCommerce(LoopbackFake):
         self.store_currency = "EUR"
         self.generated = 0
         self.not_woocommerce = False
+        self.strip_paging_headers = False  # a proxy that drops X-WP-Total(Pages) and Link
         self.refund_failure: str | None = None  # a gateway's refusal, as WooCommerce words it
         self._throttled = 0
         self._next_id = 5000
@@ -276,7 +277,7 @@ class FakeWooCommerce(LoopbackFake):
             "X-WP-TotalPages": str(pages),
             "Link": ", ".join(links),
         }
-        return 200, items, headers
+        return 200, items, {} if self.strip_paging_headers else headers
 
     def _orders(self, match, query, body):
         per_page = int(query.get("per_page", 10))

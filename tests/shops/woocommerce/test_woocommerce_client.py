@@ -134,3 +134,11 @@ def test_what_is_wrong_is_said_in_french_too(app, woo):
         labels = [str(label) for _, label, _ in _platform().fields]
     assert "WooCommerce a refusé la clé client ou le secret client (401)" in result.message
     assert labels == ["Adresse de la boutique WooCommerce", "Clé client", "Secret client"]
+
+
+def test_without_the_paging_headers_full_pages_are_followed(app, woo):
+    woo.strip_paging_headers = True  # a proxy that drops them
+    for i in range(1, 201):
+        woo.add_order(order(i, modified_gmt="2026-11-02T10:00:00"))
+    pages = list(_platform().order_pages(credentials(woo), SINCE))
+    assert [len(p) for p in pages] == [100, 100]
