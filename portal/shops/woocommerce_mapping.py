@@ -133,8 +133,9 @@ def _line(item, i: int, currency: str) -> tuple[Line, bool]:
     unit_price = math.ceil(max(before, paid) / quantity)
     discount = unit_price * quantity - paid
     sku = _text(item.get("sku"), 64)
-    product_id = _id(item.get("product_id", 0), f"{where}.product_id", zero_ok=True)
-    variation_id = _id(item.get("variation_id", 0), f"{where}.variation_id", zero_ok=True)
+    # a deleted product's lines keep product_id 0 (or null)
+    product_id = _id(item.get("product_id") or 0, f"{where}.product_id", zero_ok=True)
+    variation_id = _id(item.get("variation_id") or 0, f"{where}.variation_id", zero_ok=True)
     if sku:
         key = sku
     elif variation_id:
@@ -237,7 +238,10 @@ def map_order(payload, settings: Settings) -> MappedOrder:
     if not isinstance(payload, dict):
         raise BadPayload("the order is not an object")
     external_id = _id(payload.get("id"), "id")
-    number = _text(payload.get("number"), 64) or external_id
+    number = payload.get("number")
+    if isinstance(number, int) and not isinstance(number, bool):
+        number = str(number)  # a numbering plugin may send it as a number
+    number = _text(number, 64) or external_id
     currency = payload.get("currency")
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
         raise BadPayload("currency is not a currency code")

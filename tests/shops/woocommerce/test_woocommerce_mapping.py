@@ -155,3 +155,9 @@ def test_two_lines_without_sku_of_one_new_product_share_its_variant(settings):
     written = _written(payload, settings)
     assert [row.variant.sku for row in written.lines] == ["woocommerce-product-95"] * 2
     assert len(db.session.scalars(select(Variant)).all()) == 1
+
+
+def test_a_deleted_product_and_a_numeric_number_are_read(settings):
+    payload = {**order(745, lines=[{**line(1, sku=""), "product_id": None}]), "number": 3001}
+    written = _written(payload, settings)
+    assert (written.number, written.lines[0].variant.sku) == ("3001", "woocommerce-line-1")
