@@ -135,6 +135,16 @@ def from_environment(instance_path: str) -> dict:
         "PRESTASHOP_REPLACEMENT_MODULE": os.environ.get("PRESTASHOP_REPLACEMENT_MODULE")
         or "ps_wirepayment",
         "PRESTASHOP_POLL_OVERLAP_MINUTES": _int("PRESTASHOP_POLL_OVERLAP_MINUTES", 30),
+        # WooCommerce (docs/shops-woocommerce.md); the staff page's connection wins
+        "WOOCOMMERCE_STORE_URL": os.environ.get("WOOCOMMERCE_STORE_URL") or None,
+        "WOOCOMMERCE_CONSUMER_KEY": os.environ.get("WOOCOMMERCE_CONSUMER_KEY") or None,
+        "WOOCOMMERCE_CONSUMER_SECRET": os.environ.get("WOOCOMMERCE_CONSUMER_SECRET") or None,
+        "WOOCOMMERCE_WEBHOOK_SECRET": os.environ.get("WOOCOMMERCE_WEBHOOK_SECRET") or None,
+        "WOOCOMMERCE_TIMEOUT": _int("WOOCOMMERCE_TIMEOUT", 10),
+        "WOOCOMMERCE_DELIVERY_DELAY_DAYS": _int("WOOCOMMERCE_DELIVERY_DELAY_DAYS", 3),
+        "WOOCOMMERCE_RETURN_LINES_WITHOUT_SKU": _bool("WOOCOMMERCE_RETURN_LINES_WITHOUT_SKU", True),
+        "WOOCOMMERCE_GIFT_META": _list("WOOCOMMERCE_GIFT_META")
+        or ["gift_message", "_gift_message"],
         # Fernet key(s), comma-separated, newest first: encrypt shop credentials at rest
         "SECRETS_KEY": os.environ.get("SECRETS_KEY") or None,
         "DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE") or "fr",

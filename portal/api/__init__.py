@@ -9,9 +9,13 @@ def init_app(app: Flask) -> None:
         routes,
         shopify_webhooks,
         webhooks,
+        woocommerce_webhooks,
     )
     from portal.api.blueprint import bp, webhooks_bp
     from portal.extensions import csrf
+    from portal.shops import woocommerce_platform
+
+    woocommerce_platform.install()
 
     csrf.exempt(bp)
     csrf.exempt(webhooks_bp)

@@ -23,6 +23,10 @@ from portal.shops.platform import Credentials
 ENVIRONMENT: dict[str, tuple[str, dict[str, str]]] = {
     "shopify": ("SHOPIFY_SHOP_DOMAIN", {"token": "SHOPIFY_ACCESS_TOKEN"}),
     "prestashop": ("PRESTASHOP_SHOP_URL", {"key": "PRESTASHOP_WEBSERVICE_KEY"}),
+    "woocommerce": (
+        "WOOCOMMERCE_STORE_URL",
+        {"key": "WOOCOMMERCE_CONSUMER_KEY", "secret": "WOOCOMMERCE_CONSUMER_SECRET"},
+    ),
 }
 
 
