@@ -74,6 +74,10 @@ def staff_paths(rmas: dict[str, str]) -> list[tuple[str, str]]:
         ("users", "/staff/users"),
         ("password", "/staff/password"),
         ("support inbox", "/staff/inbox"),
+        ("claims", "/staff/claims"),
+        ("insights", "/staff/insights"),
+        ("insights, a year", "/staff/insights?days=365"),
+        ("shops", "/staff/shops"),
     ]
     paths += [(f"return: {name}", f"/staff/returns/{rma}") for name, rma in rmas.items()]
     return paths
