@@ -48,6 +48,7 @@ WITH_SUMMARY = {
     "refund_failed",
     "store_credit",
     "exchange_shipped",
+    "kept",
 }
 TOTALS_ONLY = {"diagnosis"}
 

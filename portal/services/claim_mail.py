@@ -41,6 +41,15 @@ def queue(claim, kind: str) -> outbox.OutboxMessage:
     )
 
 
+def _refund(claim) -> dict | None:
+    """The refund support decided (its kept return's amounts), or None."""
+    rr = claim.kept_return
+    if rr is None:
+        return None
+    total = sum(i.outcome_amount or 0 for i in rr.items)
+    return {"amount": total, "currency": claim.order.currency, "rma": rr.rma}
+
+
 def describe(claim) -> dict:
     config = current_app.config
     credit = claim.credit
@@ -58,6 +67,7 @@ def describe(claim) -> dict:
             if credit is not None
             else None
         ),
+        "refund": _refund(claim),
         "note": one_line(claim.staff_note),
         "contact_name": one_line(claim.contact_name),
         "status_url": claim_url(claim),

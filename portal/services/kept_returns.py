@@ -49,7 +49,13 @@ def outcome_for(rr: ReturnRequest, item: ReturnItem, policy: Policy) -> str:
 
 
 def keep(
-    rr: ReturnRequest, *, actor_type: str, actor: str = "", refund_actor: str = "system", **details
+    rr: ReturnRequest,
+    *,
+    actor_type: str,
+    actor: str = "",
+    refund_actor: str = "system",
+    announce: bool = True,
+    **details,
 ) -> list[Refund]:
     """The customer keeps every item of the new return `rr`: accepted without reception,
     each refunded (or credited) at once for what was paid, no return shipping fee (nothing
@@ -73,7 +79,8 @@ def keep(
         item.outcome = outcome_for(rr, item, policy)
         item.outcome_amount = item.amount_paid
     db.session.flush()
-    notify(rr, "kept")
+    if announce:  # a claim's own e-mail says what was decided instead
+        notify(rr, "kept")
     refunds = [
         issue_refund(rr, item, actor, actor_type=refund_actor)
         for item in rr.items
@@ -154,7 +161,7 @@ def refund_claim(claim: Claim, *, actor: str) -> ReturnRequest:
     )
     db.session.add(rr)
     keep(rr, actor_type=lifecycle.STAFF, actor=actor, refund_actor=lifecycle.STAFF,
-         claim=claim.number)  # fmt: skip
+         announce=False, claim=claim.number)  # fmt: skip
     claim.return_id = rr.id
     claim.kept_return = rr
     return rr
