@@ -24,7 +24,7 @@ def _in(column, values):
 
 def upgrade():
     with op.batch_alter_table("return_items", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_return_items_reception_status", type_="check")
+        batch_op.drop_constraint(op.f("ck_return_items_reception_status"), type_="check")
         batch_op.create_check_constraint("reception_status", _in("reception_status", AFTER))
     with op.batch_alter_table("claims", schema=None) as batch_op:
         batch_op.add_column(sa.Column("return_id", sa.Integer(), nullable=True))
@@ -46,5 +46,5 @@ def downgrade():
         batch_op.drop_column("return_id")
     op.execute("UPDATE return_items SET reception_status = 'received' WHERE reception_status = 'kept'")
     with op.batch_alter_table("return_items", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_return_items_reception_status", type_="check")
+        batch_op.drop_constraint(op.f("ck_return_items_reception_status"), type_="check")
         batch_op.create_check_constraint("reception_status", _in("reception_status", BEFORE))
