@@ -60,15 +60,21 @@ def keep(
     """The customer keeps every item of the new return `rr`: accepted without reception,
     each refunded (or credited) at once for what was paid, no return shipping fee (nothing
     is shipped). The `kept` e-mail says so; the refund e-mails follow as for any refund."""
-    audit.transition(
-        rr,
-        "keep",
-        actor_type=actor_type,
-        actor=actor,
-        items=[
+    with db.session.no_autoflush:  # not inserted before its first step sets its state
+        items = [
             {"sku": i.order_line.variant.sku, "quantity": i.quantity, "resolution": i.resolution}
             for i in rr.items
-        ],
+        ]
+        step, before, after = lifecycle.apply(rr, "keep", actor_type)  # NEW → inspected
+    db.session.flush()  # its id, for the audit event
+    audit.record(
+        rr,
+        step.action,
+        actor_type=actor_type,
+        actor=actor,
+        from_status=before,
+        to_status=after,
+        items=items,
         **details,
     )
     policy = current_policy()

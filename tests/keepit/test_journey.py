@@ -71,9 +71,10 @@ def test_the_french_customer_is_told_in_french(fr, shop, mailbox):
     review = page(fr.get("/return/review"))
     assert "Gardez l’article" in review.text and "inutile de le renvoyer" in review.text
     done = confirm(fr)
-    assert "aucun colis, aucune étiquette, aucun point de dépôt" in page(
-        fr.get(done.headers["Location"])
-    ).text
+    assert (
+        "aucun colis, aucune étiquette, aucun point de dépôt"
+        in page(fr.get(done.headers["Location"])).text
+    )
     (mail, _refund) = mailbox.to(shop.order.email)
     body = mail.get_body(("plain",)).get_content()
     assert "vous gardez les articles" in body
