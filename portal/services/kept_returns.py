@@ -87,8 +87,9 @@ def keep(
     db.session.flush()
     if announce:  # a claim's own e-mail says what was decided instead
         notify(rr, "kept")
+    refund_by = actor if refund_actor == lifecycle.STAFF else "keep-it policy"
     refunds = [
-        issue_refund(rr, item, actor, actor_type=refund_actor)
+        issue_refund(rr, item, refund_by, actor_type=refund_actor)
         for item in rr.items
         if item.outcome_amount or 0
     ]

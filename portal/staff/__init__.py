@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         diagnose,
         home,
         insights,
+        kept,
         photos,
         refunds,
         returns,
