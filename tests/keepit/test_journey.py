@@ -112,3 +112,10 @@ def test_the_rule_is_off_by_default(app, en, shop):
     app.config["KEEP_IT_BELOW"] = 0
     response = choose(en, shop.order, shop.m_line)
     assert response.headers["Location"].endswith("/return/relay")
+
+
+def test_the_faq_explains_the_rule_for_returns(en, shop):
+    shown = page(en.get("/policy"))
+    assert "The same holds when you return damaged or faulty items worth less than €30.00" in (
+        shown.text
+    )
