@@ -57,6 +57,13 @@ class Claim(db.Model):
         order_by="ClaimPhoto.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def refunded_amount(self) -> int:
+        """What support refunded to the original payment (its kept return's items); 0."""
+        if self.kept_return is None:
+            return 0
+        return sum(item.outcome_amount or 0 for item in self.kept_return.items)
+
 
 class ClaimLine(db.Model):
     __tablename__ = "claim_lines"

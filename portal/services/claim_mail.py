@@ -46,8 +46,7 @@ def _refund(claim) -> dict | None:
     rr = claim.kept_return
     if rr is None:
         return None
-    total = sum(i.outcome_amount or 0 for i in rr.items)
-    return {"amount": total, "currency": claim.order.currency, "rma": rr.rma}
+    return {"amount": claim.refunded_amount, "currency": claim.order.currency, "rma": rr.rma}
 
 
 def describe(claim) -> dict:
