@@ -252,6 +252,7 @@ def misc_labels() -> dict[str, dict[str, str]]:
         },
         "mail": {
             "confirmation": _("Return confirmed, label attached"),
+            "kept": _("Keep it: confirmed, nothing to send back"),
             "label_pending": _("Label being prepared"),
             "in_transit": _("Parcel on its way"),
             "received": _("Parcel received"),
