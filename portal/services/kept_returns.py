@@ -88,11 +88,8 @@ def keep(
     if announce:  # a claim's own e-mail says what was decided instead
         notify(rr, "kept")
     refund_by = actor if refund_actor == lifecycle.STAFF else "keep-it policy"
-    refunds = [
-        issue_refund(rr, item, refund_by, actor_type=refund_actor)
-        for item in rr.items
-        if item.outcome_amount or 0
-    ]
+    # every item, even one that cost nothing (a zero refund settles it at once)
+    refunds = [issue_refund(rr, item, refund_by, actor_type=refund_actor) for item in rr.items]
     db.session.flush()
     return refunds
 
