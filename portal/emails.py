@@ -49,6 +49,7 @@ WITH_SUMMARY = {
     "refund_failed",
     "store_credit",
     "exchange_shipped",
+    "kept",
 }
 TOTALS_ONLY = {"diagnosis"}
 

@@ -33,6 +33,7 @@ from portal.models.base import utcnow
 def _subjects() -> dict[str, str]:
     return {
         "confirmation": _("Your return %(rma)s: your label"),
+        "kept": _("Your return %(rma)s: keep the items, nothing to send back"),
         "reissued": _("Your return %(rma)s: your new label"),
         "label_pending": _("Your return %(rma)s: your label is being prepared"),
         "in_transit": _("Your return %(rma)s is on its way to us"),

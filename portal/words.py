@@ -87,6 +87,7 @@ def state_labels() -> dict[str, dict[str, str]]:
             "partly_received": _("Partly received"),
             "received": _("All units received"),
             "not_received": _("Never received"),
+            "kept": _("Kept by the customer (not sent back)"),
         },
         "item acceptance": {
             "pending": _("Not yet inspected"),
@@ -112,6 +113,7 @@ def event_labels() -> dict[str, dict[str, str]]:
     return {
         "return": {
             "request": _("Return requested"),
+            "keep": _("Kept by the customer: nothing sent back"),
             "issue_label": _("Label issued"),
             "reissue_label": _("Label re-issued"),
             "change_relay": _("Drop-off point changed"),
@@ -138,9 +140,11 @@ def event_labels() -> dict[str, dict[str, str]]:
             "receive_part": _("Some units received"),
             "receive_all": _("All units received"),
             "give_up": _("Never received"),
+            "keep_item": _("Kept by the customer"),
         },
         "item acceptance": {
             "accept": _("Accepted"),
+            "accept_kept": _("Accepted without return (keep it)"),
             "reject": _("Refused at inspection"),
             "await_refund": _("Waiting for its refund to be paid"),
             "settle": _("Settled"),
@@ -171,6 +175,7 @@ def action_labels() -> dict[str, str]:
     """An audit event's action (lifecycle `Event.action`, or OTHER_ACTIONS) in words."""
     return {
         "return_requested": _("Return requested"),
+        "return_kept": _("Keep it: the customer keeps the items, no parcel"),
         "label_issued": _("Label issued"),
         "label_reissued": _("Label re-issued (the old one stops working)"),
         "relay_point_changed": _("Drop-off point changed"),
@@ -254,6 +259,7 @@ def misc_labels() -> dict[str, dict[str, str]]:
         },
         "mail": {
             "confirmation": _("Return confirmed, label attached"),
+            "kept": _("Keep it: confirmed, nothing to send back"),
             "label_pending": _("Label being prepared"),
             "in_transit": _("Parcel on its way"),
             "received": _("Parcel received"),

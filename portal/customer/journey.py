@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import (
@@ -17,7 +18,8 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal.customer import draft
+from portal import lifecycle
+from portal.customer import draft, keep_it_view
 from portal.customer.blueprint import bp
 from portal.customer.forms import LookupForm, PlainForm
 from portal.customer.pages import item_rows, lookup_key, parse_items, picture_policy
@@ -117,6 +119,8 @@ def items():
             draft.update(items=chosen, errors={})
             if data["gift"] and not data.get("contact"):
                 return redirect(url_for("customer.gift_contact"))
+            if keep_it_view.kept_value(order, {**data, "items": chosen}):
+                return redirect(url_for("customer.review"))  # kept: nothing to drop off
             return redirect(url_for("customer.relay"))
         # shown again to be corrected, not kept: bad input changes nothing
         data = {**data, "items": chosen}
@@ -193,15 +197,17 @@ def review():
         return elsewhere
     if not data["items"]:
         return redirect(url_for("customer.items"))
-    if not data.get("relay_point_id"):
+    keep_note = keep_it_view.note(order, data)
+    kept = bool(keep_note and keep_note["kept"])
+    if not kept and not data.get("relay_point_id"):
         return redirect(url_for("customer.relay"))
     choices = draft.choices(data)
     policy = current_policy()
     problems = validate_choices(
         order, choices, gift=data["gift"], policy=policy, today=date.today()
     )
-    point = db.session.get(RelayPoint, data["relay_point_id"])
-    if point is None or not point.active:
+    point = None if kept else db.session.get(RelayPoint, data["relay_point_id"])
+    if not kept and (point is None or not point.active):
         problems["relay_point"] = _("Please choose a drop-off point from the list.")
     if problems:  # stock or eligibility changed since the choices were made
         return _back_to_fix(data, problems)
@@ -210,12 +216,17 @@ def review():
         order=order,
         choices=choices,
         point=point,
-        summary=for_choices(order, choices, policy),
+        # kept: nothing is shipped, so no return shipping fee is deducted
+        summary=for_choices(
+            order, choices, replace(policy, return_shipping_fee=0) if kept else policy
+        ),
         form=PlainForm(),
         gift=data["gift"],
         contact=data.get("contact"),
+        keep_note=keep_note,
         collection_day=fmt_date(day, "full")
-        if letterbox.is_letterbox(point)
+        if point is not None
+        and letterbox.is_letterbox(point)
         and (day := letterbox.stored_day(data.get("collection_date")))
         else "",
     )
@@ -260,7 +271,8 @@ def confirm():
         draft.finish(data["key"])
         return redirect(status_path(rr) + "?new=1")
     # the carrier is called with the return committed; its outcome is the next commit
-    commit_verb(issue_label, rr, actor_type="customer", actor=rr.contact_email)
+    if not lifecycle.kept(rr):  # a kept return has no label
+        commit_verb(issue_label, rr, actor_type="customer", actor=rr.contact_email)
     draft.finish(data["key"])
     return redirect(status_path(rr) + "?new=1")
 

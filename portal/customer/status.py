@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal import lifecycle
 from portal.customer.blueprint import bp
 from portal.customer.forms import PlainForm
 from portal.customer.summary_view import shipped_exchanges
@@ -71,6 +72,7 @@ def status(token: str):
         money_view=customer_view(rr),
         summary=for_return(rr, current_policy()),
         shipped=shipped_exchanges(rr),
+        kept=lifecycle.kept(rr),
     )
 
 

@@ -49,6 +49,9 @@ RETURN = _machine(
     _ALL,
     Event("request", (NEW,), REQUESTED, frozenset({CUSTOMER}), "return_requested",
           "The customer confirms the items, the resolution and the drop-off point."),
+    Event("keep", (NEW,), INSPECTED, frozenset({CUSTOMER, STAFF, SYSTEM}), "return_kept",
+          "Keep it: the policy (or support, for a claim) lets the customer keep the items; "
+          "nothing is shipped, no label, the refund or credit follows at once."),
     Event("issue_label", (REQUESTED,), LABEL_ISSUED, _ISSUERS, "label_issued",
           "The carrier sold us the first label (at once, or by the retry worker)."),
     Event("reissue_label", _BEFORE_DROPOFF, None, _ISSUERS, "label_reissued",
@@ -69,8 +72,9 @@ RETURN = _machine(
           "Some received items are graded; others still wait."),
     Event("inspect", (RECEIVED,), INSPECTED, _WORKERS, "items_inspected",
           "Every received item is graded."),
-    Event("refund_item", _HAS_ITEMS_IN_HAND, None, _WORKERS, "refund_issued",
-          "Support refunds one inspected item (original payment or store credit)."),
+    Event("refund_item", _HAS_ITEMS_IN_HAND, None, frozenset({STAFF, SYSTEM}), "refund_issued",
+          "Support (or the keep-it policy) refunds one inspected or kept item (original "
+          "payment or store credit)."),
     Event("ship_exchange", _HAS_ITEMS_IN_HAND, None, frozenset({STAFF, SYSTEM}),
           "exchange_shipped", "The replacement of an inspected item leaves the warehouse."),
     Event("ship_exchange_early", (LABEL_ISSUED, IN_TRANSIT), None, frozenset({STAFF, SYSTEM}),
@@ -95,22 +99,25 @@ RETURN = _machine(
 )  # fmt: skip
 
 # -- an item's reception --------------------------------------------------------------------
-AWAITING, PARTLY_RECEIVED, ALL_RECEIVED, NOT_RECEIVED = (
+AWAITING, PARTLY_RECEIVED, ALL_RECEIVED, NOT_RECEIVED, KEPT_ITEM = (
     "awaiting",
     "partly_received",
     "received",
     "not_received",
+    "kept",
 )
 RECEPTION = _machine(
     "item reception",
     "reception_status",
-    (AWAITING, PARTLY_RECEIVED, ALL_RECEIVED, NOT_RECEIVED),
+    (AWAITING, PARTLY_RECEIVED, ALL_RECEIVED, NOT_RECEIVED, KEPT_ITEM),
     Event("receive_part", (AWAITING, PARTLY_RECEIVED), PARTLY_RECEIVED, _WORKERS, "",
           "Some of the item's units were in the parcel."),
     Event("receive_all", (AWAITING, PARTLY_RECEIVED), ALL_RECEIVED, _WORKERS, "",
           "All the units asked to return are in."),
     Event("give_up", (AWAITING,), NOT_RECEIVED, _WORKERS, "",
           "The return was inspected without this item: its reservation is released."),
+    Event("keep_item", (AWAITING,), KEPT_ITEM, frozenset({CUSTOMER, STAFF, SYSTEM}), "",
+          "Keep it: the customer keeps the item; it is never shipped back."),
 )  # fmt: skip
 
 # -- an item's acceptance --------------------------------------------------------------------
@@ -130,7 +137,9 @@ ACCEPTANCE = _machine(
           "Graded A, B or C and accepted: refund, credit or exchange follows."),
     Event("reject", (PENDING,), ITEM_REJECTED, _WORKERS, "",
           "Graded with a reason to refuse it: it will be sent back."),
-    Event("await_refund", (ACCEPTED,), REFUNDING, _WORKERS, "",
+    Event("accept_kept", (PENDING,), ACCEPTED, frozenset({CUSTOMER, STAFF, SYSTEM}), "",
+          "Keep it: accepted without reception or inspection (refund or credit follows)."),
+    Event("await_refund", (ACCEPTED,), REFUNDING, frozenset({STAFF, SYSTEM}), "",
           "Support refunded it to the original payment; the money has not left yet "
           "(the refund is approved, or failed and in the staff queue)."),
     Event("settle", (ACCEPTED, REFUNDING), SETTLED, frozenset({STAFF, SYSTEM}), "",
@@ -151,10 +160,10 @@ REFUND = _machine(
     "refund",
     "status",
     (APPROVED, SENT, FAILED),
-    Event("owe", (NEW,), APPROVED, _WORKERS, "refund_approved",
-          "A refund to the original payment: sent to the provider after commit, or paid "
-          "by the shop by hand (manual)."),
-    Event("settle_at_once", (NEW,), SENT, _WORKERS, "",
+    Event("owe", (NEW,), APPROVED, frozenset({STAFF, SYSTEM}), "refund_approved",
+          "A refund to the original payment (by support, or by the keep-it policy): sent "
+          "to the provider after commit, or paid by the shop by hand (manual)."),
+    Event("settle_at_once", (NEW,), SENT, frozenset({STAFF, SYSTEM}), "",
           "Store credit (issued at once) or nothing to pay."),
     Event("provider_accept", (APPROVED,), SENT, _PROVIDER, "refund_sent",
           "The payment provider accepted the refund (worker, webhook)."),
@@ -247,6 +256,15 @@ def money_left(refund) -> bool:
 
 def still_owed(refund) -> bool:
     return refund.status in REFUND_GROUPS["owed"]
+
+
+def kept(rr) -> bool:
+    """A return the customer keeps (keep it): nothing was or will be shipped back."""
+    return bool(rr.items) and all(i.reception_status == KEPT_ITEM for i in rr.items)
+
+
+def item_kept(item) -> bool:
+    return item.reception_status == KEPT_ITEM
 
 
 def rejected(item) -> bool:

@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models.base import UTCDateTime, utcnow
 from portal.models.credits import StoreCredit
 from portal.models.orders import Order, OrderLine
+from portal.models.returns import ReturnRequest
 
 CLAIM_KINDS = ("never_arrived", "damaged", "wrong_item", "missing_item")
 
@@ -38,6 +39,8 @@ class Claim(db.Model):
     credit_id: Mapped[int | None] = mapped_column(ForeignKey("store_credits.id"))
     # Keep it: what the policy credited at once (the customer keeps the item); else None
     kept_value: Mapped[int | None]
+    # a refund decided by support: made through a kept return of the claimed lines
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("return_requests.id"), index=True)
     staff_note: Mapped[str] = mapped_column(Text, default="")
     resolved_by: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -46,12 +49,20 @@ class Claim(db.Model):
 
     order: Mapped[Order] = relationship()
     credit: Mapped[StoreCredit | None] = relationship()
+    kept_return: Mapped[ReturnRequest | None] = relationship()
     lines: Mapped[list[ClaimLine]] = relationship(
         back_populates="claim", order_by="ClaimLine.id", cascade="all, delete-orphan"
     )
     photos: Mapped[list[ClaimPhoto]] = relationship(
         order_by="ClaimPhoto.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def refunded_amount(self) -> int:
+        """What support refunded to the original payment (its kept return's items); 0."""
+        if self.kept_return is None:
+            return 0
+        return sum(item.outcome_amount or 0 for item in self.kept_return.items)
 
 
 class ClaimLine(db.Model):

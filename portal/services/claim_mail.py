@@ -41,6 +41,14 @@ def queue(claim, kind: str) -> outbox.OutboxMessage:
     )
 
 
+def _refund(claim) -> dict | None:
+    """The refund support decided (its kept return's amounts), or None."""
+    rr = claim.kept_return
+    if rr is None:
+        return None
+    return {"amount": claim.refunded_amount, "currency": claim.order.currency, "rma": rr.rma}
+
+
 def describe(claim) -> dict:
     config = current_app.config
     credit = claim.credit
@@ -58,6 +66,7 @@ def describe(claim) -> dict:
             if credit is not None
             else None
         ),
+        "refund": _refund(claim),
         "note": one_line(claim.staff_note),
         "contact_name": one_line(claim.contact_name),
         "status_url": claim_url(claim),

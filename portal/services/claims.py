@@ -23,7 +23,7 @@ from portal.extensions import db
 from portal.models import Claim, ClaimLine, ClaimPhoto, Order, ReturnRequest, Variant
 from portal.models.base import utcnow
 from portal.models.claims import CLAIM_KINDS
-from portal.services import audit, claim_mail, credits, stock
+from portal.services import audit, claim_mail, credits, kept_returns, stock
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.keep_it import current_rule, keep_it_value
 from portal.words import CLAIM_PHOTO_KINDS
@@ -141,22 +141,34 @@ def lock_claim(claim: Claim) -> None:
 
 
 def resolve_claim(
-    claim: Claim, *, replacement: bool, goodwill: int, note: str, actor: str
+    claim: Claim,
+    *,
+    replacement: bool,
+    goodwill: int,
+    note: str,
+    actor: str,
+    refund: bool = False,
 ) -> Claim:
-    """Support's decision: ship a replacement of the lines concerned now (at no charge)
-    and/or give a goodwill code of `goodwill` minor units. Raises IllegalTransition when
-    the claim was already resolved, ValidationFailed when nothing was chosen, OutOfStock
-    when a replacement cannot be promised; nothing changes then."""
+    """Support's decision: ship a replacement of the lines concerned now (at no charge),
+    and/or refund what was paid for them to the original payment (through a kept return,
+    `kept_returns.refund_claim`), and/or give a goodwill code of `goodwill` minor units.
+    Raises IllegalTransition when the claim was already resolved, ValidationFailed when
+    nothing was chosen, OutOfStock when a replacement cannot be promised,
+    InvalidTransition when nothing is left to refund; nothing changes then."""
     lock_claim(claim)
     step, before, after = lifecycle.apply(claim, "resolve_claim", lifecycle.STAFF)
-    if not replacement and goodwill <= 0:
-        raise ValidationFailed({"decision": _("Choose a replacement, a goodwill code, or both.")})
+    if not replacement and not refund and goodwill <= 0:
+        raise ValidationFailed(
+            {"decision": _("Choose a replacement, a refund and/or a goodwill code.")}
+        )
     if goodwill < 0 or goodwill > order_total(claim.order):
         raise ValidationFailed({"goodwill": _("A goodwill code is at most what the order cost.")})
     if replacement:
         for line in claim.lines:
             _ship_replacement(line)
         claim.replacement_tracking_code = new_tracking_code()
+    if refund:
+        kept_returns.refund_claim(claim, actor=actor)
     if goodwill > 0:
         claim.credit = credits.issue_credit(
             amount=goodwill,
@@ -178,6 +190,7 @@ def resolve_claim(
         claim=claim.number,
         tracking_code=claim.replacement_tracking_code or "",
         amount=goodwill,
+        refund_rma=claim.kept_return.rma if claim.kept_return else "",
     )
     claim_mail.queue(claim, "claim_resolved")
     return claim

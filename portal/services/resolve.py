@@ -110,14 +110,17 @@ def _check_line_replacements(rr: ReturnRequest, item: ReturnItem, quantity: int)
         )
 
 
-def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund:
+def issue_refund(
+    rr: ReturnRequest, item: ReturnItem, actor: str = "", *, actor_type: str = "staff"
+) -> Refund:
     """Refund one inspected item, exactly once.
 
     Guards, in order: the return's row lock (two staff members or a double click wait
     for each other), then "no refund exists for this item" read after the lock, then
     the database's UNIQUE(return_item_id) inside a savepoint as the last guard. The
     amount is the diagnosed one, never more than what was paid for the item. Raises
-    InvalidTransition before inspection, AlreadyDone the second time.
+    InvalidTransition before inspection, AlreadyDone the second time. `actor_type` is
+    "system" when the keep-it policy refunds a kept item (portal/services/kept_returns.py).
     """
     lock_return(rr)
     _check_item(rr, item)
@@ -153,7 +156,7 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
         currency=rr.order.currency,
         method="store_credit" if item.outcome == "store_credit" else "original_payment",
     )
-    audit.transition(refund, payments.first_event(refund), actor_type="staff")
+    audit.transition(refund, payments.first_event(refund), actor_type=actor_type)
     try:
         with db.session.begin_nested():
             db.session.add(refund)
@@ -162,14 +165,14 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
     policy = current_policy()
     credit = payments.settle(refund, rr, policy)
     if lifecycle.money_left(refund):  # store credit, or nothing to pay: settled now
-        audit.transition(item, "settle", actor_type="staff")
+        audit.transition(item, "settle", actor_type=actor_type)
         item.resolved_at = utcnow()
     else:  # settled when the money leaves (portal/services/resolution.py)
-        audit.transition(item, "await_refund", actor_type="staff")
+        audit.transition(item, "await_refund", actor_type=actor_type)
     audit.transition(
         rr,
         "refund_item",
-        actor_type="staff",
+        actor_type=actor_type,
         actor=actor,
         sku=item.order_line.variant.sku,
         amount=amount,
@@ -178,7 +181,7 @@ def issue_refund(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> Refund
         status=refund.status,
     )
     payments.announce(rr, refund, credit=credit)
-    finish_if_resolved(rr, actor_type="staff", actor=actor)
+    finish_if_resolved(rr, actor_type=actor_type, actor=actor)
     db.session.flush()
     return refund
 

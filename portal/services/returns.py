@@ -19,16 +19,12 @@ from portal.notifications import notify
 from portal.services import audit, label_voids, repair_cases, stock
 from portal.services.eligibility import check_order, returned_quantities
 from portal.services.errors import InvalidTransition, ValidationFailed
+from portal.services.keep_it import current_rule, return_keep_value
+from portal.services.kept_returns import keep
 from portal.services.locks import lock_order, lock_return
 from portal.services.policy import Policy
 from portal.services.repair_eligibility import REPAIR, repair_offer, repair_problems
-
-RMA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def new_rma() -> str:
-    chars = "".join(secrets.choice(RMA_ALPHABET) for _ in range(6))
-    return f"R-{chars[:4]}-{chars[4:]}"
+from portal.services.rma import RMA_ALPHABET, new_rma  # noqa: F401
 
 
 @dataclass
@@ -186,8 +182,12 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
         order, draft.items, gift=draft.gift, policy=policy, today=today, taken=taken
     )
     errors.update(_taken_meanwhile(order, draft.items, taken))
+    # keep it: decided here again, after the lock, from what the customer chose
+    kept = bool(return_keep_value(order, draft.items, current_rule(), taken))
     relay = db.session.get(RelayPoint, draft.relay_point_id) if draft.relay_point_id else None
-    if relay is None or not relay.active:
+    if kept:
+        relay = None  # nothing is shipped: no drop-off point
+    elif relay is None or not relay.active:
         errors["relay_point"] = _("Please choose a drop-off point.")
     if draft.gift and draft.contact is None:
         errors["contact"] = _("Please tell us your name and e-mail.")
@@ -240,6 +240,9 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
         items=items,
     )
     db.session.add(rr)
+    if kept:
+        keep(rr, actor_type="customer", actor=contact.email)
+        return rr
     audit.transition(
         rr,
         "request",

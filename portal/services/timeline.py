@@ -119,6 +119,7 @@ def friendly(event: AuditEvent) -> str | None:
         return line
     text = {
         "return_requested": _("You asked to return items."),
+        "return_kept": _("You keep the items: there is nothing to send back."),
         "label_issued": _("Your prepaid label was created."),
         "label_reissued": _("A new label was created; the previous one no longer works."),
         "label_failed": None,

@@ -135,6 +135,14 @@ def receive_parcel(
                 rma=rr.rma,
             )
         )
+    if lifecycle.kept(rr):
+        raise InvalidTransition(
+            _(
+                "Return %(rma)s is kept by the customer (keep it): nothing was sent back, "
+                "there is nothing to receive. Put the parcel aside and ask support.",
+                rma=rr.rma,
+            )
+        )
     if not lifecycle.can(rr, event):
         raise InvalidTransition(
             _(

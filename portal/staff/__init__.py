@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         diagnose,
         home,
         insights,
+        kept,
         photos,
         refunds,
         repairs,

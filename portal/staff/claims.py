@@ -11,7 +11,7 @@ from portal.claim_links import claim_url
 from portal.extensions import db
 from portal.models import ClaimPhoto
 from portal.security import role_required
-from portal.services import claims
+from portal.services import claims, kept_returns
 from portal.services.errors import ValidationFailed
 from portal.staff.blueprint import actor, bp, run
 from portal.staff.forms import parse_amount
@@ -50,6 +50,7 @@ def claim_page(number: str):
         can_resolve=lifecycle.can(claim, "resolve_claim", lifecycle.STAFF),
         available={line.id: line.order_line.variant.available for line in claim.lines},
         customer_link=claim_url(claim),
+        refundable=kept_returns.claim_refund_total(claim),
     )
 
 
@@ -71,6 +72,7 @@ def claim_resolve(number: str):
         lambda: claims.resolve_claim(
             claim,
             replacement=form.get("replacement") == "yes",
+            refund=form.get("refund") == "yes",
             goodwill=_goodwill(form.get("goodwill"), claim.order.currency),
             note=(form.get("note") or "")[:2000],
             actor=actor(),

@@ -95,7 +95,7 @@ def test_illegal_steps_get_a_clear_message_and_change_nothing(client, shop, auth
     claim = _open(client, shop)
     auth.login("support")
     nothing = client.post(f"/staff/claims/{claim.number}/resolve", data={}, follow_redirects=True)
-    assert "Choose a replacement, a goodwill code, or both." in page(nothing).text
+    assert "Choose a replacement, a refund and/or a goodwill code." in page(nothing).text
     bad = client.post(
         f"/staff/claims/{claim.number}/resolve", data={"goodwill": "abc"}, follow_redirects=True
     )
