@@ -79,10 +79,11 @@ def register_commands(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from portal import lifecycle, outbox, payments
+    from portal import lifecycle, outbox, payments, shops
     from portal.services import label_voids
 
     outbox.init_app(app)
     payments.init_app(app)
+    shops.init_app(app)
     label_voids.init_app(app)
     app.jinja_env.globals.update(can=lifecycle.can, in_phase=lifecycle.is_in)

@@ -228,7 +228,14 @@ def misc_labels() -> dict[str, dict[str, str]]:
             "support": _("Support"),
             "admin": _("Administrator"),
         },
-        "provider": {"manual": _("Paid by hand"), "stripe": "Stripe", "mollie": "Mollie"},
+        "provider": {
+            "manual": _("Paid by hand"),
+            "stripe": "Stripe",
+            "mollie": "Mollie",
+            "shopify": "Shopify",
+            "woocommerce": "WooCommerce",
+            "prestashop": "PrestaShop",
+        },
         "locale": {"fr": "Français", "en": "English"},
         "carrier": {
             "local": _("demo carrier, valid for no network"),

@@ -24,6 +24,7 @@ from portal.payments.estimates import arrival_estimate
 from portal.services import audit, credits
 from portal.services.policy import Policy
 from portal.services.resolution import item_follows_refund
+from portal.shops import platform
 
 APPROVED, SENT, FAILED = lifecycle.APPROVED, lifecycle.SENT, lifecycle.FAILED
 
@@ -83,7 +84,8 @@ def settle(refund: Refund, rr: ReturnRequest, policy: Policy) -> StoreCredit | N
     if refund.amount == 0:
         refund.paid_at = utcnow()
         return None
-    provider = get_provider(provider_name())
+    connector = platform.for_source(rr.order.source)
+    provider = get_provider(connector.name if connector else provider_name())
     refund.provider = provider.name
     if provider.automatic:
         refund.next_attempt_at = utcnow()

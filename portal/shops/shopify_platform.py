@@ -1,0 +1,360 @@
+"""Shopify as a `Platform` (portal/shops/platform.py): what leaves for Shopify, as plain data.
+
+Calls (docs/shops.md cites each):
+- check: the connection test (shop.json, then orders/count.json).
+- order_pages: orders.json pages, as the sync reads them.
+- refund (REST): `GET orders/{id}/refunds.json` first: a refund whose `note` carries our key
+  is the one an earlier attempt made (a timeout after Shopify applied it); otherwise
+  `POST orders/{id}/refunds/calculate.json` with the lines by Shopify line id, then
+  `POST orders/{id}/refunds.json` with those lines and the calculated transactions carrying
+  our amount (never more than each transaction's `maximum_refundable`).
+- issue_credit (GraphQL `giftCardCreate`): the code is ours (the caller's random
+  `credit.code`, or made here), so a retry after a timeout asks for the same code, and
+  Shopify's `TAKEN` answer means the first attempt made it.
+- reserve / release (GraphQL): a draft order with `reserveInventoryUntil` holds the stock
+  (Shopify's documented way to hold inventory without selling it), tagged with our key so
+  a retry finds it (`draftOrders(query: "tag:…")`); release deletes it (`draftOrderDelete`).
+- create_replacement (GraphQL): a draft order with a 100 % `appliedDiscount`, tagged
+  `retours`, the RMA and our key, then `draftOrderComplete`: a zero-priced order the
+  shop's usual fulfilment picks up.
+"""
+
+from __future__ import annotations
+
+import secrets as random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from portal import money
+from portal.models.base import utcnow
+from portal.money import value_string
+from portal.shops import platform
+from portal.shops.platform import (
+    DONE,
+    REFUSED,
+    RETRY,
+    Answer,
+    CheckResult,
+    Credentials,
+    PlatformCredit,
+    PlatformRefund,
+    ReplacementLine,
+    ReplacementOrder,
+    Reservation,
+)
+from portal.shops.shopify import ShopifyClient, ShopifyError, clean_domain
+from portal.shops.shopify_graphql import GraphQL, user_errors
+from portal.shops.shopify_queries import (
+    DRAFT_COMPLETE,
+    DRAFT_CREATE,
+    DRAFT_DELETE,
+    DRAFT_FIND,
+    GIFT_CARD_CREATE,
+    VARIANT_BY_SKU,
+)
+
+RESERVE_DAYS = 30  # how long a draft order holds an exchange's stock in Shopify
+TRANSIENT = {"unreachable", "rate_limited", "server"}
+
+
+def _gid(kind: str, value: str) -> str:
+    return value if value.startswith("gid://") else f"gid://shopify/{kind}/{value}"
+
+
+def _tail(gid: str | None) -> str | None:
+    return gid.rsplit("/", 1)[-1] if gid else None
+
+
+def _failed(exc: ShopifyError) -> Answer:
+    """A call that raised: ours to retry (transport, 429, 5xx), or Shopify's refusal."""
+    state = RETRY if exc.kind in TRANSIENT else REFUSED
+    return Answer(state, reason=f"Shopify {exc.status or exc.kind}: {exc.message}"[:500])
+
+
+def _refused(errors: list[dict]) -> Answer:
+    text = "; ".join(f"{e.get('field') or ''} {e.get('message') or ''}".strip() for e in errors)
+    return Answer(REFUSED, reason=f"Shopify: {text}"[:500])
+
+
+class ShopifyPlatform:
+    name = "shopify"
+    title = "Shopify"
+    fields = (
+        ("domain", _l("Shop address (…myshopify.com)"), _l("ma-boutique.myshopify.com")),
+        (
+            "token",
+            _l("Admin API access token"),
+            _l("From the shop's custom app; it starts with shpat_."),
+        ),
+    )
+    webhook_topics = (
+        "orders/create",
+        "orders/updated",
+        "orders/fulfilled",
+        "orders/cancelled",
+    )
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def client(self, credentials: Credentials, *, retries: int = 5) -> ShopifyClient:
+        from portal.shops.connection import client_for
+
+        return client_for(
+            credentials.address, credentials.secrets.get("token", ""), retries=retries
+        )
+
+    def clean(self, address: str, values: dict[str, str]) -> dict[str, str]:
+        """What is wrong with what the staff page was given, by field (empty: nothing)."""
+        problems = {}
+        if clean_domain(address) is None:
+            problems["domain"] = _l("Give the shop's address ending in .myshopify.com.")
+        token = (values.get("token") or "").strip()
+        if not token or len(token) > 200 or not token.isprintable() or " " in token:
+            problems["token"] = _l("Paste the Admin API access token (it starts with shpat_).")
+        return problems
+
+    def address_of(self, address: str) -> str:
+        return clean_domain(address) or address
+
+    # -- Platform -----------------------------------------------------------------------------
+    def check(self, credentials: Credentials) -> CheckResult:
+        from portal.shops.connection import test_connection
+
+        ok, message = test_connection(self.client(credentials, retries=1))
+        return CheckResult(ok, message)
+
+    def count(self, credentials: Credentials, since: datetime) -> int:
+        return self.client(credentials).order_count(since)
+
+    def order_pages(self, credentials: Credentials, since: datetime) -> Iterator[list[dict]]:
+        return self.client(credentials).order_pages(since)
+
+    def refund(self, credentials: Credentials, refund: PlatformRefund) -> Answer:
+        client = self.client(credentials)
+        order_id = refund.external_order_id
+        try:
+            found = self._refund_with_key(client, order_id, refund.key)
+            if found is not None:
+                return found
+            lines = [
+                {
+                    "line_item_id": int(line.external_line_id),
+                    "quantity": line.quantity,
+                    "restock_type": "no_restock",
+                }
+                for line in refund.lines
+            ]
+            calculated = client.json_of(
+                client.request(
+                    "POST",
+                    client.url(f"orders/{order_id}/refunds/calculate.json"),
+                    json={"refund": {"shipping": {"amount": "0.00"}, "refund_line_items": lines}},
+                ),
+                "refund",
+            )
+            transactions = self._transactions(calculated, refund)
+            if isinstance(transactions, Answer):
+                return transactions
+            body = {
+                "refund": {
+                    "currency": refund.currency,
+                    "notify": False,  # the customer hears it from us, in their language
+                    "note": f"{refund.note} [{refund.key}]",
+                    "shipping": {"amount": "0.00"},
+                    "refund_line_items": lines,
+                    "transactions": transactions,
+                }
+            }
+            made = client.json_of(
+                client.request("POST", client.url(f"orders/{order_id}/refunds.json"), json=body),
+                "refund",
+            )
+        except (ValueError, TypeError):
+            return Answer(REFUSED, reason="the order's Shopify line ids are not numbers")
+        except ShopifyError as exc:
+            return _failed(exc)
+        return self._answer_of(made)
+
+    def _refund_with_key(self, client, order_id: str, key: str) -> Answer | None:
+        refunds = client.json_of(
+            client.get(client.url(f"orders/{order_id}/refunds.json")), "refunds"
+        )
+        for made in refunds if isinstance(refunds, list) else []:
+            if isinstance(made, dict) and f"[{key}]" in (made.get("note") or ""):
+                return self._answer_of(made)
+        return None
+
+    def _answer_of(self, made: dict) -> Answer:
+        statuses = [t.get("status") for t in made.get("transactions") or [] if isinstance(t, dict)]
+        if statuses and all(s in ("failure", "error") for s in statuses):
+            return Answer(REFUSED, external_id=str(made.get("id")), reason="the gateway refused it")
+        return Answer(DONE, external_id=str(made.get("id")))
+
+    def _transactions(self, calculated: dict, refund: PlatformRefund) -> list[dict] | Answer:
+        """Our amount over the calculated transactions, each up to what it can give back."""
+        left = refund.amount
+        out = []
+        for suggested in calculated.get("transactions") or []:
+            if left <= 0:
+                break
+            try:
+                given = suggested.get("maximum_refundable") or suggested["amount"]
+                maximum = money.parse(str(given), refund.currency)
+            except (KeyError, TypeError, money.BadAmount):
+                continue
+            take = min(left, maximum)
+            if take <= 0:
+                continue
+            out.append(
+                {
+                    "parent_id": suggested.get("parent_id"),
+                    "amount": value_string(take, refund.currency),
+                    "kind": "refund",
+                    "gateway": suggested.get("gateway"),
+                }
+            )
+            left -= take
+        if left > 0:
+            can = value_string(refund.amount - left, refund.currency)
+            return Answer(REFUSED, reason=f"Shopify can give back only {can} {refund.currency}")
+        return out
+
+    def issue_credit(self, credentials: Credentials, credit: PlatformCredit) -> Answer:
+        code = getattr(credit, "code", None) or random.token_hex(8).upper()
+        data_input = {
+            "initialValue": value_string(credit.amount, credit.currency),
+            "code": code,
+            "note": f"{credit.note} [{credit.key}]"[:255],
+        }
+        if credit.expires_on is not None:
+            data_input["expiresOn"] = credit.expires_on.date().isoformat()
+        try:
+            data = GraphQL(self.client(credentials)).run(GIFT_CARD_CREATE, {"input": data_input})
+        except ShopifyError as exc:
+            return _failed(exc)
+        payload = data.get("giftCardCreate") or {}
+        errors = user_errors(payload)
+        if errors and all(e.get("code") == "TAKEN" for e in errors):
+            return Answer(DONE, code=code)  # an earlier attempt made it: the code is ours
+        if errors:
+            return _refused(errors)
+        card = payload.get("giftCard") or {}
+        return Answer(
+            DONE, external_id=_tail(card.get("id")), code=payload.get("giftCardCode") or code
+        )
+
+    def reserve(self, credentials: Credentials, reservation: Reservation) -> Answer:
+        until = utcnow() + timedelta(days=RESERVE_DAYS)
+        extra = {"reserveInventoryUntil": until.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        return self._draft(
+            credentials,
+            reservation.key,
+            reservation.lines,
+            reservation.note,
+            "",
+            extra,
+            complete=False,
+        )
+
+    def release(self, credentials: Credentials, external_id: str) -> Answer:
+        try:
+            data = GraphQL(self.client(credentials)).run(
+                DRAFT_DELETE, {"input": {"id": _gid("DraftOrder", external_id)}}
+            )
+        except ShopifyError as exc:
+            if exc.kind == "not_found":
+                return Answer(DONE, external_id=external_id)
+            return _failed(exc)
+        errors = user_errors(data.get("draftOrderDelete"))
+        if errors and not all("not exist" in (e.get("message") or "") for e in errors):
+            return _refused(errors)
+        return Answer(DONE, external_id=external_id)
+
+    def create_replacement(self, credentials: Credentials, order: ReplacementOrder) -> Answer:
+        extra = {
+            "appliedDiscount": {
+                "value": 100.0,
+                "valueType": "PERCENTAGE",
+                "title": f"Retours {order.rma}",
+                "description": "exchange",
+            },
+            "tags": ["retours", order.rma, order.key],
+        }
+        return self._draft(
+            credentials, order.key, order.lines, order.note, order.email, extra, complete=True
+        )
+
+    def _draft(self, credentials, key, lines, note, email, extra, *, complete: bool) -> Answer:
+        graphql = GraphQL(self.client(credentials))
+        try:
+            draft = self._draft_with_key(graphql, key)
+            if draft is None:
+                items = [
+                    {"variantId": self._variant(graphql, line), "quantity": line.quantity}
+                    for line in lines
+                ]
+                if any(item["variantId"] is None for item in items):
+                    return Answer(REFUSED, reason="a variant to send is not in Shopify")
+                draft_input = {"note": note, "tags": ["retours", key], "lineItems": items, **extra}
+                if email:
+                    draft_input["email"] = email
+                data = graphql.run(DRAFT_CREATE, {"input": draft_input})
+                payload = data.get("draftOrderCreate") or {}
+                if errors := user_errors(payload):
+                    return _refused(errors)
+                draft = payload.get("draftOrder") or {}
+            if not complete:
+                return Answer(DONE, external_id=_tail(draft.get("id")))
+            if draft.get("status") != "COMPLETED":
+                data = graphql.run(DRAFT_COMPLETE, {"id": draft.get("id")})
+                payload = data.get("draftOrderComplete") or {}
+                if errors := user_errors(payload):
+                    return _refused(errors)
+                draft = payload.get("draftOrder") or {}
+        except ShopifyError as exc:
+            return _failed(exc)
+        made = draft.get("order") or {}
+        return Answer(DONE, external_id=_tail(made.get("id")), code=made.get("name"))
+
+    def _draft_with_key(self, graphql: GraphQL, key: str) -> dict | None:
+        data = graphql.run(DRAFT_FIND, {"query": f"tag:'{key}'"})
+        edges = ((data.get("draftOrders") or {}).get("edges")) or []
+        return edges[0].get("node") if edges else None
+
+    def _variant(self, graphql: GraphQL, line: ReplacementLine) -> str | None:
+        if line.external_variant_id:
+            return _gid("ProductVariant", line.external_variant_id)
+        data = graphql.run(VARIANT_BY_SKU, {"query": f"sku:'{line.sku}'"})
+        edges = ((data.get("productVariants") or {}).get("edges")) or []
+        return edges[0]["node"]["id"] if edges else None
+
+    # -- webhooks (REST webhooks.json), for the staff page --------------------------------------
+    def webhooks(self, credentials: Credentials) -> list[dict]:
+        client = self.client(credentials, retries=1)
+        hooks = client.json_of(client.get(client.url("webhooks.json")), "webhooks")
+        return [
+            {"topic": h.get("topic"), "address": h.get("address")}
+            for h in hooks
+            if isinstance(h, dict)
+        ]
+
+    def register_webhooks(self, credentials: Credentials, address: str) -> list[str]:
+        """Subscribe our address to the order topics not yet registered; the topics added."""
+        client = self.client(credentials, retries=1)
+        have = {(h["topic"], h["address"]) for h in self.webhooks(credentials)}
+        added = []
+        for topic in self.webhook_topics:
+            if (topic, address) in have:
+                continue
+            hook = {"webhook": {"topic": topic, "address": address, "format": "json"}}
+            client.request("POST", client.url("webhooks.json"), json=hook)
+            added.append(topic)
+        return added
+
+
+SHOPIFY = ShopifyPlatform()
+
+
+def register() -> None:
+    platform.register(SHOPIFY)
