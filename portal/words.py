@@ -96,6 +96,11 @@ def state_labels() -> dict[str, dict[str, str]]:
             "sent": _("Paid out"),
             "failed": _("Failed"),
         },
+        "platform_call": {
+            "pending": _("Waiting to be sent to the shop platform"),
+            "done": _("Made in the shop platform"),
+            "refused": _("Refused by the shop platform"),
+        },
     }
 
 
@@ -148,6 +153,12 @@ def event_labels() -> dict[str, dict[str, str]]:
             "mark_paid": _("Paid by hand"),
             "retry": _("Tried again"),
             "credit_instead": _("Store credit given instead"),
+        },
+        "platform_call": {
+            "queue": _("Queued for the shop platform"),
+            "platform_accept": _("Accepted by the shop platform"),
+            "platform_refuse": _("Refused by the shop platform"),
+            "staff_retry": _("Tried again"),
         },
     }
 
