@@ -25,7 +25,7 @@ from portal.lifecycle.core import *  # noqa: F403
 from portal.lifecycle.core import Event, Machine, apply, can, check_constraint, machine_of  # noqa: F401
 from portal.lifecycle.returns import *  # noqa: F403
 from portal.lifecycle.returns import ACCEPTANCE, RECEPTION, REFUND, RETURN
-from portal.lifecycle.shops import PLATFORM_CALL, PLATFORM_CALL_GROUPS  # noqa: F401
+from portal.lifecycle.shops import PLATFORM_CALL, PLATFORM_CALL_GROUPS, call_in  # noqa: F401
 
 # Every machine, in the order docs/lifecycle.md shows them. A path that adds its own
 # states declares them in a module of this package and appends its machines here.

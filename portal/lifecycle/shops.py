@@ -31,3 +31,8 @@ PLATFORM_CALL = _machine(
 governs("PlatformCall", PLATFORM_CALL)
 
 PLATFORM_CALL_GROUPS: dict[str, tuple[str, ...]] = {"open": (PENDING, REFUSED)}
+
+
+def call_in(call, *states: str) -> bool:
+    """Whether a platform call is in one of `states` (PENDING, DONE, REFUSED)."""
+    return call.status in states

@@ -24,7 +24,7 @@ from portal.payments.estimates import arrival_estimate
 from portal.services import audit, credits
 from portal.services.policy import Policy
 from portal.services.resolution import item_follows_refund
-from portal.shops import platform
+from portal.shops import platform, platform_credit
 
 APPROVED, SENT, FAILED = lifecycle.APPROVED, lifecycle.SENT, lifecycle.FAILED
 
@@ -97,6 +97,8 @@ def settle(refund: Refund, rr: ReturnRequest, policy: Policy) -> StoreCredit | N
 def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None) -> None:
     """The e-mail and status-page line for a refund just issued by support."""
     if refund.method == "store_credit":
+        if credit is not None and platform_credit.queue(rr, credit):
+            return  # told once the platform has made it (portal/shops/call_outcomes.py)
         audit.record(
             rr,
             "store_credit_issued",

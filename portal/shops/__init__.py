@@ -6,6 +6,7 @@ kept encrypted (`secrets`). See docs/shops.md."""
 
 def init_app(app) -> None:
     """Register the platform connectors (portal/shops/platform.py `PLATFORMS`)."""
-    from portal.shops import shopify_platform
+    from portal.shops import calls, shopify_platform
 
     shopify_platform.register()
+    calls.init_app(app)

@@ -37,6 +37,7 @@ from portal.shops.platform import (
     RETRY,
     Answer,
     CheckResult,
+    PlatformError,
     Credentials,
     PlatformCredit,
     PlatformRefund,
@@ -71,6 +72,13 @@ def _failed(exc: ShopifyError) -> Answer:
     """A call that raised: ours to retry (transport, 429, 5xx), or Shopify's refusal."""
     state = RETRY if exc.kind in TRANSIENT else REFUSED
     return Answer(state, reason=f"Shopify {exc.status or exc.kind}: {exc.message}"[:500])
+
+
+def _explained(exc: ShopifyError) -> PlatformError:
+    from portal.shops.connection import explain
+
+    kinds = {"unauthorized": "auth", "forbidden": "permission", "bad_response": "bad_answer"}
+    return PlatformError(kinds.get(exc.kind, exc.kind), explain(exc), exc.status)
 
 
 def _refused(errors: list[dict]) -> Answer:
@@ -125,10 +133,26 @@ class ShopifyPlatform:
         return CheckResult(ok, message)
 
     def count(self, credentials: Credentials, since: datetime) -> int:
-        return self.client(credentials).order_count(since)
+        """How many orders the sync will read (the progress bar's length)."""
+        try:
+            return self.client(credentials).order_count(since)
+        except ShopifyError as exc:
+            raise _explained(exc) from exc
 
     def order_pages(self, credentials: Credentials, since: datetime) -> Iterator[list[dict]]:
-        return self.client(credentials).order_pages(since)
+        try:
+            yield from self.client(credentials).order_pages(since)
+        except ShopifyError as exc:
+            raise _explained(exc) from exc
+
+    def apply_orders(self, orders: list[dict], result) -> None:
+        """Write one page of Shopify orders (flush, never commit)."""
+        from flask import current_app
+
+        from portal.shops.shopify_mapping import Settings
+        from portal.shops.sync import apply_page
+
+        apply_page(orders, Settings.from_config(current_app.config), result)
 
     def refund(self, credentials: Credentials, refund: PlatformRefund) -> Answer:
         client = self.client(credentials)
@@ -332,9 +356,12 @@ class ShopifyPlatform:
     # -- webhooks (REST webhooks.json), for the staff page --------------------------------------
     def webhooks(self, credentials: Credentials) -> list[dict]:
         client = self.client(credentials, retries=1)
-        hooks = client.json_of(client.get(client.url("webhooks.json")), "webhooks")
+        try:
+            hooks = client.json_of(client.get(client.url("webhooks.json")), "webhooks")
+        except ShopifyError as exc:
+            raise _explained(exc) from exc
         return [
-            {"topic": h.get("topic"), "address": h.get("address")}
+            {"topic": str(h.get("topic")), "address": str(h.get("address"))}
             for h in hooks
             if isinstance(h, dict)
         ]
@@ -348,7 +375,10 @@ class ShopifyPlatform:
             if (topic, address) in have:
                 continue
             hook = {"webhook": {"topic": topic, "address": address, "format": "json"}}
-            client.request("POST", client.url("webhooks.json"), json=hook)
+            try:
+                client.request("POST", client.url("webhooks.json"), json=hook)
+            except ShopifyError as exc:
+                raise _explained(exc) from exc
             added.append(topic)
         return added
 

@@ -19,6 +19,7 @@ class SyncResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    failure: str | None = None  # why the sync stopped (the platform's words), if it did
 
     def counts(self) -> dict[str, int]:
         return {
