@@ -20,8 +20,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import select
 
 from portal import lifecycle, outbox
-from portal.lifecycle import shops as states
 from portal.extensions import db
+from portal.lifecycle import shops as states
 from portal.models import PlatformCall
 from portal.models.base import utcnow
 from portal.shops import credentials
