@@ -21,6 +21,7 @@ from portal.services.eligibility import check_order, returned_quantities
 from portal.services.errors import InvalidTransition, ValidationFailed
 from portal.services.locks import lock_order, lock_return
 from portal.services.policy import Policy
+from portal.shops import platform_stock
 
 RMA_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -245,6 +246,7 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
         ],
     )
     db.session.flush()
+    platform_stock.hold_all(rr)  # a platform order's exchanges: held there too, after commit
     return rr
 
 

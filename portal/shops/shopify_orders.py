@@ -18,11 +18,14 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Order, OrderLine, Product, ReturnItem, ReturnRequest, Variant
 from portal.services.shop_sync import new_gift_code
+from portal.shops import replacements
 from portal.shops.shopify_mapping import SOURCE, BadPayload, Line, MappedOrder, Settings, map_order
 
 
 def apply_order(payload, settings: Settings) -> str:
     """'created', 'updated' or 'unchanged'; BadPayload when the order cannot be read."""
+    if (ours := _replacement(payload)) is not None:
+        return ours
     mapped = map_order(payload, settings)
     order = db.session.scalar(
         select(Order).where(Order.source == SOURCE, Order.external_id == mapped.external_id)
@@ -41,6 +44,24 @@ def apply_order(payload, settings: Settings) -> str:
     _lines(order, mapped.lines, mapped.currency, settings)
     db.session.flush()
     return "created" if created else "updated"
+
+
+def _replacement(payload) -> str | None:
+    """An exchange's replacement order we made (tagged `retours`): not imported; its
+    fulfilment's tracking number goes to the exchange (portal/shops/replacements.py)."""
+    if not isinstance(payload, dict):
+        return None
+    tags = payload.get("tags")
+    if not isinstance(tags, str) or "retours" not in {t.strip() for t in tags.split(",")}:
+        return None
+    call = replacements.call_for(SOURCE, str(payload.get("id")))
+    if call is None:
+        return None
+    tracking = None
+    for fulfillment in payload.get("fulfillments") or []:
+        if isinstance(fulfillment, dict) and fulfillment.get("tracking_number"):
+            tracking = str(fulfillment["tracking_number"])
+    return replacements.tracked(call, tracking)
 
 
 def _set(obj, name: str, value) -> None:
