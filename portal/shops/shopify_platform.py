@@ -27,63 +27,28 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from portal import money
 from portal.models.base import utcnow
 from portal.money import value_string
-from portal.shops import platform
+from portal.shops import platform, shopify_drafts, shopify_refunds
 from portal.shops.platform import (
     DONE,
-    REFUSED,
-    RETRY,
     Answer,
     CheckResult,
     Credentials,
     PlatformCredit,
-    PlatformError,
     PlatformRefund,
-    ReplacementLine,
     ReplacementOrder,
     Reservation,
 )
 from portal.shops.shopify import ShopifyClient, ShopifyError, clean_domain
+from portal.shops.shopify_answers import explained, failed, gid, refused, tail
 from portal.shops.shopify_graphql import GraphQL, user_errors
 from portal.shops.shopify_queries import (
-    DRAFT_COMPLETE,
-    DRAFT_CREATE,
     DRAFT_DELETE,
-    DRAFT_FIND,
     GIFT_CARD_CREATE,
-    VARIANT_BY_SKU,
 )
 
 RESERVE_DAYS = 30  # how long a draft order holds an exchange's stock in Shopify
-TRANSIENT = {"unreachable", "rate_limited", "server"}
-
-
-def _gid(kind: str, value: str) -> str:
-    return value if value.startswith("gid://") else f"gid://shopify/{kind}/{value}"
-
-
-def _tail(gid: str | None) -> str | None:
-    return gid.rsplit("/", 1)[-1] if gid else None
-
-
-def _failed(exc: ShopifyError) -> Answer:
-    """A call that raised: ours to retry (transport, 429, 5xx), or Shopify's refusal."""
-    state = RETRY if exc.kind in TRANSIENT else REFUSED
-    return Answer(state, reason=f"Shopify {exc.status or exc.kind}: {exc.message}"[:500])
-
-
-def _explained(exc: ShopifyError) -> PlatformError:
-    from portal.shops.connection import explain
-
-    kinds = {"unauthorized": "auth", "forbidden": "permission", "bad_response": "bad_answer"}
-    return PlatformError(kinds.get(exc.kind, exc.kind), explain(exc), exc.status)
-
-
-def _refused(errors: list[dict]) -> Answer:
-    text = "; ".join(f"{e.get('field') or ''} {e.get('message') or ''}".strip() for e in errors)
-    return Answer(REFUSED, reason=f"Shopify: {text}"[:500])
 
 
 class ShopifyPlatform:
@@ -137,13 +102,13 @@ class ShopifyPlatform:
         try:
             return self.client(credentials).order_count(since)
         except ShopifyError as exc:
-            raise _explained(exc) from exc
+            raise explained(exc) from exc
 
     def order_pages(self, credentials: Credentials, since: datetime) -> Iterator[list[dict]]:
         try:
             yield from self.client(credentials).order_pages(since)
         except ShopifyError as exc:
-            raise _explained(exc) from exc
+            raise explained(exc) from exc
 
     def apply_orders(self, orders: list[dict], result) -> None:
         """Write one page of Shopify orders (flush, never commit)."""
@@ -155,94 +120,7 @@ class ShopifyPlatform:
         apply_page(orders, Settings.from_config(current_app.config), result)
 
     def refund(self, credentials: Credentials, refund: PlatformRefund) -> Answer:
-        client = self.client(credentials)
-        order_id = refund.external_order_id
-        try:
-            found = self._refund_with_key(client, order_id, refund.key)
-            if found is not None:
-                return found
-            lines = [
-                {
-                    "line_item_id": int(line.external_line_id),
-                    "quantity": line.quantity,
-                    "restock_type": "no_restock",
-                }
-                for line in refund.lines
-            ]
-            calculated = client.json_of(
-                client.request(
-                    "POST",
-                    client.url(f"orders/{order_id}/refunds/calculate.json"),
-                    json={"refund": {"shipping": {"amount": "0.00"}, "refund_line_items": lines}},
-                ),
-                "refund",
-            )
-            transactions = self._transactions(calculated, refund)
-            if isinstance(transactions, Answer):
-                return transactions
-            body = {
-                "refund": {
-                    "currency": refund.currency,
-                    "notify": False,  # the customer hears it from us, in their language
-                    "note": f"{refund.note} [{refund.key}]",
-                    "shipping": {"amount": "0.00"},
-                    "refund_line_items": lines,
-                    "transactions": transactions,
-                }
-            }
-            made = client.json_of(
-                client.request("POST", client.url(f"orders/{order_id}/refunds.json"), json=body),
-                "refund",
-            )
-        except (ValueError, TypeError):
-            return Answer(REFUSED, reason="the order's Shopify line ids are not numbers")
-        except ShopifyError as exc:
-            return _failed(exc)
-        return self._answer_of(made)
-
-    def _refund_with_key(self, client, order_id: str, key: str) -> Answer | None:
-        refunds = client.json_of(
-            client.get(client.url(f"orders/{order_id}/refunds.json")), "refunds"
-        )
-        for made in refunds if isinstance(refunds, list) else []:
-            if isinstance(made, dict) and f"[{key}]" in (made.get("note") or ""):
-                return self._answer_of(made)
-        return None
-
-    def _answer_of(self, made: dict) -> Answer:
-        statuses = [t.get("status") for t in made.get("transactions") or [] if isinstance(t, dict)]
-        if statuses and all(s in ("failure", "error") for s in statuses):
-            return Answer(REFUSED, external_id=str(made.get("id")), reason="the gateway refused it")
-        return Answer(DONE, external_id=str(made.get("id")))
-
-    def _transactions(self, calculated: dict, refund: PlatformRefund) -> list[dict] | Answer:
-        """Our amount over the calculated transactions, each up to what it can give back."""
-        left = refund.amount
-        out = []
-        for suggested in calculated.get("transactions") or []:
-            if left <= 0:
-                break
-            try:
-                given = suggested.get("maximum_refundable") or suggested["amount"]
-                maximum = money.parse(str(given), refund.currency)
-            except (KeyError, TypeError, money.BadAmount):
-                continue
-            take = min(left, maximum)
-            if take <= 0:
-                continue
-            out.append(
-                {
-                    "parent_id": suggested.get("parent_id"),
-                    "amount": value_string(take, refund.currency),
-                    "kind": "refund",
-                    "gateway": suggested.get("gateway"),
-                }
-            )
-            left -= take
-        if left > 0:
-            can = value_string(refund.amount - left, refund.currency)
-            return Answer(REFUSED, reason=f"Shopify can give back only {can} {refund.currency}")
-        return out
+        return shopify_refunds.refund(self.client(credentials), refund)
 
     def issue_credit(self, credentials: Credentials, credit: PlatformCredit) -> Answer:
         code = getattr(credit, "code", None) or random.token_hex(8).upper()
@@ -256,16 +134,16 @@ class ShopifyPlatform:
         try:
             data = GraphQL(self.client(credentials)).run(GIFT_CARD_CREATE, {"input": data_input})
         except ShopifyError as exc:
-            return _failed(exc)
+            return failed(exc)
         payload = data.get("giftCardCreate") or {}
         errors = user_errors(payload)
         if errors and all(e.get("code") == "TAKEN" for e in errors):
             return Answer(DONE, code=code)  # an earlier attempt made it: the code is ours
         if errors:
-            return _refused(errors)
+            return refused(errors)
         card = payload.get("giftCard") or {}
         return Answer(
-            DONE, external_id=_tail(card.get("id")), code=payload.get("giftCardCode") or code
+            DONE, external_id=tail(card.get("id")), code=payload.get("giftCardCode") or code
         )
 
     def reserve(self, credentials: Credentials, reservation: Reservation) -> Answer:
@@ -284,15 +162,15 @@ class ShopifyPlatform:
     def release(self, credentials: Credentials, external_id: str) -> Answer:
         try:
             data = GraphQL(self.client(credentials)).run(
-                DRAFT_DELETE, {"input": {"id": _gid("DraftOrder", external_id)}}
+                DRAFT_DELETE, {"input": {"id": gid("DraftOrder", external_id)}}
             )
         except ShopifyError as exc:
             if exc.kind == "not_found":
                 return Answer(DONE, external_id=external_id)
-            return _failed(exc)
+            return failed(exc)
         errors = user_errors(data.get("draftOrderDelete"))
         if errors and not all("not exist" in (e.get("message") or "") for e in errors):
-            return _refused(errors)
+            return refused(errors)
         return Answer(DONE, external_id=external_id)
 
     def create_replacement(self, credentials: Credentials, order: ReplacementOrder) -> Answer:
@@ -311,47 +189,7 @@ class ShopifyPlatform:
 
     def _draft(self, credentials, key, lines, note, email, extra, *, complete: bool) -> Answer:
         graphql = GraphQL(self.client(credentials))
-        try:
-            draft = self._draft_with_key(graphql, key)
-            if draft is None:
-                items = [
-                    {"variantId": self._variant(graphql, line), "quantity": line.quantity}
-                    for line in lines
-                ]
-                if any(item["variantId"] is None for item in items):
-                    return Answer(REFUSED, reason="a variant to send is not in Shopify")
-                draft_input = {"note": note, "tags": ["retours", key], "lineItems": items, **extra}
-                if email:
-                    draft_input["email"] = email
-                data = graphql.run(DRAFT_CREATE, {"input": draft_input})
-                payload = data.get("draftOrderCreate") or {}
-                if errors := user_errors(payload):
-                    return _refused(errors)
-                draft = payload.get("draftOrder") or {}
-            if not complete:
-                return Answer(DONE, external_id=_tail(draft.get("id")))
-            if draft.get("status") != "COMPLETED":
-                data = graphql.run(DRAFT_COMPLETE, {"id": draft.get("id")})
-                payload = data.get("draftOrderComplete") or {}
-                if errors := user_errors(payload):
-                    return _refused(errors)
-                draft = payload.get("draftOrder") or {}
-        except ShopifyError as exc:
-            return _failed(exc)
-        made = draft.get("order") or {}
-        return Answer(DONE, external_id=_tail(made.get("id")), code=made.get("name"))
-
-    def _draft_with_key(self, graphql: GraphQL, key: str) -> dict | None:
-        data = graphql.run(DRAFT_FIND, {"query": f"tag:'{key}'"})
-        edges = ((data.get("draftOrders") or {}).get("edges")) or []
-        return edges[0].get("node") if edges else None
-
-    def _variant(self, graphql: GraphQL, line: ReplacementLine) -> str | None:
-        if line.external_variant_id:
-            return _gid("ProductVariant", line.external_variant_id)
-        data = graphql.run(VARIANT_BY_SKU, {"query": f"sku:'{line.sku}'"})
-        edges = ((data.get("productVariants") or {}).get("edges")) or []
-        return edges[0]["node"]["id"] if edges else None
+        return shopify_drafts.draft(graphql, key, lines, note, email, extra, complete=complete)
 
     # -- webhooks (REST webhooks.json), for the staff page --------------------------------------
     def webhooks(self, credentials: Credentials) -> list[dict]:
@@ -359,7 +197,7 @@ class ShopifyPlatform:
         try:
             hooks = client.json_of(client.get(client.url("webhooks.json")), "webhooks")
         except ShopifyError as exc:
-            raise _explained(exc) from exc
+            raise explained(exc) from exc
         return [
             {"topic": str(h.get("topic")), "address": str(h.get("address"))}
             for h in hooks
@@ -378,7 +216,7 @@ class ShopifyPlatform:
             try:
                 client.request("POST", client.url("webhooks.json"), json=hook)
             except ShopifyError as exc:
-                raise _explained(exc) from exc
+                raise explained(exc) from exc
             added.append(topic)
         return added
 
