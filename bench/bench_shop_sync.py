@@ -124,7 +124,8 @@ def run(url: str, platform_name: str, count: int, schema: str | None) -> bool:
             took = time.monotonic() - start
             event.remove(db.engine, "before_cursor_execute", count_writes)
             print(
-                f"second sync: {again.counts()} in {took:.1f} s; writes to orders/lines: {len(writes)}"
+                f"second sync: {again.counts()} in {took:.1f} s; "
+                f"writes to orders/lines: {len(writes)}"
             )
             if writes or again.counts()["unchanged"] != count:
                 print("  FAILED: the second sync wrote")
