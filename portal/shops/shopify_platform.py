@@ -55,7 +55,7 @@ class ShopifyPlatform:
     name = "shopify"
     title = "Shopify"
     fields = (
-        ("domain", _l("Shop address (…myshopify.com)"), _l("ma-boutique.myshopify.com")),
+        ("domain", _l("Shop address (…myshopify.com)"), "ma-boutique.myshopify.com"),
         (
             "token",
             _l("Admin API access token"),
