@@ -180,11 +180,13 @@ def customer_view(rr: ReturnRequest) -> dict:
             .order_by(Refund.id)
         )
     )
-    store_credits = list(
-        db.session.scalars(
+    store_credits = [
+        credit
+        for credit in db.session.scalars(
             select(StoreCredit).where(StoreCredit.return_id == rr.id).order_by(StoreCredit.id)
         )
-    )
+        if platform_credit.spendable(credit)  # a platform's gift card: once it is made
+    ]
     names = {r.id: r.return_item.display_name for r in refunds}
     # what the customer is told each refund is at: the state's own word, from the table
     phases = {r.id: lifecycle.state(r) for r in refunds}

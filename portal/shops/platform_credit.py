@@ -44,3 +44,13 @@ def queue(
         return_id=rr.id,
         store_credit_id=credit.id,
     )
+
+
+def spendable(credit: StoreCredit) -> bool:
+    """Whether the customer may be shown the credit's code: ours alone, or made in the
+    platform (not while it is waiting for the platform, nor after a refusal)."""
+    from portal.lifecycle import shops as states
+    from portal.shops.call_outcomes import waiting_credit
+
+    call = waiting_credit(credit)
+    return call is None or states.call_in(call, states.DONE)

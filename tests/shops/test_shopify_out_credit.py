@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import PlatformCall, StoreCredit
 from portal.outbox import deliver_due
+from portal.security import status_token
 from tests.shops.conftest import shopify_return
 from tests.staff.conftest import StaffClient
 from tests.staff.staffkit import page, text_of
@@ -59,6 +60,9 @@ def test_a_timeout_after_shopify_made_it_is_not_a_second_card(
     assert call.status == "pending" and call.attempts == 1 and "did not answer" in call.last_error
     assert len(shopify.gift_cards) == 1  # made, though we did not hear back
     assert "store_credit" not in mailbox.kinds("anne@example.fr")  # not promised yet
+    status = page(client.get(f"/r/{status_token(rr.access_key)}"))
+    credit = db.session.scalars(select(StoreCredit)).one()
+    assert credit.code not in status and credit.code.replace("-", "") not in status
     call.next_attempt_at = call.created_at
     db.session.commit()
     result = runner.invoke(args=["shop", "calls"])
@@ -70,6 +74,7 @@ def test_a_timeout_after_shopify_made_it_is_not_a_second_card(
     credit = db.session.scalars(select(StoreCredit)).one()
     assert f"Your code: {credit.code}" in text_of(mailbox.to("anne@example.fr")[-1])
     assert rr.rma in shopify.gift_cards[credit.code]["note"]
+    assert credit.code in page(client.get(f"/r/{status_token(rr.access_key)}"))
 
 
 def test_shopify_refusing_tells_staff_not_the_customer(
