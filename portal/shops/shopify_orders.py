@@ -22,8 +22,10 @@ from portal.shops import replacements
 from portal.shops.shopify_mapping import SOURCE, BadPayload, Line, MappedOrder, Settings, map_order
 
 
-def apply_order(payload, settings: Settings) -> str:
-    """'created', 'updated' or 'unchanged'; BadPayload when the order cannot be read."""
+def apply_order(payload, settings: Settings, known: dict[str, Variant] | None = None) -> str:
+    """'created', 'updated' or 'unchanged'; BadPayload when the order cannot be read.
+    `known`: variants already read by SKU (a sync's page shares one), so that the same
+    SKU is not asked for again on every line."""
     if (ours := _replacement(payload)) is not None:
         return ours
     mapped = map_order(payload, settings)
@@ -41,7 +43,7 @@ def apply_order(payload, settings: Settings) -> str:
         order = Order(number=mapped.number, source=SOURCE, external_id=mapped.external_id)
         db.session.add(order)
     _fill(order, mapped)
-    _lines(order, mapped.lines, mapped.currency, settings)
+    _lines(order, mapped.lines, mapped.currency, settings, known)
     db.session.flush()
     return "created" if created else "updated"
 
@@ -111,8 +113,12 @@ def _returnable(line: Line, settings: Settings) -> bool:
     return not line.gift_card and (line.has_sku or settings.lines_without_sku_returnable)
 
 
-def _variant(line: Line, currency: str, settings: Settings) -> Variant:
-    variant = db.session.scalar(select(Variant).where(Variant.sku == line.sku))
+def _variant(line: Line, currency: str, settings: Settings, known: dict | None) -> Variant:
+    variant = known.get(line.sku) if known is not None else None
+    if variant is None:
+        variant = db.session.scalar(select(Variant).where(Variant.sku == line.sku))
+        if variant is not None and known is not None:
+            known[line.sku] = variant  # stored already: a rolled-back savepoint keeps it
     returnable = _returnable(line, settings)
     if variant is None:
         product = db.session.scalar(select(Product).where(Product.code == line.product_code))
@@ -147,7 +153,9 @@ def _returned(order: Order) -> dict[int, int]:
     return {line_id: int(qty) for line_id, qty in rows}
 
 
-def _lines(order: Order, lines: list[Line], currency: str, settings: Settings) -> None:
+def _lines(
+    order: Order, lines: list[Line], currency: str, settings: Settings, known: dict | None = None
+) -> None:
     returned = _returned(order)
     existing = {row.external_id: row for row in order.lines}
     wanted = {line.external_id for line in lines}
@@ -158,7 +166,7 @@ def _lines(order: Order, lines: list[Line], currency: str, settings: Settings) -
         row = existing.get(line.external_id)
         if row is None:
             row = OrderLine(
-                external_id=line.external_id, variant=_variant(line, currency, settings)
+                external_id=line.external_id, variant=_variant(line, currency, settings, known)
             )
             order.lines.append(row)
         elif not line.has_sku or line.gift_card:
