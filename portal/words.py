@@ -105,6 +105,11 @@ def state_labels() -> dict[str, dict[str, str]]:
         **followup_words.state_labels(),
         **claim_words.state_labels(),
         "repair": repair_words.states(),
+        "platform_call": {
+            "pending": _("Waiting to be sent to the shop platform"),
+            "done": _("Made in the shop platform"),
+            "refused": _("Refused by the shop platform"),
+        },
     }
 
 
@@ -164,6 +169,12 @@ def event_labels() -> dict[str, dict[str, str]]:
         **followup_words.event_labels(),
         **claim_words.event_labels(),
         "repair": repair_words.events(),
+        "platform_call": {
+            "queue": _("Queued for the shop platform"),
+            "platform_accept": _("Accepted by the shop platform"),
+            "platform_refuse": _("Refused by the shop platform"),
+            "staff_retry": _("Tried again"),
+        },
     }
 
 
@@ -249,7 +260,14 @@ def misc_labels() -> dict[str, dict[str, str]]:
             "support": _("Support"),
             "admin": _("Administrator"),
         },
-        "provider": {"manual": _("Paid by hand"), "stripe": "Stripe", "mollie": "Mollie"},
+        "provider": {
+            "manual": _("Paid by hand"),
+            "stripe": "Stripe",
+            "mollie": "Mollie",
+            "shopify": "Shopify",
+            "woocommerce": "WooCommerce",
+            "prestashop": "PrestaShop",
+        },
         "locale": {"fr": "Français", "en": "English"},
         "carrier": {
             "local": _("demo carrier, valid for no network"),

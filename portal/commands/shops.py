@@ -1,9 +1,14 @@
-"""`flask shop sync --since 90d`: Shopify orders updated since then, page by page.
+"""`flask shop sync [--platform NAME] --since 90d`: each connected platform's orders
+updated since then, page by page; `flask shop calls`: send the due platform calls.
 
-Each page (250 orders) is applied and committed before the next is fetched, so memory
-stays flat and an interrupted sync keeps what it did. An order whose `updated_at` we
-already hold is skipped without a write, so the same command is the nightly catch-up
-that heals missed webhooks (cron: `shop sync --since 2d`).
+Each page (Shopify: 250 orders) is applied and committed before the next is fetched, so
+memory stays flat and an interrupted sync keeps what it did. An order whose platform
+`updated_at` we already hold is skipped without a write, so the same command is the
+nightly catch-up that heals missed webhooks (cron: `shop sync --since 2d`). Without
+`--platform`, every registered platform that has credentials is synced in turn.
+
+A platform writes its pages with its own `apply_orders(page, result)`; one without it
+gives pages of our JSON API's order shape (`number` and the rest, see docs/api.md).
 """
 
 from __future__ import annotations
@@ -12,18 +17,16 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.shops import connection as shop_connection
+from portal.shops import calls, credentials
+from portal.shops.platform import PLATFORMS, PlatformError
 from portal.shops.secrets import SecretsUnavailable
-from portal.shops.shopify import ShopifyError
-from portal.shops.shopify_mapping import Settings
-from portal.shops.sync import SyncResult, apply_page, record
+from portal.shops.sync import SyncResult, record
 
-shop_cli = AppGroup("shop", help="Shop platform connectors (Shopify).")
+shop_cli = AppGroup("shop", help="Shop platform connectors (Shopify, WooCommerce, PrestaShop).")
 SPAN = re.compile(r"(\d{1,5})([dh])")
 
 
@@ -41,42 +44,113 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _apply_generic(page: list, result: SyncResult) -> None:
+    from portal.services import shop_sync
+    from portal.services.errors import ValidationFailed
+
+    for payload in page:
+        number = payload.get("number") if isinstance(payload, dict) else None
+        try:
+            with db.session.begin_nested():
+                _, created = shop_sync.upsert_order(number, payload)
+        except ValidationFailed as exc:
+            result.errors.append(f"{number or '?'}: {exc}")
+            continue
+        if created:
+            result.created += 1
+        else:
+            result.updated += 1
+
+
+def sync_one(connector, creds, start: datetime, *, bar: bool = True) -> SyncResult:
+    """Read and write every page; the connection row records how it went."""
+    result, failure = SyncResult(), None
+    apply = getattr(connector, "apply_orders", None) or _apply_generic
+    try:
+        count = getattr(connector, "count", None)
+        total = count(creds, start) if count else None
+        label = f"{connector.title} {creds.address}"
+        if bar and total is not None:
+            with click.progressbar(length=total, label=label, file=None) as progress:
+                for page in connector.order_pages(creds, start):
+                    apply(page, result)
+                    db.session.commit()
+                    progress.update(len(page))
+        else:
+            for page in connector.order_pages(creds, start):
+                apply(page, result)
+                db.session.commit()
+                if bar:
+                    click.echo(f"{label}: {result.created + result.updated + result.unchanged}")
+    except PlatformError as exc:
+        db.session.rollback()
+        failure = str(exc)
+    record(credentials.saved(connector.name), result, failure)
+    db.session.commit()
+    result.failure = failure
+    return result
+
+
 @shop_cli.command("sync")
 @click.option("--since", "since", default="90d", show_default=True, help="90d, 12h or a date")
-def sync_command(since: str) -> None:
-    """Bring in the Shopify orders created or updated since then."""
+@click.option(
+    "--platform",
+    "platform_name",
+    default=None,
+    help="shopify, woocommerce or prestashop (default: every connected platform)",
+)
+def sync_command(since: str, platform_name: str | None) -> None:
+    """Bring in the orders created or updated since then."""
     start = parse_since(since)
-    try:
-        conn = shop_connection.current()
-    except SecretsUnavailable as exc:
-        raise click.ClickException(f"the saved Shopify token cannot be read: {exc}") from exc
-    if conn is None:
-        raise click.ClickException(
-            "no Shopify shop is connected: use /staff/shops, or set SHOPIFY_SHOP_DOMAIN "
-            "and SHOPIFY_ACCESS_TOKEN"
+    if platform_name is not None and platform_name not in PLATFORMS:
+        known = ", ".join(sorted(PLATFORMS)) or "none"
+        raise click.BadParameter(f"unknown platform {platform_name!r} (registered: {known})")
+    names = [platform_name] if platform_name else list(PLATFORMS)
+    failures, synced = [], 0
+    for name in names:
+        connector = PLATFORMS[name]
+        try:
+            creds = credentials.current(name)
+        except SecretsUnavailable as exc:
+            raise click.ClickException(
+                f"the saved {connector.title} credentials cannot be read: {exc}"
+            ) from exc
+        if creds is None:
+            if platform_name:
+                raise click.ClickException(
+                    f"no {connector.title} shop is connected: use /staff/shops"
+                    + _environment_hint(name)
+                )
+            continue
+        synced += 1
+        result = sync_one(connector, creds, start)
+        counts = result.counts()
+        click.echo(
+            f"{connector.title}: created {counts['created']}, updated {counts['updated']}, "
+            f"unchanged {counts['unchanged']}, rejected {counts['rejected']}"
         )
-    client = shop_connection.client_for(conn.domain, conn.token)
-    settings = Settings.from_config(current_app.config)
-    result = SyncResult()
-    failure = None
-    try:
-        total = client.order_count(start)
-        with click.progressbar(length=total, label=f"{conn.domain}", file=None) as bar:
-            for page in client.order_pages(start):
-                apply_page(page, settings, result)
-                db.session.commit()
-                bar.update(len(page))
-    except ShopifyError as exc:
-        db.session.rollback()
-        failure = shop_connection.explain(exc)
-    record(conn.saved, result, failure)
-    db.session.commit()
-    counts = result.counts()
+        for error in result.errors[:20]:
+            click.echo(f"  rejected {error}")
+        if result.failure:
+            failures.append(result.failure)
+    if not synced:
+        raise click.ClickException("no shop platform is connected: use /staff/shops")
+    if failures:
+        raise click.ClickException("; ".join(failures))
+
+
+def _environment_hint(name: str) -> str:
+    address, secrets = credentials.ENVIRONMENT.get(name, ("", {}))
+    names = [address, *secrets.values()] if address else []
+    return f", or set {' and '.join(names)}" if names else ""
+
+
+@shop_cli.command("calls")
+@click.option("--limit", default=100, show_default=True)
+def calls_command(limit: int) -> None:
+    """Send the due platform calls (gift cards, stock holds, replacement orders)."""
+    counts = calls.send_due(limit=limit)
     click.echo(
-        f"created {counts['created']}, updated {counts['updated']}, "
-        f"unchanged {counts['unchanged']}, rejected {counts['rejected']}"
+        f"done {counts['done']}, refused {counts['refused']}, retry {counts['retry']}, "
+        f"skipped {counts['skipped']}"
     )
-    for error in result.errors[:20]:
-        click.echo(f"  rejected {error}")
-    if failure:
-        raise click.ClickException(failure)

@@ -31,7 +31,8 @@ from portal.lifecycle.repairs import *  # noqa: F403
 from portal.lifecycle.repairs import REPAIR
 from portal.lifecycle.returns import *  # noqa: F403
 from portal.lifecycle.returns import ACCEPTANCE, RECEPTION, REFUND, RETURN
+from portal.lifecycle.shops import PLATFORM_CALL, PLATFORM_CALL_GROUPS, call_in  # noqa: F401
 
 # Every machine, in the order docs/lifecycle.md shows them. A path that adds its own
 # states declares them in a module of this package and appends its machines here.
-MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND, REPAIR, CLAIM, FEEDBACK)
+MACHINES = (RETURN, RECEPTION, ACCEPTANCE, REFUND, REPAIR, CLAIM, FEEDBACK, PLATFORM_CALL)

@@ -18,7 +18,7 @@ from portal.models.returns import (
     ReturnPhoto,
     ReturnRequest,
 )
-from portal.models.shops import ShopConnection, ShopWebhook
+from portal.models.shops import PlatformCall, ShopConnection, ShopWebhook
 from portal.models.staff import ApiToken, StaffUser
 from portal.models.tracking import CarrierEvent
 from portal.models.tracking_poll import TrackingPoll
@@ -46,6 +46,7 @@ __all__ = [
     "ReturnItem",
     "ReturnPhoto",
     "ReturnRequest",
+    "PlatformCall",
     "ShopConnection",
     "ShopWebhook",
     "StaffUser",

@@ -51,6 +51,12 @@ def demo_reference(number: str) -> str:
 
 def get_provider(name: str | None = None) -> PaymentProvider:
     name = name or provider_name()
+    from portal.shops.platform import PLATFORMS
+
+    if name in PLATFORMS:  # a platform order's refund is made in the platform
+        from portal.payments.platform_provider import PlatformProvider
+
+        return PlatformProvider(PLATFORMS[name])
     config = current_app.config
     timeout = float(config.get("PAYMENT_TIMEOUT") or 10)
     if name == "stripe":

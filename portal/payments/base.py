@@ -26,6 +26,10 @@ class RefundOrder:
     payment_reference: str  # Stripe pi_… / ch_…, Mollie tr_…
     description: str
     provider_refund_id: str | None = None
+    # a platform order's refund (portal/payments/platform_provider.py): the platform's order
+    # id and the refunded lines (portal.shops.platform.LineAmount) by the platform's line id
+    external_order_id: str = ""
+    lines: tuple = ()
 
 
 @dataclass(frozen=True)

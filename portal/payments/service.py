@@ -24,6 +24,7 @@ from portal.payments.estimates import arrival_estimate
 from portal.services import audit, credits
 from portal.services.policy import Policy
 from portal.services.resolution import item_follows_refund
+from portal.shops import platform, platform_credit
 
 APPROVED, SENT, FAILED = lifecycle.APPROVED, lifecycle.SENT, lifecycle.FAILED
 
@@ -83,7 +84,8 @@ def settle(refund: Refund, rr: ReturnRequest, policy: Policy) -> StoreCredit | N
     if refund.amount == 0:
         refund.paid_at = utcnow()
         return None
-    provider = get_provider(provider_name())
+    connector = platform.for_source(rr.order.source)
+    provider = get_provider(connector.name if connector else provider_name())
     refund.provider = provider.name
     if provider.automatic:
         refund.next_attempt_at = utcnow()
@@ -95,6 +97,8 @@ def settle(refund: Refund, rr: ReturnRequest, policy: Policy) -> StoreCredit | N
 def announce(rr: ReturnRequest, refund: Refund, *, credit: StoreCredit | None) -> None:
     """The e-mail and status-page line for a refund just issued by support."""
     if refund.method == "store_credit":
+        if credit is not None and platform_credit.queue(rr, credit):
+            return  # told once the platform has made it (portal/shops/call_outcomes.py)
         audit.record(
             rr,
             "store_credit_issued",
@@ -176,11 +180,13 @@ def customer_view(rr: ReturnRequest) -> dict:
             .order_by(Refund.id)
         )
     )
-    store_credits = list(
-        db.session.scalars(
+    store_credits = [
+        credit
+        for credit in db.session.scalars(
             select(StoreCredit).where(StoreCredit.return_id == rr.id).order_by(StoreCredit.id)
         )
-    )
+        if platform_credit.spendable(credit)  # a platform's gift card: once it is made
+    ]
     names = {r.id: r.return_item.display_name for r in refunds}
     # what the customer is told each refund is at: the state's own word, from the table
     phases = {r.id: lifecycle.state(r) for r in refunds}

@@ -19,6 +19,7 @@ from portal.payments.updates import lock
 from portal.services import audit, credits
 from portal.services.errors import AlreadyDone, InvalidTransition
 from portal.services.policy import current_policy
+from portal.shops import platform_credit
 
 
 def _rr(refund: Refund) -> ReturnRequest:
@@ -82,6 +83,9 @@ def store_credit_instead(refund_id: int, actor: str = "") -> Refund:
     refund.store_credit_id = credit.id
     refund.provider_status = "store credit instead"
     change_state(refund, "credit_instead", actor_type="staff", actor=actor, code=credit.code)
+    if platform_credit.queue(rr, credit):
+        db.session.flush()  # told once the platform has made it (portal/shops/call_outcomes.py)
+        return refund
     audit.record(
         rr,
         "store_credit_issued",

@@ -24,6 +24,7 @@ from portal.payments import get_provider
 from portal.payments.base import RefundOrder, refund_key
 from portal.payments.service import APPROVED
 from portal.payments.updates import apply, lock
+from portal.shops.platform import PLATFORMS, LineAmount
 
 LEASE = timedelta(minutes=5)
 
@@ -35,7 +36,7 @@ def _claim(ids: list[int] | None, limit: int) -> list[tuple[RefundOrder, str, in
         .where(
             Refund.status == APPROVED,
             Refund.method == "original_payment",
-            Refund.provider.in_(("stripe", "mollie")),
+            Refund.provider.in_(("stripe", "mollie", *PLATFORMS)),
             Refund.next_attempt_at <= now,
         )
         .order_by(Refund.next_attempt_at, Refund.id)
@@ -48,7 +49,9 @@ def _claim(ids: list[int] | None, limit: int) -> list[tuple[RefundOrder, str, in
     for refund in db.session.scalars(query):
         refund.next_attempt_at = now + LEASE
         refund.attempts += 1
-        rr = refund.return_item.return_request
+        item = refund.return_item
+        rr = item.return_request
+        platform_order = refund.provider in PLATFORMS
         order = RefundOrder(
             refund_id=refund.id,
             key=refund_key(refund.id, refund.generation),
@@ -57,10 +60,20 @@ def _claim(ids: list[int] | None, limit: int) -> list[tuple[RefundOrder, str, in
             payment_reference=refund.payment_reference,
             description=f"{current_app.config['SHOP_NAME']} {rr.rma}",
             provider_refund_id=refund.provider_refund_id,
+            external_order_id=(rr.order.external_id or "") if platform_order else "",
+            lines=_lines(item, refund) if platform_order else (),
         )
         claimed.append((order, refund.provider, refund.generation))
     db.session.commit()
     return claimed
+
+
+def _lines(item, refund: Refund) -> tuple[LineAmount, ...]:
+    line = item.order_line
+    if not line.external_id:
+        return ()
+    units = item.received_quantity or item.quantity
+    return (LineAmount(line.external_id, units, refund.amount),)
 
 
 def send_due(ids: list[int] | None = None, limit: int = 20) -> dict[str, int]:

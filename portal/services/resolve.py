@@ -25,6 +25,7 @@ from portal.services.errors import AlreadyDone, InvalidTransition, OutOfStock, V
 from portal.services.locks import lock_order, lock_return
 from portal.services.policy import current_policy
 from portal.services.resolution import REFUND_OUTCOMES, finish_if_resolved
+from portal.shops import platform_stock
 
 MAX_NOTE = 500
 
@@ -214,7 +215,7 @@ def ship_exchange(
     _check_item(rr, item)
     if item.resolution != "exchange" or item.exchange_variant is None:
         raise InvalidTransition(_("%(item)s is not an exchange.", item=item.display_name))
-    if item.exchange_tracking_code:
+    if item.exchange_tracking_code or platform_stock.replacement_of(item):
         raise AlreadyDone(
             _("The exchange for %(item)s has already been shipped.", item=item.display_name)
         )
@@ -259,7 +260,10 @@ def ship_exchange(
             ),
             exc.sku,
         ) from exc
-    code = new_tracking_code()
+    # a platform order's replacement is an order in the platform; its tracking number
+    # (and the customer's e-mail) comes with its fulfilment (portal/shops/replacements.py)
+    ordered = platform_stock.replace(rr, item, variant, quantity, actor_type=actor_type)
+    code = None if ordered else new_tracking_code()
     item.exchange_tracking_code = code
     if not early:
         audit.transition(item, "settle", actor_type=actor_type)
@@ -274,17 +278,18 @@ def ship_exchange(
         tracking_code=code,
         early=early,
     )
-    notify(
-        rr,
-        "exchange_shipped",
-        name=item.display_name,
-        variant_name=variant.display_name,
-        quantity=quantity,
-        tracking_code=code,
-    )
+    if code:
+        notify(
+            rr,
+            "exchange_shipped",
+            name=item.display_name,
+            variant_name=variant.display_name,
+            quantity=quantity,
+            tracking_code=code,
+        )
     finish_if_resolved(rr, actor_type=actor_type, actor=actor)
     db.session.flush()
-    return code
+    return code or ""
 
 
 def reject_item(rr: ReturnRequest, item: ReturnItem, actor: str = "") -> str:

@@ -25,6 +25,7 @@ from portal.services.locks import lock_order, lock_return
 from portal.services.policy import Policy
 from portal.services.repair_eligibility import REPAIR, repair_offer, repair_problems
 from portal.services.rma import RMA_ALPHABET, new_rma  # noqa: F401
+from portal.shops import platform_stock
 
 
 @dataclass
@@ -255,6 +256,7 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
     )
     repair_cases.open_cases(rr, today)  # repairs under warranty: one case per item
     db.session.flush()
+    platform_stock.hold_all(rr)  # a platform order's exchanges: held there too, after commit
     return rr
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import update
 from portal.extensions import db
 from portal.models import ReturnItem, Variant
 from portal.services.errors import OutOfStock
+from portal.shops import platform_stock
 
 
 def reserve(variant: Variant, quantity: int) -> None:
@@ -41,6 +42,7 @@ def release(item: ReturnItem) -> None:
     )
     item.stock_reserved = False
     db.session.refresh(item.exchange_variant)
+    platform_stock.release(item)  # a platform order's hold, too (after commit)
 
 
 def ship_reserved(item: ReturnItem) -> None:

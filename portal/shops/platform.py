@@ -81,6 +81,9 @@ class PlatformCredit:
     email: str  # the customer who may spend it
     note: str
     expires_on: datetime | None = None
+    # the code to give the card, chosen by us so that a retry asks for the same one
+    # (optional: a platform that makes its own codes ignores it)
+    code: str | None = None
 
 
 @dataclass(frozen=True)

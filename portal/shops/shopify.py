@@ -72,18 +72,32 @@ class ShopifyClient:
         self.session.headers.update({"X-Shopify-Access-Token": token, "Accept": "application/json"})
         self.waited = 0.0  # seconds spent waiting for rate limits (shown by the command)
 
+    def url(self, resource: str) -> str:
+        return self._url(resource)
+
     def _url(self, resource: str) -> str:
         return f"{self.base_url}/admin/api/{self.api_version}/{resource}"
 
     def get(self, url: str, params: dict | None = None) -> requests.Response:
         """GET with the retries above; the answer of a 2xx, or ShopifyError."""
+        return self.request("GET", url, params=params)
+
+    def request(
+        self, method: str, url: str, *, params: dict | None = None, json: dict | None = None
+    ) -> requests.Response:
+        """A call with the retries above. A GET is retried after a dropped connection or a
+        5xx; a POST only after a 429 (Shopify did not run it): after a timeout or a 5xx the
+        POST may have been applied, so the caller looks before it tries again."""
         attempt = 0
+        safe = method == "GET"
         while True:
             attempt += 1
             try:
-                response = self.session.get(url, params=params, timeout=self.timeout)
+                response = self.session.request(
+                    method, url, params=params, json=json, timeout=self.timeout
+                )
             except requests.RequestException as exc:
-                if attempt > self.retries:
+                if not safe or attempt > self.retries:
                     raise ShopifyError(
                         "unreachable", f"{self.domain} did not answer ({exc.__class__.__name__})"
                     ) from exc
@@ -95,7 +109,7 @@ class ShopifyClient:
                 self.waited += wait
                 self.sleep(wait)
                 continue
-            if status >= 500 and attempt <= self.retries:
+            if status >= 500 and safe and attempt <= self.retries:
                 self.sleep(min(2**attempt * 0.25, MAX_WAIT))
                 continue
             if status < 300:
@@ -106,6 +120,9 @@ class ShopifyClient:
                 _error_text(response),
                 status,
             )
+
+    def json_of(self, response: requests.Response, key: str):
+        return self._json(response, key)
 
     def _json(self, response: requests.Response, key: str):
         try:

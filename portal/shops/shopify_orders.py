@@ -18,11 +18,16 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Order, OrderLine, Product, ReturnItem, ReturnRequest, Variant
 from portal.services.shop_sync import new_gift_code
+from portal.shops import replacements
 from portal.shops.shopify_mapping import SOURCE, BadPayload, Line, MappedOrder, Settings, map_order
 
 
-def apply_order(payload, settings: Settings) -> str:
-    """'created', 'updated' or 'unchanged'; BadPayload when the order cannot be read."""
+def apply_order(payload, settings: Settings, known: dict[str, Variant] | None = None) -> str:
+    """'created', 'updated' or 'unchanged'; BadPayload when the order cannot be read.
+    `known`: variants already read by SKU (a sync's page shares one), so that the same
+    SKU is not asked for again on every line."""
+    if (ours := _replacement(payload)) is not None:
+        return ours
     mapped = map_order(payload, settings)
     order = db.session.scalar(
         select(Order).where(Order.source == SOURCE, Order.external_id == mapped.external_id)
@@ -38,9 +43,27 @@ def apply_order(payload, settings: Settings) -> str:
         order = Order(number=mapped.number, source=SOURCE, external_id=mapped.external_id)
         db.session.add(order)
     _fill(order, mapped)
-    _lines(order, mapped.lines, mapped.currency, settings)
+    _lines(order, mapped.lines, mapped.currency, settings, known)
     db.session.flush()
     return "created" if created else "updated"
+
+
+def _replacement(payload) -> str | None:
+    """An exchange's replacement order we made (tagged `retours`): not imported; its
+    fulfilment's tracking number goes to the exchange (portal/shops/replacements.py)."""
+    if not isinstance(payload, dict):
+        return None
+    tags = payload.get("tags")
+    if not isinstance(tags, str) or "retours" not in {t.strip() for t in tags.split(",")}:
+        return None
+    call = replacements.call_for(SOURCE, str(payload.get("id")))
+    if call is None:
+        return None
+    tracking = None
+    for fulfillment in payload.get("fulfillments") or []:
+        if isinstance(fulfillment, dict) and fulfillment.get("tracking_number"):
+            tracking = str(fulfillment["tracking_number"])
+    return replacements.tracked(call, tracking)
 
 
 def _set(obj, name: str, value) -> None:
@@ -90,8 +113,12 @@ def _returnable(line: Line, settings: Settings) -> bool:
     return not line.gift_card and (line.has_sku or settings.lines_without_sku_returnable)
 
 
-def _variant(line: Line, currency: str, settings: Settings) -> Variant:
-    variant = db.session.scalar(select(Variant).where(Variant.sku == line.sku))
+def _variant(line: Line, currency: str, settings: Settings, known: dict | None) -> Variant:
+    variant = known.get(line.sku) if known is not None else None
+    if variant is None:
+        variant = db.session.scalar(select(Variant).where(Variant.sku == line.sku))
+        if variant is not None and known is not None:
+            known[line.sku] = variant  # stored already: a rolled-back savepoint keeps it
     returnable = _returnable(line, settings)
     if variant is None:
         product = db.session.scalar(select(Product).where(Product.code == line.product_code))
@@ -126,7 +153,9 @@ def _returned(order: Order) -> dict[int, int]:
     return {line_id: int(qty) for line_id, qty in rows}
 
 
-def _lines(order: Order, lines: list[Line], currency: str, settings: Settings) -> None:
+def _lines(
+    order: Order, lines: list[Line], currency: str, settings: Settings, known: dict | None = None
+) -> None:
     returned = _returned(order)
     existing = {row.external_id: row for row in order.lines}
     wanted = {line.external_id for line in lines}
@@ -137,7 +166,7 @@ def _lines(order: Order, lines: list[Line], currency: str, settings: Settings) -
         row = existing.get(line.external_id)
         if row is None:
             row = OrderLine(
-                external_id=line.external_id, variant=_variant(line, currency, settings)
+                external_id=line.external_id, variant=_variant(line, currency, settings, known)
             )
             order.lines.append(row)
         elif not line.has_sku or line.gift_card:

@@ -19,6 +19,7 @@ class SyncResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    failure: str | None = None  # why the sync stopped (the platform's words), if it did
 
     def counts(self) -> dict[str, int]:
         return {
@@ -37,10 +38,11 @@ def _label(payload) -> str:
 
 def apply_page(orders: list, settings: Settings, result: SyncResult) -> None:
     """Each order in its own savepoint: one that cannot be read is named and skipped."""
+    known: dict = {}  # variants by SKU, read once a page
     for payload in orders:
         try:
             with db.session.begin_nested():
-                outcome = apply_order(payload, settings)
+                outcome = apply_order(payload, settings, known)
         except BadPayload as exc:
             result.errors.append(f"{_label(payload)}: {exc}")
             continue

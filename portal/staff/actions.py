@@ -66,7 +66,14 @@ def ship_exchange(rma: str, item_id: int):
     item = item_or_404(rr, item_id)
     run(
         lambda: resolve.ship_exchange(rr, item, actor_type="staff", actor=actor()),
-        lambda code: _("Exchange shipped. Tracking number: %(code)s.", code=code),
+        lambda code: (
+            _("Exchange shipped. Tracking number: %(code)s.", code=code)
+            if code
+            else _(
+                "Replacement ordered in the shop platform; its tracking number comes with "
+                "its shipment."
+            )
+        ),
     )
     return _back(rr)
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from tests.fakes.loopback import LoopbackFake, Request
+from tests.fakes.shopify_out import GRAPHQL_OPERATIONS, ShopifyOut
 
 VERSION = r"(?P<version>\d{4}-\d{2})"
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
@@ -163,13 +164,29 @@ def _when(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
-class FakeShopify(LoopbackFake):
+ORDER = r"orders/(?P<order_id>\d+)"
+
+
+class FakeShopify(ShopifyOut, LoopbackFake):
     name = "shopify"
     routes = (
         ("GET", re.compile(rf"^/admin/api/{VERSION}/shop\.json$"), "shop"),
         ("GET", re.compile(rf"^/admin/api/{VERSION}/orders/count\.json$"), "count"),
         ("GET", re.compile(rf"^/admin/api/{VERSION}/orders\.json$"), "orders"),
+        ("GET", re.compile(rf"^/admin/api/{VERSION}/{ORDER}/refunds\.json$"), "refunds"),
+        ("POST", re.compile(rf"^/admin/api/{VERSION}/{ORDER}/refunds\.json$"), "refund"),
+        (
+            "POST",
+            re.compile(rf"^/admin/api/{VERSION}/{ORDER}/refunds/calculate\.json$"),
+            "calculate",
+        ),
+        ("GET", re.compile(rf"^/admin/api/{VERSION}/webhooks\.json$"), "webhooks"),
+        ("POST", re.compile(rf"^/admin/api/{VERSION}/webhooks\.json$"), "webhooks"),
+        ("POST", re.compile(rf"^/admin/api/{VERSION}/graphql\.json$"), "graphql"),
     )
+    # a GraphQL call's endpoint is its operation, so a failure can be scripted for one
+    endpoints = tuple(f"graphql:{name}" for name in GRAPHQL_OPERATIONS)
+    OUT = ("refunds", "refund", "calculate", "webhooks", "graphql")
 
     def __init__(
         self,
@@ -183,6 +200,7 @@ class FakeShopify(LoopbackFake):
         self.orders: dict[int, dict] = {}
         self._throttle = 0
         self.throttled = 0
+        self.init_out()
 
     # scripting -------------------------------------------------------------------------------
     def add_order(self, payload: dict) -> dict:
@@ -201,6 +219,12 @@ class FakeShopify(LoopbackFake):
             self._throttle += times
 
     # serving ---------------------------------------------------------------------------------
+    def refine(self, endpoint: str, request: Request) -> str | None:
+        if endpoint == "graphql":
+            name = self.operation(request.raw)
+            return f"graphql:{name}" if name else endpoint
+        return endpoint
+
     def handle(self, endpoint: str, match: re.Match, request: Request):
         if request.headers.get("X-Shopify-Access-Token") != self.token:
             return 401, {"errors": INVALID_TOKEN}, {}
@@ -209,6 +233,10 @@ class FakeShopify(LoopbackFake):
             self.throttled += 1
             return 429, {"errors": THROTTLED}, {"Retry-After": self.retry_after}
         headers = {"X-Shopify-Shop-Api-Call-Limit": "1/40"}
+        if endpoint.startswith("graphql"):
+            return self.handle_out("graphql", match, request)
+        if endpoint in self.OUT:
+            return self.handle_out(endpoint, match, request)
         if endpoint == "shop":
             shop = {
                 "id": 548380009,

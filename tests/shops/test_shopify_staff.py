@@ -37,7 +37,7 @@ def test_only_admins_reach_the_page(client, auth):
 def test_the_token_is_stored_encrypted_and_never_shown_again(admin):
     response = _save(admin)
     text = _flash(admin, response)
-    assert "maison-lin.myshopify.com saved; the token is stored encrypted" in text
+    assert "Shopify shop maison-lin.myshopify.com saved; the token is stored encrypted" in text
     row = db.session.scalar(select(ShopConnection))
     assert row.domain == "maison-lin.myshopify.com"
     assert "shpat_fake_token" not in row.token_encrypted
