@@ -81,11 +81,9 @@ def register_commands(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from portal import lifecycle, outbox, payments, shops
     from portal.services import label_voids
-    from portal.shops import prestashop_platform
 
     outbox.init_app(app)
     payments.init_app(app)
     shops.init_app(app)
     label_voids.init_app(app)
-    prestashop_platform.install()
     app.jinja_env.globals.update(can=lifecycle.can, in_phase=lifecycle.is_in)

@@ -13,9 +13,6 @@ def init_app(app: Flask) -> None:
     )
     from portal.api.blueprint import bp, webhooks_bp
     from portal.extensions import csrf
-    from portal.shops import woocommerce_platform
-
-    woocommerce_platform.install()
 
     csrf.exempt(bp)
     csrf.exempt(webhooks_bp)

@@ -1,12 +1,15 @@
-"""Shop platform connectors. Shopify first: orders in through the Admin REST API
-(`shopify`), mapped into our orders (`shopify_orders`), kept fresh by webhooks
-(portal/api/shopify_webhooks.py) and the `flask shop sync` command; the access token is
-kept encrypted (`secrets`). See docs/shops.md."""
+"""Shop platform connectors: Shopify (`shopify_*`), WooCommerce (`woocommerce_*`) and
+PrestaShop (`prestashop_*`), each a `platform.Platform` registered here. Orders come in by
+`flask shop sync` (and webhooks, or `shop poll` for PrestaShop); refunds, credit, stock
+holds and replacement orders go out after commit (`calls`); credentials are kept
+encrypted (`credentials`, `secrets`). See docs/shops.md."""
 
 
 def init_app(app) -> None:
     """Register the platform connectors (portal/shops/platform.py `PLATFORMS`)."""
-    from portal.shops import calls, shopify_platform
+    from portal.shops import calls, prestashop_platform, shopify_platform, woocommerce_platform
 
     shopify_platform.register()
+    woocommerce_platform.install()
+    prestashop_platform.install()
     calls.init_app(app)

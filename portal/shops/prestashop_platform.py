@@ -130,6 +130,13 @@ class PrestaShop:
         return CheckResult(True, str(_l("Connected: the key may use everything Retours needs.")))
 
     # -- orders in --------------------------------------------------------------------------
+    def apply_orders(self, page: list, result) -> None:
+        """Write one page of the shop's orders (`flask shop sync`)."""
+        from portal.shops.prestashop_mapping import Settings
+        from portal.shops.prestashop_orders import apply_page
+
+        apply_page(page, Settings.from_config(current_app.config), result)
+
     def order_pages(self, credentials: Credentials, since: datetime) -> Iterator[list[dict]]:
         client = client_for(credentials)
         try:

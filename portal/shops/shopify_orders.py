@@ -113,7 +113,7 @@ def _returnable(line: Line, settings: Settings) -> bool:
     return not line.gift_card and (line.has_sku or settings.lines_without_sku_returnable)
 
 
-def _variant(line: Line, currency: str, settings: Settings, known: dict | None) -> Variant:
+def _variant(line: Line, currency: str, settings: Settings, known: dict | None = None) -> Variant:
     variant = known.get(line.sku) if known is not None else None
     if variant is None:
         variant = db.session.scalar(select(Variant).where(Variant.sku == line.sku))

@@ -139,6 +139,12 @@ class WooCommercePlatform:
     ) -> Iterator[list[dict]]:
         return self.client(credentials).order_pages(since, on_total)
 
+    def apply_orders(self, page: list, result) -> None:
+        """Write one page of the store's orders (`flask shop sync`, the staff page)."""
+        from portal.shops.woocommerce_orders import apply_page, settings_from_config
+
+        apply_page(page, settings_from_config(current_app.config), result)
+
     def sync(self, since: datetime, progress: SyncProgress | None = None):
         """`woocommerce_orders.sync`: apply the orders modified since then, yielding after
         each page for the caller to commit (imported here: that module imports this one)."""
@@ -351,21 +357,39 @@ class WooCommercePlatform:
     # -- webhooks -------------------------------------------------------------------------
 
     def webhooks(self, credentials: Credentials) -> list[dict]:
-        """The store's webhooks (topic, delivery URL, status), for the staff page."""
+        """The store's webhooks (topic, delivery address, status), for the staff page."""
         client = self.client(credentials)
         found = client.body(client.get("webhooks", {"per_page": 100}), list)
         return [
-            {k: w.get(k) for k in ("id", "topic", "delivery_url", "status")}
+            {
+                "id": w.get("id"),
+                "topic": w.get("topic"),
+                "address": w.get("delivery_url"),
+                "status": w.get("status"),
+            }
             for w in found
             if isinstance(w, dict)
         ]
 
-    def register_webhooks(self, credentials: Credentials, url: str, secret: str) -> list[dict]:
-        """order.created and order.updated to `url`, signed with `secret`; a webhook already
-        there (same topic, same URL, active) is kept. PlatformError when the store refuses."""
+    def register_webhooks(
+        self, credentials: Credentials, url: str, secret: str | None = None
+    ) -> list[str]:
+        """order.created and order.updated to `url`, signed with `secret` (by default
+        WOOCOMMERCE_WEBHOOK_SECRET, which our endpoint checks); a webhook already there (same
+        topic, same URL, active) is kept. The topics added; PlatformError when the store
+        refuses or no secret is set."""
+        secret = secret or current_app.config.get("WOOCOMMERCE_WEBHOOK_SECRET")
+        if not secret:
+            raise PlatformError(
+                "permission",
+                _(
+                    "Set WOOCOMMERCE_WEBHOOK_SECRET first: the webhooks are signed with it "
+                    "and /webhooks/woocommerce checks it."
+                ),
+            )
         client = self.client(credentials)
         have = {
-            (w["topic"], w["delivery_url"])
+            (w["topic"], w["address"])
             for w in self.webhooks(credentials)
             if w.get("status") == "active"
         }
@@ -380,8 +404,8 @@ class WooCommercePlatform:
                 "secret": secret,
                 "status": "active",
             }
-            hook = client.body(client.post("webhooks", body))
-            made.append({k: hook.get(k) for k in ("id", "topic", "delivery_url", "status")})
+            client.body(client.post("webhooks", body))
+            made.append(topic)
         return made
 
 
