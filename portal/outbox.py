@@ -27,8 +27,9 @@ from flask import Flask, current_app, g
 from sqlalchemy import and_, or_, select, update
 
 from portal.extensions import db
-from portal.models import Label, OutboxMessage, ReturnRequest
+from portal.models import OutboxMessage, ReturnRequest
 from portal.models.base import utcnow
+from portal.services.label_pdf import draw_for_mail
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
@@ -237,9 +238,7 @@ def _label_pdfs(rows) -> dict[int, bytes]:
         if not row.raw and isinstance((row.context or {}).get("label"), dict)
     }
     wanted.discard(None)
-    if not wanted:
-        return {}
-    return dict(db.session.execute(select(Label.id, Label.pdf).where(Label.id.in_(wanted))).all())
+    return draw_for_mail(wanted)  # a label not drawn yet is drawn (and stored) here
 
 
 class Sender:
