@@ -5,7 +5,10 @@ shop loaded; runs the journey (lookup → items → relay → review → confirm
 N times (default 20) and prints, per step, the statements issued (writes apart) and the
 functions cProfile puts on top. A tool for finding causes, not a benchmark.
 
-    .venv/bin/python bench/profile_journey.py [N] [--profile]
+    .venv/bin/python bench/profile_journey.py [N] [--prod] [--outbox] [--profile [tottime]]
+        [--only STEP,STEP] [--sql STEP…] [--staff]
+
+--prod: CSRF on and the limits on Redis, as in production; --outbox: then the mails.
 """
 
 from __future__ import annotations
@@ -71,7 +74,8 @@ def main() -> int:
         def count(_conn, _cursor, statement, *_args):
             verb = statement.lstrip().split(None, 1)[0].upper()
             if "--sql" in sys.argv and step[0] in sys.argv:
-                print(step[0], "|", " ".join(statement.split())[:150])
+                flat = " ".join(statement.split())
+                print(step[0], "|", flat[:150], "…", flat[-120:])
             counts[(step[0], "write" if verb in {"INSERT", "UPDATE", "DELETE"} else "read")] += 1
 
     cpu: Counter = Counter()

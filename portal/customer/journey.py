@@ -171,8 +171,7 @@ def relay():
     anywhere = anywhere_options()
     days = [] if data["gift"] else letterbox.collection_days(letterbox.sender_of(order))
     pickup = letterbox.letterbox_row() if days else None
-    db.session.commit()  # live points are kept, as the fallback list
-    return render_template(
+    page = render_template(
         "customer/relay.html",
         postcode=postcode,
         points=found.points,
@@ -184,6 +183,10 @@ def relay():
         form=form,
         chosen=data.get("relay_point_id"),
     )
+    # live points are kept, as the fallback list; committed once the page is drawn, so
+    # that drawing it does not read again every point the commit would have expired
+    db.session.commit()
+    return page
 
 
 @bp.get("/return/review")
