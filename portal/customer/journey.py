@@ -28,6 +28,7 @@ from portal.links import status_path
 from portal.models import Order, OrderLine, Product, RelayPoint, ReturnRequest, Variant
 from portal.services import letterbox, lookup
 from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
+from portal.services.eligibility import returned_quantities
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.labels import issue_label
 from portal.services.policy import current_policy
@@ -200,8 +201,9 @@ def review():
         return redirect(url_for("customer.relay"))
     choices = draft.choices(data)
     policy = current_policy()
+    taken = returned_quantities(order.id)  # read once for both
     problems = validate_choices(
-        order, choices, gift=data["gift"], policy=policy, today=date.today()
+        order, choices, gift=data["gift"], policy=policy, today=date.today(), taken=taken
     )
     point = db.session.get(RelayPoint, data["relay_point_id"])
     if point is None or not point.active:
@@ -213,7 +215,7 @@ def review():
         order=order,
         choices=choices,
         point=point,
-        summary=for_choices(order, choices, policy),
+        summary=for_choices(order, choices, policy, taken),
         form=PlainForm(),
         gift=data["gift"],
         contact=data.get("contact"),
