@@ -231,7 +231,9 @@ def message_bytes(row) -> bytes:
 
 
 def _label_pdfs(rows) -> dict[int, bytes]:
-    """The label PDFs the batch attaches, read once (deferred: only here)."""
+    """The label PDFs the batch attaches, read once (deferred: only here); a label of
+    ours not drawn yet is drawn and stored now (`services.label_pdf`), committed with the
+    claim's read before any message is sent."""
     wanted = {
         row.context["label"]["id"]
         for row in rows
