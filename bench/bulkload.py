@@ -70,11 +70,11 @@ def _statements(dialect: str) -> tuple[str, str]:
         "INSERT INTO orders (id, number, number_key, email, shipping_name, shipping_line1,"
         " shipping_line2, shipping_postcode, shipping_city, shipping_country, placed_at,"
         " delivered_at, currency, payment_method, payment_reference, discount, gift_code,"
-        " gift_message, cancelled, created_at, updated_at)"
+        " gift_message, cancelled, delivery_estimated, created_at, updated_at)"
         f" SELECT :first_order + g - :first, {t['number']}, {t['key']},"
         " 'c' || g || '@bench.example', 'Client ' || g, (g % 200 + 1) || ' rue de la Roquette',"
         " NULL, '75011', 'Paris', 'FR', :placed, :delivered, 'EUR', 'card', 'pi_bench_' || g, 0,"
-        f" {t['gift']}, NULL, {t['false']}, :now, :now FROM ({series}) AS numbers"
+        f" {t['gift']}, NULL, {t['false']}, {t['false']}, :now, :now FROM ({series}) AS numbers"
     )
     lines = (
         "INSERT INTO order_lines (id, order_id, variant_id, quantity, unit_price, discount,"

@@ -42,9 +42,9 @@ OUT = ROOT / "bench" / "out"
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 ROUND_S = 3 if QUICK else 4
 JOURNEY_S = 12 if QUICK else 20  # 50 customers, 9 requests each: long enough to finish
-SIZES = (6_000, 8_000, 10_000) if QUICK else (20_000, 100_000, 1_000_000)
-POOL = 6_000 if QUICK else 20_000  # orders for journeys and pages (their first lines)
-PER_JOURNEY_ROUND = 1_500 if QUICK else 5_000  # orders a journey round may use up
+SIZES = (6_000, 8_000, 10_000) if QUICK else (10_000, 100_000, 1_000_000)
+POOL = 6_000 if QUICK else 10_000  # orders for journeys and pages (their first lines)
+PER_JOURNEY_ROUND = 1_500 if QUICK else 2_500  # orders a journey round may use up
 USERS = 50  # concurrent clients of every customer round
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 LOCUST = Path(os.environ.get("BENCH_LOCUST", ROOT / ".venv-bench" / "bin" / "locust"))

@@ -87,6 +87,9 @@ def from_environment(instance_path: str) -> dict:
         "LABEL_VALID_DAYS": _int("LABEL_VALID_DAYS", 14),
         "WARRANTY_MONTHS": _int("WARRANTY_MONTHS", 24),
         "REPAIR_PROMISE_DAYS": _int("REPAIR_PROMISE_DAYS", 10),
+        # the labels we draw ourselves (demo carrier): drawn by the worker or the first
+        # download, not in the confirm request (portal.services.label_pdf)
+        "LABEL_DRAW_ON_FIRST_NEED": _bool("LABEL_DRAW_ON_FIRST_NEED", True),
         "EASYPOST_API_KEY": os.environ.get("EASYPOST_API_KEY") or None,
         "EASYPOST_API_BASE": os.environ.get("EASYPOST_API_BASE") or None,
         "EASYPOST_WEBHOOK_SECRET": os.environ.get("EASYPOST_WEBHOOK_SECRET") or None,

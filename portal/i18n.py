@@ -10,13 +10,14 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
+    g,
     has_request_context,
     redirect,
     request,
     session,
     url_for,
 )
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, get_translations
 from flask_babel import gettext as _
 
 from portal import ROOT
@@ -35,6 +36,27 @@ def select_locale() -> str:
         return chosen
     best = request.accept_languages.best_match(languages)
     return best or current_app.config["DEFAULT_LOCALE"]
+
+
+def catalog():
+    """`flask_babel.get_translations()`, kept on the request's Babel context for the locale
+    it was found for: flask-babel looks the locale and the catalogue up again on every
+    call (several context lookups each), which a page with fifty strings felt. A
+    `force_locale` block sets another locale object, so the catalogue is found again."""
+    ctx = g.get("_flask_babel")
+    cached = getattr(ctx, "portal_catalog", None)
+    if (
+        cached is not None
+        and cached[0] is getattr(ctx, "babel_locale", None)
+        and cached[1] is getattr(ctx, "babel_domain", None)
+    ):
+        return cached[2]
+    translations = get_translations()
+    ctx = g.get("_flask_babel")
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is not None:
+        ctx.portal_catalog = (locale, getattr(ctx, "babel_domain", None), translations)
+    return translations
 
 
 def current_locale() -> str:
@@ -98,6 +120,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
+    # the templates' _() and ngettext(): the translations found once per request and locale
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+    )
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.globals["current_locale"] = current_locale

@@ -27,8 +27,9 @@ from flask import Flask, current_app, g
 from sqlalchemy import and_, or_, select, update
 
 from portal.extensions import db
-from portal.models import Label, OutboxMessage, ReturnRequest
+from portal.models import OutboxMessage, ReturnRequest
 from portal.models.base import utcnow
+from portal.services.label_pdf import draw_for_mail
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
@@ -230,16 +231,16 @@ def message_bytes(row) -> bytes:
 
 
 def _label_pdfs(rows) -> dict[int, bytes]:
-    """The label PDFs the batch attaches, read once (deferred: only here)."""
+    """The label PDFs the batch attaches, read once (deferred: only here); a label of
+    ours not drawn yet is drawn and stored now (`services.label_pdf`), committed with the
+    claim's read before any message is sent."""
     wanted = {
         row.context["label"]["id"]
         for row in rows
         if not row.raw and isinstance((row.context or {}).get("label"), dict)
     }
     wanted.discard(None)
-    if not wanted:
-        return {}
-    return dict(db.session.execute(select(Label.id, Label.pdf).where(Label.id.in_(wanted))).all())
+    return draw_for_mail(wanted)  # a label not drawn yet is drawn (and stored) here
 
 
 class Sender:

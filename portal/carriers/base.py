@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from labels import Address, LabelItem, RelayPointInfo
+from labels import Address, LabelData, LabelItem, RelayPointInfo
 
 # Our tracking vocabulary; every carrier maps its own onto it (docs/carriers.md, "One
 # vocabulary"). "held_at_point": waiting at a relay point, locker or post office counter — on its
@@ -59,10 +59,12 @@ class LabelRequest:
 class IssuedLabel:
     carrier: str
     tracking_code: str
-    pdf: bytes
+    # None when the label is ours to draw and not drawn yet: `drawing` says what it shows
+    pdf: bytes | None
     shipment_id: str | None = None
     # a letterbox collection was asked for: was it booked? (None: none was asked for)
     collection_booked: bool | None = None
+    drawing: LabelData | None = None
 
 
 @dataclass(frozen=True)

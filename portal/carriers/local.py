@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from labels import LabelData, render_label
+from labels.data import validate_label
 from portal.carriers.base import IssuedLabel, LabelRequest
 
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
@@ -55,27 +56,32 @@ class LocalRelayCarrier:
         self._today = today
 
     def issue_label(self, request: LabelRequest) -> IssuedLabel:
+        issued = self.issue_label_undrawn(request)
+        return replace(issued, pdf=render_label(issued.drawing), drawing=None)
+
+    def issue_label_undrawn(self, request: LabelRequest) -> IssuedLabel:
+        """The label without its PDF: what it says (`drawing`), checked, to be drawn when
+        first needed (`portal.services.label_pdf`), outside the customer's request."""
         code = new_tracking_code()
         today = self._today or date.today()
         point = request.relay_point
         if point is not None:
             point = replace(point, network=_demo(DEMO_NETWORK, request.locale))
-        pdf = render_label(
-            LabelData(
-                rma=request.rma,
-                tracking_code=code,
-                carrier_name=_demo(DEMO_CARRIER, request.locale),
-                relay_point=point,
-                sender=request.sender,
-                recipient=request.recipient,
-                items=request.items,
-                status_url=request.status_url,
-                issued_on=today,
-                valid_until=today + timedelta(days=request.valid_days),
-                locale=request.locale,
-            )
+        drawing = LabelData(
+            rma=request.rma,
+            tracking_code=code,
+            carrier_name=_demo(DEMO_CARRIER, request.locale),
+            relay_point=point,
+            sender=request.sender,
+            recipient=request.recipient,
+            items=request.items,
+            status_url=request.status_url,
+            issued_on=today,
+            valid_until=today + timedelta(days=request.valid_days),
+            locale=request.locale,
         )
-        return IssuedLabel(carrier=self.name, tracking_code=code, pdf=pdf)
+        validate_label(drawing)  # bad data fails now, as drawing it would
+        return IssuedLabel(carrier=self.name, tracking_code=code, pdf=None, drawing=drawing)
 
     def void_label(self, tracking_code: str, shipment_id: str | None) -> None:
         """Nothing to tell anyone: the code simply stops being accepted."""

@@ -30,6 +30,7 @@ from portal.links import status_path
 from portal.models import Order, OrderLine, Product, RelayPoint, ReturnRequest, Variant
 from portal.services import letterbox, lookup
 from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
+from portal.services.eligibility import returned_quantities
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.labels import issue_label
 from portal.services.policy import current_policy
@@ -175,8 +176,7 @@ def relay():
     anywhere = anywhere_options()
     days = [] if data["gift"] else letterbox.collection_days(letterbox.sender_of(order))
     pickup = letterbox.letterbox_row() if days else None
-    db.session.commit()  # live points are kept, as the fallback list
-    return render_template(
+    page = render_template(
         "customer/relay.html",
         postcode=postcode,
         points=found.points,
@@ -188,6 +188,10 @@ def relay():
         form=form,
         chosen=data.get("relay_point_id"),
     )
+    # live points are kept, as the fallback list; committed once the page is drawn, so
+    # that drawing it does not read again every point the commit would have expired
+    db.session.commit()
+    return page
 
 
 @bp.get("/return/review")
@@ -203,8 +207,9 @@ def review():
         return redirect(url_for("customer.relay"))
     choices = draft.choices(data)
     policy = current_policy()
+    taken = returned_quantities(order.id)  # read once for both
     problems = validate_choices(
-        order, choices, gift=data["gift"], policy=policy, today=date.today()
+        order, choices, gift=data["gift"], policy=policy, today=date.today(), taken=taken
     )
     point = None if kept else db.session.get(RelayPoint, data["relay_point_id"])
     if not kept and (point is None or not point.active):
@@ -218,7 +223,7 @@ def review():
         point=point,
         # kept: nothing is shipped, so no return shipping fee is deducted
         summary=for_choices(
-            order, choices, replace(policy, return_shipping_fee=0) if kept else policy
+            order, choices, replace(policy, return_shipping_fee=0) if kept else policy, taken
         ),
         form=PlainForm(),
         gift=data["gift"],

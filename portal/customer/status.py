@@ -21,6 +21,7 @@ from portal.payments.service import customer_view
 from portal.security import read_status_token
 from portal.services import return_slip, timeline
 from portal.services.drop_off_points import anywhere_options, find_drop_off_points
+from portal.services.label_pdf import pdf_of
 from portal.services.labels import reissue_label
 from portal.services.policy import current_policy
 from portal.services.returns import cancel_return
@@ -83,7 +84,7 @@ def label_pdf(token: str):
     if label is None or is_in(rr, "ended_unsent"):
         abort(404)
     return Response(
-        label.pdf,
+        pdf_of(label),  # drawn now if the worker has not drawn it yet (nothing written)
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="label-{rr.rma}.pdf"'},
     )

@@ -21,8 +21,13 @@ _AFTER_GUILLEMET = re.compile(r"«[ \t]*")
 _BEFORE_GUILLEMET = re.compile(r"(?<=\S)»")
 
 
+_TOUCHED = re.compile(r"[:;!?«»]")  # a piece without any of these is left as it is
+
+
 def french(text: str) -> str:
     """One piece of text (no markup) set in French typography."""
+    if not _TOUCHED.search(text) and NBSP + NBSP not in text:
+        return text
     text = _SPACE_BEFORE.sub(NBSP + r"\1", text)
     text = _GLUED_COLON.sub(NBSP + ":", text)
     text = _AFTER_GUILLEMET.sub("«" + NBSP, text)

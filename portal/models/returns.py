@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import lifecycle, words
@@ -130,8 +130,11 @@ class Label(db.Model):
     carrier: Mapped[str] = mapped_column(String(32))
     tracking_code: Mapped[str] = mapped_column(String(64), unique=True)
     external_id: Mapped[str | None] = mapped_column(String(64))
-    # 40–85 KB: read only when the label is downloaded or attached, not on every page
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # 40–85 KB: read only when the label is downloaded or attached, not on every page.
+    # None: a label we draw ourselves, not drawn yet; `drawing` holds what it says
+    # (portal.services.label_pdf draws it on first need, out of the customer's request)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    drawing: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

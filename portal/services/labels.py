@@ -31,7 +31,7 @@ from portal.links import status_url
 from portal.models import AuditEvent, Label, RelayPoint, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
-from portal.services import audit
+from portal.services import audit, label_pdf
 from portal.services.errors import InvalidTransition, LabelUnavailable
 from portal.services.label_voids import PendingVoid, queue_void, run_voids, void
 from portal.services.policy import current_policy
@@ -99,7 +99,7 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
     carrier = get_carrier(rr.relay_point.network if rr.relay_point else None)
     try:
         request = build_request(rr)
-        issued = carrier.issue_label(request)
+        issued = _ask(carrier, request)
     except (CarrierError, ValueError, TypeError, LookupError) as exc:
         if not isinstance(exc, CarrierError):  # our data: trying again will not help
             current_app.logger.exception("label for %s cannot be made", rr.rma)
@@ -115,6 +115,16 @@ def issue_label(rr: ReturnRequest, *, actor_type: str = "system", actor: str = "
         queue_void(PendingVoid.of(issued, rr.id, always=True))
         return rr.current_label
     return _record_label(rr, issued, request.valid_days, actor_type=actor_type, actor=actor)
+
+
+def _ask(carrier, request: LabelRequest) -> IssuedLabel:
+    """The carrier's label. One we draw ourselves (the demo carrier) comes undrawn: its
+    words are stored and the PDF is drawn on first need (`services.label_pdf`), not in the
+    customer's request."""
+    undrawn = getattr(carrier, "issue_label_undrawn", None)
+    if undrawn is not None and current_app.config.get("LABEL_DRAW_ON_FIRST_NEED", True):
+        return undrawn(request)
+    return carrier.issue_label(request)
 
 
 def _wants_first_label(rr: ReturnRequest) -> bool:
@@ -138,6 +148,7 @@ def _record_label(
         tracking_code=issued.tracking_code,
         external_id=issued.shipment_id,
         pdf=issued.pdf,
+        drawing=label_pdf.to_json(issued.drawing) if issued.drawing is not None else None,
         issued_at=now,
         expires_at=now + timedelta(days=valid_days),
     )
@@ -291,7 +302,7 @@ def reissue_label(
     point = relay_point or rr.relay_point
     carrier = get_carrier(point.network if point else None)
     try:
-        issued = carrier.issue_label(request)
+        issued = _ask(carrier, request)
     except CarrierError as exc:
         current_app.logger.warning("new label for %s failed: %s", rr.rma, exc)
         if exc.shipment_id:  # it may have been bought before the failure

@@ -91,12 +91,15 @@ def _estimated(
     return line, fee_left
 
 
-def for_choices(order: Order, choices: Iterable, policy: Policy) -> Summary:
+def for_choices(
+    order: Order, choices: Iterable, policy: Policy, taken: dict[int, int] | None = None
+) -> Summary:
     """The review page's summary. `choices`: objects with order_line_id, quantity,
-    resolution and exchange_variant_id (the draft's `ItemChoice`)."""
+    resolution and exchange_variant_id (the draft's `ItemChoice`); `taken`:
+    returned_quantities(order) if already read."""
     lines = {line.id: line for line in order.lines}
     variants = {v.id: v for line in order.lines for v in line.variant.product.variants}
-    taken = returned_quantities(order.id)
+    taken = returned_quantities(order.id) if taken is None else taken
     fee_left = policy.return_shipping_fee
     items = []
     for choice in choices:
