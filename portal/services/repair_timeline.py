@@ -45,6 +45,15 @@ def line(event: AuditEvent) -> str | None:
         "repair_sent_back": lambda: _(
             "Sent back unrepaired: tracking %(code)s.", code=details.get("tracking_code")
         ),
+        "repair_no_fault": lambda: _(
+            "We tested your %(name)s and found no fault: %(note)s We send it back at no cost.",
+            name=name,
+            note=_sentence(details),
+        ),
+        "repair_no_fault_sent": lambda: _(
+            "Sent back, no fault found, nothing to pay: tracking %(code)s.",
+            code=details.get("tracking_code"),
+        ),
     }
     text = texts.get(event.action)
     return text() if text else None
@@ -63,6 +72,12 @@ def next_step(rr: ReturnRequest) -> str | None:
     for case in cases:
         if lifecycle.repair_at(case, "quoted"):
             return _("Our quote is waiting for your answer: accept or decline it below.")
+    for case in cases:
+        if lifecycle.repair_at(case, "no_fault"):
+            return _(
+                "We found no fault in your %(name)s: we send it back to you, at no cost.",
+                name=case.item.display_name,
+            )
     for case in cases:
         if lifecycle.repair_is(case, "repair_in_hand"):
             by = repair_cases.promised_by(case)
