@@ -134,6 +134,8 @@ def repair_section(rr: ReturnRequest) -> list[dict]:
                 if lifecycle.can(case, "replace", "staff", lifecycle.REPAIR)
                 else [],
                 "can_refund": current_user.has_role("support"),
+                "units": repair_cases.units_of(case),
+                "refund_amount": repair_cases.refund_amount(case),
                 **_ship_button(case),
             }
         )
