@@ -254,7 +254,7 @@ Try it at {url}
   Order FR-10001  camille.martin@example.fr   (delivered last week: exchange or refund)
   Order FR-10006  postcode 59000              (two units of the same T-shirt)
   Order FR-10002  lukasz@example.pl           (outside the return window)
-  Order {REPAIR_ORDER}  ines.garcon@example.fr      (a coffee grinder past the window, under warranty: a repair)
+  Order {REPAIR_ORDER}  ines.garcon@example.fr      (a grinder past the window: a repair)
   Gift code {GIFT_CODE}              (a gift: no prices shown)
 Staff at {url}/staff/login, password {DEMO_PASSWORD}
   {STAFF[0][0]}  {STAFF[1][0]}  {STAFF[2][0]}
