@@ -32,7 +32,7 @@ def _in(states) -> str:
 
 def _set(table: str, states) -> None:
     with op.batch_alter_table(table, schema=None) as batch_op:
-        batch_op.drop_constraint(f"ck_{table}_status", type_="check")
+        batch_op.drop_constraint("status", type_="check")
         batch_op.create_check_constraint("status", _in(states))
 
 
