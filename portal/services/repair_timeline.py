@@ -86,3 +86,17 @@ def next_step(rr: ReturnRequest) -> str | None:
                 date=fmt_date(by.date()) if by else "",
             )
     return None
+
+
+def resolved_title(rr: ReturnRequest) -> str | None:
+    """The last step of the progress bar for a return of repairs only, saying what really
+    happened; None for any other return ("Refunded or exchange shipped")."""
+    cases = repair_cases.cases_of(rr)
+    others = [i for i in rr.items if i.received_quantity > 0 and i.outcome != "repair"]
+    if not cases or others:
+        return None  # a repair refunded has outcome "refund": the usual words are true
+    if not all(lifecycle.repair_is(case, "repair_done") for case in cases):
+        return _("Repair finished")  # still to come
+    if any(lifecycle.repair_is(case, "repair_mended") for case in cases):
+        return _("Repaired or replaced, and sent back")
+    return _("Sent back to you")

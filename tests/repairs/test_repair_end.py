@@ -266,3 +266,18 @@ def test_staff_see_the_units_and_the_refund_for_them(app, staff_en, auth, factor
     shown = staff_page(staff_en.get(f"/staff/returns/{rr.rma}"))
     assert "2 × Coffee grinder (Black)" in shown
     assert "Neither possible: refund €178.00" in shown
+
+
+def test_the_progress_bar_ends_with_what_happened(app, en, client, factory):
+    rr, case = factory.repair(at="repairing", locale="en")
+    assert "Repair finished" in page(en.get(status_path(rr))).text  # not yet ticked
+    repair_cases.ship_repaired(reload(rr), _case(case), "6A1234567890")
+    db.session.commit()
+    text = page(en.get(status_path(rr))).text
+    assert "Repaired or replaced, and sent back" in text
+    assert "Refunded or exchange shipped" not in text
+    rr2, case2 = factory.repair(at="no_fault", locale="fr")
+    repair_cases.send_back(reload(rr2), _case(case2), "6A3333333333")
+    db.session.commit()
+    text = page(en.get(status_path(rr2))).text
+    assert "Sent back to you" in text and "Refunded or exchange shipped" not in text
