@@ -20,7 +20,7 @@ from tests.staff.staffkit import page as staff_page
 from tests.staff.staffkit import reload, text_of
 
 
-def _mail(mailbox, kind, to=None):
+def _mail(mailbox, kind):
     deliver_due()
     found = [m for m in mailbox.messages if m["X-Retours-Kind"] == kind]
     assert found, (kind, mailbox.kinds())
@@ -142,7 +142,7 @@ def test_staff_find_no_fault_then_send_it_back(app, staff_en, auth, factory, mai
 GIFT = "GIFT-RPR2-AAAA-BBBB"
 
 
-def test_a_gift_recipient_is_offered_a_repair_without_prices(app, en, factory):
+def test_a_gift_recipient_is_offered_a_repair_without_prices(app, en, factory, mailbox):
     grinders()
     order = factory.order(
         [("GRIND-BLACK", 1)], delivered_days_ago=200, email="buyer@example.fr", gift_code=GIFT
@@ -172,6 +172,11 @@ def test_a_gift_recipient_is_offered_a_repair_without_prices(app, en, factory):
     status = page(en.get(response.headers["Location"]))
     assert "You asked us to repair your Coffee grinder (Black)." in status.text
     assert "€" not in status.text
+    deliver_due()
+    assert mailbox.kinds("zoe@example.pl") == ["confirmation"]
+    assert mailbox.to("buyer@example.fr") == []
+    mail = text_of(mailbox.to("zoe@example.pl")[0])
+    assert "repair under warranty" in mail and "€" not in mail
 
 
 def test_a_gift_repair_refund_is_store_credit_for_the_recipient(app, factory):
