@@ -20,6 +20,8 @@ def states() -> dict[str, str]:
         "replaced": _("Repair: replaced"),
         "refunded": _("Repair: refunded"),
         "unrepaired": _("Repair: sent back unrepaired"),
+        "no_fault": _("Repair: no fault found, to send back"),
+        "no_fault_sent": _("Repair: no fault found, sent back"),
     }
 
 
@@ -35,6 +37,8 @@ def events() -> dict[str, str]:
         "replace": _("Replaced"),
         "refund": _("Refunded instead of repaired"),
         "send_back": _("Sent back unrepaired"),
+        "find_no_fault": _("Diagnosis: no fault found"),
+        "send_back_working": _("Sent back, no fault found"),
     }
 
 
@@ -50,6 +54,8 @@ def actions() -> dict[str, str]:
         "repair_replaced": _("Replaced instead of repaired"),
         "repair_refunded": _("Refunded instead of repaired"),
         "repair_sent_back": _("Sent back unrepaired"),
+        "repair_no_fault": _("Diagnosis: no fault found"),
+        "repair_no_fault_sent": _("Sent back, no fault found"),
     }
 
 

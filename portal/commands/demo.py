@@ -82,6 +82,17 @@ CATALOG = [
         ],
     ),
     (
+        "GRIND-BURR",
+        "Coffee grinder",
+        8900,
+        1400,
+        True,
+        [
+            ("GRIND-BURR-BLACK", None, "Black", 4),
+            ("GRIND-BURR-WHITE", None, "White", 2),
+        ],
+    ),
+    (
         "BOXER-COT",
         "Cotton boxers",
         1500,
@@ -150,6 +161,12 @@ for n in range(9, 21):
     ORDERS.append(
         (f"FR-100{n:02d}", f"client{n}@example.fr", n % 6, 2 + n, [(sku, 1, price, False)], {})
     )
+
+# past the return window, under the default warranty (WARRANTY_MONTHS): a repair request
+REPAIR_ORDER = "FR-10021"
+ORDERS.append(
+    (REPAIR_ORDER, "ines.garcon@example.fr", 4, 200, [("GRIND-BURR-BLACK", 1, 8900, False)], {})
+)
 
 
 def demo_variants() -> list[dict]:
@@ -237,6 +254,7 @@ Try it at {url}
   Order FR-10001  camille.martin@example.fr   (delivered last week: exchange or refund)
   Order FR-10006  postcode 59000              (two units of the same T-shirt)
   Order FR-10002  lukasz@example.pl           (outside the return window)
+  Order {REPAIR_ORDER}  ines.garcon@example.fr      (a grinder past the window: a repair)
   Gift code {GIFT_CODE}              (a gift: no prices shown)
 Staff at {url}/staff/login, password {DEMO_PASSWORD}
   {STAFF[0][0]}  {STAFF[1][0]}  {STAFF[2][0]}

@@ -34,6 +34,7 @@ from portal.services.eligibility import returned_quantities
 from portal.services.errors import OutOfStock, ValidationFailed
 from portal.services.labels import issue_label
 from portal.services.policy import current_policy
+from portal.services.repair_eligibility import warranty_words
 from portal.services.returns import create_return, find_by_submission, validate_choices
 from portal.services.summary import for_choices
 from portal.web import commit_verb
@@ -139,6 +140,7 @@ def items():
         policy=policy,
         reasons=reason_labels(),
         returnable=any(row.eligibility.ok or row.repair for row in rows),
+        warranty_words=warranty_words([row.line for row in rows], date.today()),
     )
     return html, 422 if errors else 200, picture_policy(rows)
 

@@ -61,7 +61,7 @@ def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row
             photos=len(photos.get(e.line.id, [])),
             resolutions=resolutions,
             credit=policy.credit_with_bonus(e.line.unit_price),
-            repair=None if data["gift"] else repair_offer(e, today, taken.get(e.line.id, 0)),
+            repair=repair_offer(e, today, taken.get(e.line.id, 0)),  # gifts too, no prices
         )
         for e in check_order(order, policy, today, taken)
     ]

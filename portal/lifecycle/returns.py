@@ -22,6 +22,7 @@ from portal.lifecycle.core import (
 REQUESTED, LABEL_ISSUED, IN_TRANSIT = "requested", "label_issued", "in_transit"
 RECEIVED, INSPECTED = "received", "inspected"
 REFUNDED, EXCHANGED, REJECTED = "refunded", "exchanged", "rejected"
+REPAIRED = "repaired"  # a repair under warranty ended with a working item (docs/repairs.md)
 CANCELLED, EXPIRED = "cancelled", "expired"
 
 _BEFORE_DROPOFF = (REQUESTED, LABEL_ISSUED)
@@ -38,6 +39,7 @@ _ALL = (
     REJECTED,
     CANCELLED,
     EXPIRED,
+    REPAIRED,
 )
 _WORKERS = frozenset({STAFF})
 _PEOPLE = frozenset({CUSTOMER, STAFF})
@@ -85,8 +87,12 @@ RETURN = _machine(
           "return_resolved", "Every received item is settled, at least one with money back."),
     Event("resolve_exchanged", (INSPECTED,), EXCHANGED, frozenset({STAFF, SYSTEM}),
           "return_resolved", "Every received item is settled, exchanges only."),
+    Event("resolve_repaired", (INSPECTED,), REPAIRED, frozenset({STAFF, SYSTEM}),
+          "return_resolved", "Every received item is settled: repaired or replaced under "
+          "warranty, no money back, no exchange."),
     Event("resolve_rejected", (INSPECTED,), REJECTED, frozenset({STAFF, SYSTEM}),
-          "return_resolved", "Every received item was rejected and sent back."),
+          "return_resolved", "Every received item was rejected and sent back (a repair: "
+          "sent back unrepaired, or with no fault found)."),
     Event("reopen_refund", (REFUNDED,), INSPECTED, frozenset({SYSTEM}), "refund_reopened",
           "The provider reported that a sent refund failed: the return is open again."),
     Event("cancel", _BEFORE_DROPOFF, CANCELLED, _PEOPLE, "return_cancelled",
@@ -196,7 +202,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "to_diagnose": (RECEIVED,),
     "to_resolve": (INSPECTED,),
     "promise_running": _HAS_ITEMS_IN_HAND,  # the 2-working-day promise runs
-    "resolved": (REFUNDED, EXCHANGED, REJECTED),
+    "resolved": (REFUNDED, EXCHANGED, REJECTED, REPAIRED),
     "ended_unsent": (CANCELLED, EXPIRED),
     "label_pending": (REQUESTED,),
 }
@@ -211,6 +217,7 @@ PHASES: dict[str, str] = {
     REFUNDED: "done",
     EXCHANGED: "done",
     REJECTED: "done",
+    REPAIRED: "done",
     CANCELLED: "cancelled",
     EXPIRED: "expired",
 }

@@ -21,6 +21,7 @@ from portal import lifecycle
 from portal.extensions import db
 from portal.models import RepairCase, ReturnItem, ReturnRequest, Variant
 from portal.models.base import utcnow
+from portal.money import received_share
 from portal.notifications import notify
 from portal.services import audit, stock
 from portal.services.errors import InvalidTransition, ValidationFailed
@@ -74,6 +75,19 @@ def return_is_late(rr: ReturnRequest, now: datetime | None = None) -> bool | Non
     if not open_items or any(i.resolution != REPAIR for i in rr.items if i.id in open_items):
         return None
     return any(is_late(c, now) for c in cases_of(rr) if c.return_item_id in open_items)
+
+
+def units_of(case: RepairCase) -> int:
+    """The units this case repairs: one case per returned line, for the units of it that
+    reached the warehouse (all the units asked for, until the parcel is in)."""
+    item = case.item
+    return item.received_quantity or item.quantity
+
+
+def refund_amount(case: RepairCase) -> int:
+    """What was paid for the case's units (a refund when neither repair nor replacement)."""
+    item = case.item
+    return received_share(item.amount_paid, units_of(case), item.quantity)
 
 
 def _name(case: RepairCase) -> str:
@@ -168,11 +182,7 @@ def diagnose(
     customer's to read. The item counts as inspected for its return."""
     lock_return(rr)
     _refuse(case, "diagnose_covered" if covered else "quote")
-    note = (note or "").strip()
-    if not note:
-        raise ValidationFailed({"note": _("Describe the fault for the customer.")})
-    if len(note) > MAX_NOTE:
-        raise ValidationFailed({"note": _("Please keep notes under %(n)d characters.", n=MAX_NOTE)})
+    note = _note(note)
     if not covered and (quote is None or not 0 < quote <= MAX_QUOTE):
         raise ValidationFailed({"quote": _("Enter the price of the repair (more than zero).")})
     case.covered, case.diagnosis_note = covered, note
@@ -184,6 +194,30 @@ def diagnose(
     notify(rr, "repair_diagnosis", **_facts(rr, case))
     db.session.flush()
     return case
+
+
+def find_no_fault(rr: ReturnRequest, case: RepairCase, *, note: str, actor: str = "") -> RepairCase:
+    """Tested, no fault found: the item works. It goes back at no cost (no quote, no charge);
+    the note (what was tested) is the customer's to read."""
+    lock_return(rr)
+    _refuse(case, "find_no_fault")
+    note = _note(note)
+    case.covered, case.diagnosis_note, case.quote_amount = None, note, None
+    case.diagnosed_at = utcnow()
+    _record(rr, case, "find_no_fault", "staff", actor, note=note)
+    _inspect_item(rr, case.item, actor)
+    notify(rr, "repair_diagnosis", **_facts(rr, case))
+    db.session.flush()
+    return case
+
+
+def _note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed({"note": _("Describe the fault for the customer.")})
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed({"note": _("Please keep notes under %(n)d characters.", n=MAX_NOTE)})
+    return note
 
 
 def _inspect_item(rr: ReturnRequest, item: ReturnItem, actor: str) -> None:
@@ -256,10 +290,12 @@ def ship_repaired(rr: ReturnRequest, case: RepairCase, tracking: str, actor: str
 
 
 def send_back(rr: ReturnRequest, case: RepairCase, tracking: str, actor: str = "") -> None:
+    """Ship back an item the customer declined to pay a repair for, or one with no fault."""
     lock_return(rr)
-    _refuse(case, "send_back")
+    event = "send_back_working" if lifecycle.repair_at(case, "no_fault") else "send_back"
+    _refuse(case, event)
     case.tracking_code = _tracking(tracking)
-    _record(rr, case, "send_back", "staff", actor, tracking_code=case.tracking_code)
+    _record(rr, case, event, "staff", actor, tracking_code=case.tracking_code)
     _finish(rr, case, actor)
     notify(rr, "repair_unrepaired", **_facts(rr, case))
     db.session.flush()
@@ -287,13 +323,14 @@ def replace(
     own = case.item.order_line.variant
     if variant is None or variant.product_id != own.product_id or variant.price != own.price:
         raise ValidationFailed({"variant": _("Choose the same item or an equivalent one.")})
-    stock.reserve(variant, case.item.quantity)  # OutOfStock when the last unit went elsewhere
+    units = units_of(case)
+    stock.reserve(variant, units)  # OutOfStock when the last unit went elsewhere
     db.session.execute(
         Variant.__table__.update()
         .where(Variant.id == variant.id)
         .values(
-            stock_reserved=Variant.stock_reserved - case.item.quantity,
-            stock_on_hand=Variant.stock_on_hand - case.item.quantity,
+            stock_reserved=Variant.stock_reserved - units,
+            stock_on_hand=Variant.stock_on_hand - units,
         )
     )
     db.session.refresh(variant)
@@ -314,22 +351,24 @@ def refund(rr: ReturnRequest, case: RepairCase, actor: str = "") -> None:
     lock_return(rr)
     _refuse(case, "refund")
     item = case.item
-    amount = item.amount_paid
+    amount = refund_amount(case)
+    policy = current_policy()
+    gift_credit = rr.is_gift and not policy.gift_refund_to_buyer
     refund_row = Refund(
         return_item_id=item.id,
         return_id=rr.id,
         amount=amount,
         currency=rr.order.currency,
-        method="original_payment",
+        method="store_credit" if gift_credit else "original_payment",
     )
     audit.transition(refund_row, payments.first_event(refund_row), actor_type="staff")
     db.session.add(refund_row)
     db.session.flush()
     case.refund_id = refund_row.id
     _record(rr, case, "refund", "staff", actor, amount=amount, currency=refund_row.currency)
-    item.outcome, item.outcome_amount = "refund", amount
+    item.outcome, item.outcome_amount = ("store_credit" if gift_credit else "refund"), amount
     case.finished_at = utcnow()
-    credit = payments.settle(refund_row, rr, current_policy())
+    credit = payments.settle(refund_row, rr, policy)
     if lifecycle.money_left(refund_row):
         audit.transition(item, "settle", actor_type="staff")
         item.resolved_at = utcnow()
@@ -351,6 +390,7 @@ def _facts(rr: ReturnRequest, case: RepairCase) -> dict:
     return {
         "item_name": _name(case),
         "covered": bool(case.covered),
+        "no_fault": lifecycle.repair_is(case, "repair_no_fault"),
         "note": case.diagnosis_note,
         "quote": case.quote_amount,
         "quote_url": quote_url(rr, case) if lifecycle.repair_at(case, "quoted") else "",

@@ -87,3 +87,25 @@ def repair_problems(
             "“Damaged on arrival”."
         )
     return errors
+
+
+def warranty_words(lines: list[OrderLine], today: date) -> list[str]:
+    """For the "nothing can be returned" card: what the warranty of each delivered line
+    says today (ended, with its date, or none); a running warranty offers a repair."""
+    said = []
+    for line in lines:
+        until = warranty_end(line)
+        name = line.variant.display_name
+        if until is None:
+            continue  # not delivered: the item's own line says so
+        if warranty_months(line) <= 0:
+            said.append(_("%(name)s has no warranty.", name=name))
+        elif today > until:
+            said.append(
+                _(
+                    "The warranty of %(name)s ended on %(date)s.",
+                    name=name,
+                    date=fmt_date(until, "long"),
+                )
+            )
+    return said

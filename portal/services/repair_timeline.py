@@ -45,6 +45,15 @@ def line(event: AuditEvent) -> str | None:
         "repair_sent_back": lambda: _(
             "Sent back unrepaired: tracking %(code)s.", code=details.get("tracking_code")
         ),
+        "repair_no_fault": lambda: _(
+            "We tested your %(name)s and found no fault: %(note)s We send it back at no cost.",
+            name=name,
+            note=_sentence(details),
+        ),
+        "repair_no_fault_sent": lambda: _(
+            "Sent back, no fault found, nothing to pay: tracking %(code)s.",
+            code=details.get("tracking_code"),
+        ),
     }
     text = texts.get(event.action)
     return text() if text else None
@@ -64,6 +73,12 @@ def next_step(rr: ReturnRequest) -> str | None:
         if lifecycle.repair_at(case, "quoted"):
             return _("Our quote is waiting for your answer: accept or decline it below.")
     for case in cases:
+        if lifecycle.repair_at(case, "no_fault"):
+            return _(
+                "We found no fault in your %(name)s: we send it back to you, at no cost.",
+                name=case.item.display_name,
+            )
+    for case in cases:
         if lifecycle.repair_is(case, "repair_in_hand"):
             by = repair_cases.promised_by(case)
             return _(
@@ -71,3 +86,17 @@ def next_step(rr: ReturnRequest) -> str | None:
                 date=fmt_date(by.date()) if by else "",
             )
     return None
+
+
+def resolved_title(rr: ReturnRequest) -> str | None:
+    """The last step of the progress bar for a return of repairs only, saying what really
+    happened; None for any other return ("Refunded or exchange shipped")."""
+    cases = repair_cases.cases_of(rr)
+    others = [i for i in rr.items if i.received_quantity > 0 and i.outcome != "repair"]
+    if not cases or others:
+        return None  # a repair refunded has outcome "refund": the usual words are true
+    if not all(lifecycle.repair_is(case, "repair_done") for case in cases):
+        return _("Repair finished")  # still to come
+    if any(lifecycle.repair_is(case, "repair_mended") for case in cases):
+        return _("Repaired or replaced, and sent back")
+    return _("Sent back to you")

@@ -11,9 +11,11 @@ This module imports neither the payment providers nor the support verbs, so both
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from portal import lifecycle
 from portal.extensions import db
-from portal.models import Refund, ReturnItem, ReturnRequest
+from portal.models import Refund, RepairCase, ReturnItem, ReturnRequest
 from portal.models.base import utcnow
 from portal.services import audit
 
@@ -21,7 +23,8 @@ REFUND_OUTCOMES = ("refund", "store_credit")
 
 
 def finish_if_resolved(rr: ReturnRequest, *, actor_type: str, actor: str = "") -> bool:
-    """Move an inspected return to refunded / exchanged / rejected once all is resolved."""
+    """Move an inspected return to refunded / exchanged / repaired / rejected once all is
+    resolved."""
     if not lifecycle.is_in(rr, "to_resolve"):
         return False
     received = [i for i in rr.items if i.received_quantity > 0]
@@ -30,13 +33,20 @@ def finish_if_resolved(rr: ReturnRequest, *, actor_type: str, actor: str = "") -
     outcomes = {i.outcome for i in received}
     if outcomes & set(REFUND_OUTCOMES):
         event = "resolve_refunded"
-    elif outcomes & {"exchange", "repair"}:  # goods went back: a replacement or a repair
+    elif "exchange" in outcomes:  # goods went out: a replacement
         event = "resolve_exchanged"
-    else:
+    elif _mended(rr):  # a repair ended with a working item: repaired or replaced
+        event = "resolve_repaired"
+    else:  # rejected, or a repair sent back unrepaired or with no fault found
         event = "resolve_rejected"
     rr.resolved_at = utcnow()
     audit.transition(rr, event, actor_type=actor_type, actor=actor)
     return True
+
+
+def _mended(rr: ReturnRequest) -> bool:
+    cases = db.session.scalars(select(RepairCase).where(RepairCase.return_id == rr.id))
+    return any(lifecycle.repair_is(case, "repair_mended") for case in cases)
 
 
 def item_follows_refund(

@@ -102,7 +102,7 @@ def validate_choices(
         if e is None:
             errors[key] = _("This item is not part of your order.")
             continue
-        if choice.resolution == REPAIR and not gift:  # under warranty (repair_eligibility)
+        if choice.resolution == REPAIR:  # under warranty (repair_eligibility), gifts too
             offer = repair_offer(e, today, taken.get(e.line.id, 0))
             errors.update(repair_problems(key, offer, choice.quantity, choice.reason))
             continue

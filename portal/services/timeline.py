@@ -93,7 +93,7 @@ def steps(rr: ReturnRequest, read: list[AuditEvent] | None = None) -> list[Step]
         "in_transit": _("Parcel dropped off"),
         "received": _("Received at our warehouse"),
         "inspected": _("Inspected"),
-        "resolved": _("Refunded or exchange shipped"),
+        "resolved": repair_timeline.resolved_title(rr) or _("Refunded or exchange shipped"),
     }
     dated = []
     for key, actions in STEP_ACTIONS.items():

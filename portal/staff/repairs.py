@@ -42,6 +42,11 @@ def _back(rr: ReturnRequest):
 def repair_diagnose(rma: str):
     rr = return_or_404(rma)
     case = _case(rr)
+    if request.form.get("covered") == "no_fault":
+        note = request.form.get("note", "")
+        run(lambda: repair_cases.find_no_fault(rr, case, note=note, actor=actor()),
+            _("No fault found; the customer is e-mailed."))  # fmt: skip
+        return _back(rr)
     covered = request.form.get("covered") == "yes"
     quote = None
     if not covered:
@@ -64,7 +69,10 @@ def repair_ship(rma: str):
     rr = return_or_404(rma)
     case = _case(rr)
     tracking = request.form.get("tracking", "")
-    if request.form.get("step") == "send_back":
+    if request.form.get("step") == "send_back_working":
+        run(lambda: repair_cases.send_back(rr, case, tracking, actor()),
+            _("Sent back, no fault found; the customer is e-mailed."))  # fmt: skip
+    elif request.form.get("step") == "send_back":
         run(lambda: repair_cases.send_back(rr, case, tracking, actor()),
             _("Sent back unrepaired; the customer is e-mailed."))  # fmt: skip
     else:
@@ -95,6 +103,19 @@ def repair_refund(rma: str):
     return _back(rr)
 
 
+def _ship_button(case: RepairCase) -> dict:
+    """The step the ship form takes for this case, and its button's words."""
+    steps = {
+        "send_back_working": _("Sent back, no fault found"),
+        "send_back": _("Sent back unrepaired"),
+        "ship_repaired": _("Repaired and shipped back"),
+    }
+    for step, label in steps.items():
+        if lifecycle.can(case, step, "staff", lifecycle.REPAIR):
+            return {"ship_step": step, "ship_label": label}
+    return {"ship_step": "", "ship_label": ""}
+
+
 @bp.app_template_global("repair_section")
 def repair_section(rr: ReturnRequest) -> list[dict]:
     """What the return page's repair section shows, case by case."""
@@ -113,6 +134,9 @@ def repair_section(rr: ReturnRequest) -> list[dict]:
                 if lifecycle.can(case, "replace", "staff", lifecycle.REPAIR)
                 else [],
                 "can_refund": current_user.has_role("support"),
+                "units": repair_cases.units_of(case),
+                "refund_amount": repair_cases.refund_amount(case),
+                **_ship_button(case),
             }
         )
     return rows

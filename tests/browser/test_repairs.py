@@ -2,7 +2,7 @@
 asks for a repair of a coffee grinder past its return window, the warehouse receives and
 diagnoses it, and each path ends as the customer is told by e-mail (read in the SMTP
 server) and on the status page: covered and repaired, quote accepted and replaced, quote
-declined and sent back, refunded when neither is possible."""
+declined and sent back, refunded when neither is possible, no fault found and sent back."""
 
 from __future__ import annotations
 
@@ -187,6 +187,9 @@ def test_covered_repair_in_french(customer, live_server, grinder_order, mailbox,
         "Diagnostic : The motor is faulty. C’est couvert par la garantie, nous le réparons." in text
     )
     assert "Réparé et en route vers vous : suivi 6A1234567890." in text
+    warehouse.goto(f"{live_server}/staff/returns/{rma}")  # the return's end says what happened
+    expect(warehouse.locator("body")).to_contain_text("Resolved: repaired or replaced")
+    expect(warehouse.locator("body")).not_to_contain_text("Resolved: exchanged")
 
 
 def test_quote_accepted_from_the_email_then_replaced_in_english(
@@ -285,3 +288,43 @@ def test_refunded_when_neither_is_possible_in_english(
     assert "We could neither repair nor replace your Coffee grinder (Black): we refund it." in (
         squash(page.locator("body").inner_text())
     )
+
+
+def test_no_fault_found_then_sent_back_in_english(
+    customer, live_server, grinder_order, mailbox, staff_page
+):
+    page = customer("en")
+    rma = ask_for_repair(page, live_server, grinder_order, "en")
+    email = grinder_order.email
+    warehouse = staff_page(WAREHOUSE)
+    warehouse.goto(f"{live_server}/staff/returns/{rma}")
+    warehouse.get_by_role("group", name=re.compile(SKU)).get_by_label("Units in this parcel").fill(
+        "1"
+    )
+    warehouse.get_by_role("button", name="Confirm receipt").click()
+    section = warehouse.locator("#repairs")
+    section.get_by_label("The fault found (the customer reads this)").fill(
+        "It grinds fine after cleaning."
+    )
+    section.get_by_label("No fault found: the item works").check()
+    section.get_by_role("button", name="Save the diagnosis and e-mail the customer").click()
+    expect(warehouse.get_by_role("status")).to_contain_text("No fault found")
+    diagnosis = body(wait_for_mail(mailbox, email, "repair_diagnosis"))
+    assert "We found no fault: it works as it should." in diagnosis
+    assert "there is nothing to pay" in diagnosis
+    page.reload()
+    text = squash(page.locator("body").inner_text())
+    assert "We found no fault in your Coffee grinder (Black): we send it back" in text
+
+    section = warehouse.locator("#repairs")
+    section.get_by_label("Tracking number of the parcel back to the customer").fill("6A7777777777")
+    section.get_by_role("button", name="Sent back, no fault found").click()
+    expect(warehouse.get_by_role("status")).to_contain_text("Sent back, no fault found")
+    expect(warehouse.locator("body")).to_contain_text("Resolved: sent back")
+    back = body(wait_for_mail(mailbox, email, "repair_unrepaired"))
+    assert "We found no fault in it, and there is nothing to pay." in back
+    page.reload()
+    text = squash(page.locator("body").inner_text())
+    assert "Sent back, no fault found, nothing to pay: tracking 6A7777777777." in text
+    db.session.expire_all()
+    assert db.session.query(Refund).count() == 0

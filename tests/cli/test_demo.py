@@ -113,3 +113,16 @@ def test_demo_covers_the_cases_to_try(app, demo):
     cities = set(db.session.scalars(select(RelayPoint.city).where(RelayPoint.active)))
     assert {"Paris", "Lyon", "Lille"} <= cities
     assert set(db.session.scalars(select(StaffUser.role))) == set(ROLES)
+
+
+def test_demo_has_a_repair_request_to_try(app, demo):
+    from portal.commands.demo import REPAIR_ORDER
+    from portal.services.repair_eligibility import warranty_end
+
+    assert f"Order {REPAIR_ORDER}" in demo and "a repair" in demo
+    grinder = order(REPAIR_ORDER)
+    (line,) = grinder.lines
+    assert "grinder" in line.variant.product.name.lower()
+    now = datetime.now(UTC)
+    assert now - grinder.delivered_at > timedelta(days=app.config["RETURN_WINDOW_DAYS"])
+    assert warranty_end(line) >= now.date()

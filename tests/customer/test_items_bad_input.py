@@ -197,7 +197,7 @@ def test_refund_cannot_be_forced_on_a_gift(en, factory):
     shown = page(en.get("/return/items"))
     key = f"item-{order.lines[0].id}"
     offered = {c.attrs["value"] for c in shown.controls if c.name == f"{key}-resolution"}
-    assert offered == {"exchange", "store_credit"}
+    assert offered == {"exchange", "store_credit", "repair"}  # a repair as for buyers
     response = en.post("/return/items", data=item_fields(order.lines[0], resolution="refund"))
     assert response.status_code == 422
     assert "Please choose what you would like instead." in page(response).text

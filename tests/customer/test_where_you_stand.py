@@ -171,7 +171,8 @@ def test_nothing_returnable_says_why_and_what_still_works(en, factory, why):
     assert "Nothing in this order can be returned" in shown.by_id("nothing-returnable")
     assert reason in shown.text
     advice = shown.by_id("nothing-returnable")
-    assert "covered by the warranty" in advice
+    assert "TEE shirt (Blue · M) has no warranty." in advice  # true: warranty_months = 0
+    assert "covered by the warranty" not in advice
     assert "service@maison-lin.example" in advice and "+33 1 84 80 12 34" in advice
     assert not [c for c in shown.soup.find_all("button") if "Continue" in c.get_text()]
 

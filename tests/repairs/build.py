@@ -13,7 +13,7 @@ from portal.services.labels import issue_label
 from portal.services.policy import current_policy
 from portal.services.returns import ItemChoice, ReturnDraft, create_return
 
-STEPS = ("awaiting_parcel", "received", "repairing", "quoted")
+STEPS = ("awaiting_parcel", "received", "repairing", "quoted", "no_fault")
 
 
 def grinders(stock: int = 3, warranty_months: int | None = None) -> list[Variant]:
@@ -54,6 +54,8 @@ def repair(
     at: str = "awaiting_parcel",
     locale: str = "fr",
     fault: str = "The motor stopped working.",
+    quantity: int = 1,
+    received: int | None = None,
 ) -> tuple[ReturnRequest, RepairCase]:
     """A repair request of the order's first line, walked to step `at` (STEPS)."""
     assert at in STEPS, at
@@ -62,7 +64,7 @@ def repair(
     rr = create_return(
         ReturnDraft(
             order_id=order.id,
-            items=[ItemChoice(line.id, 1, "stopped_working", "repair", comment=fault)],
+            items=[ItemChoice(line.id, quantity, "stopped_working", "repair", comment=fault)],
             relay_point_id=factory.relay_point().id,
             locale=locale,
             submission_key=uuid.uuid4().hex,
@@ -74,10 +76,14 @@ def repair(
     db.session.commit()
     case = repair_cases.cases_of(rr)[0]
     if at != "awaiting_parcel":
-        warehouse.receive_parcel(rr, {rr.items[0].id: 1}, actor="w@shop.example.com")
+        units = quantity if received is None else received
+        warehouse.receive_parcel(rr, {rr.items[0].id: units}, actor="w@shop.example.com")
         db.session.commit()
     if at == "repairing":
         repair_cases.diagnose(rr, case, covered=True, note="The motor is faulty.")
+        db.session.commit()
+    if at == "no_fault":
+        repair_cases.find_no_fault(rr, case, note="It grinds fine after cleaning.")
         db.session.commit()
     if at == "quoted":
         repair_cases.diagnose(

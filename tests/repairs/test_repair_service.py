@@ -54,7 +54,7 @@ def test_covered_repair_shipped_back_with_its_tracking(app, factory, mailbox):
     repair_cases.ship_repaired(rr, db.session.get(RepairCase, case.id), "6A1234567890")
     db.session.commit()
     assert _state(case) == "repaired_shipped"
-    assert reload(rr).status == "exchanged" and reload(rr).items[0].acceptance_status == "settled"
+    assert reload(rr).status == "repaired" and reload(rr).items[0].acceptance_status == "settled"
     text = text_of(_mail(mailbox, "repair_shipped"))
     assert "repaired and on its way back" in text and "6A1234567890" in text
 
