@@ -1,7 +1,7 @@
 """Repairs: the return's end state "repaired", and the repair's "no fault found" states
 
 Revision ID: rp2a0001
-Revises: rep10001
+Revises: perf0001
 Create Date: 2026-12-01 16:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "rp2a0001"
-down_revision = "rep10001"
+down_revision = "perf0001"
 branch_labels = None
 depends_on = None
 
