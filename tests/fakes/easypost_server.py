@@ -17,7 +17,7 @@ Failures can be scripted per endpoint for the next N requests with `fail()`:
                   succeeded server-side but timed out client-side)
     "drop"        close the connection without an answer, without processing
     "drop_after"  process the request, then close the connection without an answer
-    "500", "503"  server errors; "429" rate limited with Retry-After: 3;
+    "500", "503"  server errors; "429" rate limited with Retry-After: 3 (`retry_after`);
     "402"         payment required (the account has no funds)
 Note that the SDK's requests adapter retries idempotent GETs on timeouts and dropped
 connections (3 retries), so a failure on "retrieve" may consume several of `times`.
@@ -118,6 +118,7 @@ class FakeEasyPost(LoopbackFake):
         self.rates = rates
         # False: the bought label is a PNG; a PDF only after GET .../label?file_format=PDF.
         self.pdf_at_purchase = pdf_at_purchase
+        self.retry_after = 3  # seconds, the Retry-After of a scripted 429
         self._lock = self.lock
         self._shipments: dict[str, dict[str, Any]] = {}
         self._purchases: list[Purchase] = []
@@ -143,7 +144,11 @@ class FakeEasyPost(LoopbackFake):
 
     def scripted(self, endpoint: str, mode: str, request: Request) -> tuple[int, dict, dict]:
         status, code, message = _FAILURES[mode]
-        return status, _error(code, message), {"Retry-After": "3"} if mode == "429" else {}
+        return (
+            status,
+            _error(code, message),
+            {"Retry-After": str(self.retry_after)} if mode == "429" else {},
+        )
 
     def handle(self, endpoint: str, match: re.Match, request: Request):
         try:

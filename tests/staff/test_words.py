@@ -57,7 +57,11 @@ FRENCH_WORDS = {"expire", "support", "local"}
 
 
 def raw_codes(text: str, locale: str) -> set[str]:
-    """The codes in `text`, a page's visible text (e-mail addresses left out)."""
+    """The codes in `text`, a page's visible text (e-mail addresses and the commands shown
+    in <code> to be typed as they are left out)."""
+    parsed = getattr(text, "page", None)
+    for command in parsed.soup.find_all("code") if parsed is not None else ():
+        text = text.replace(command.get_text(" ", strip=True), " ")
     text = re.sub(r"\S+@\S+", " ", text)
     tokens = set(re.findall(r"\w+", text))
     found = {t for t in tokens & codes() if "_" in t}
