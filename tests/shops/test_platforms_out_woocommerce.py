@@ -18,8 +18,8 @@ from portal.outbox import deliver_due
 from portal.payments.base import refund_key
 from portal.security import status_token
 from portal.services import returns, warehouse
-from tests.fakes.woocommerce import KEY, SECRET, line, order, sign
-from tests.shops.woocommerce.conftest import WEBHOOK_SECRET, woo  # noqa: F401 (fixture)
+from tests.fakes.woocommerce import KEY, SECRET, FakeWooCommerce, line, order, sign
+from tests.shops.woocommerce.conftest import WEBHOOK_SECRET
 from tests.staff.conftest import StaffClient
 from tests.staff.staffkit import page, text_of
 
@@ -27,7 +27,13 @@ CUSTOMER = "anne@example.fr"
 
 
 @pytest.fixture
-def app_config(app_config, woo):  # noqa: F811
+def woo():
+    with FakeWooCommerce(slow_seconds=1.5) as fake:
+        yield fake
+
+
+@pytest.fixture
+def app_config(app_config, woo):
     return {
         **app_config,
         "WOOCOMMERCE_STORE_URL": woo.base_url,
@@ -45,13 +51,13 @@ def app(app):
     return app
 
 
-def _store_order(woo) -> None:  # noqa: F811
+def _store_order(woo) -> None:
     woo.add_order(
         order(7001, lines=[line(70011, sku="TEE-M", subtotal="25.00", subtotal_tax="0.00")])
     )
 
 
-def woo_return(factory, woo, *, resolution="refund", inspect=True):  # noqa: F811
+def woo_return(factory, woo, *, resolution="refund", inspect=True):
     """A return of one €25.00 tee on WooCommerce order 7001 (line 70011), received, graded A."""
     rr = factory.return_(with_label=False, locale="en", resolution=resolution)
     rr.order.source, rr.order.external_id = "woocommerce", "7001"
@@ -91,7 +97,7 @@ def test_the_refund_is_a_woocommerce_order_refund_and_the_customer_is_told(
     auth,
     desk,
     mailbox,
-    woo,  # noqa: F811
+    woo,
 ):
     rr = woo_return(factory, woo)
     mailbox.clear()
@@ -124,7 +130,7 @@ def test_the_store_refusing_fails_it_with_the_stores_reason_for_staff(
     auth,
     desk,
     mailbox,
-    woo,  # noqa: F811
+    woo,
 ):
     woo.refund_failure = "Refund failed: the card issuer declined the refund."
     rr = woo_return(factory, woo)
@@ -147,7 +153,7 @@ def test_an_answer_lost_after_the_store_made_it_is_one_refund(
     factory,
     auth,
     desk,
-    woo,  # noqa: F811
+    woo,
 ):
     woo.fail("create_refund", "drop_after")  # WooCommerce made it; we did not hear back
     rr = woo_return(factory, woo)
@@ -164,7 +170,7 @@ def test_a_timeout_is_retried_by_the_worker_and_never_makes_two_refunds(
     auth,
     desk,
     runner,
-    woo,  # noqa: F811
+    woo,
 ):
     woo.fail("create_refund", "drop")  # the connection lost before the store made it
     rr = woo_return(factory, woo)
@@ -190,7 +196,7 @@ def test_store_credit_is_a_woocommerce_coupon_with_its_code_in_the_email(
     auth,
     desk,
     mailbox,
-    woo,  # noqa: F811
+    woo,
 ):
     rr = woo_return(factory, woo, resolution="store_credit")
     mailbox.clear()
@@ -217,7 +223,7 @@ def test_a_store_in_another_currency_refuses_the_coupon_and_tells_no_customer(
     auth,
     desk,
     mailbox,
-    woo,  # noqa: F811
+    woo,
 ):
     woo.store_currency = "USD"
     rr = woo_return(factory, woo, resolution="store_credit")
@@ -236,7 +242,7 @@ def test_a_store_in_another_currency_refuses_the_coupon_and_tells_no_customer(
 
 
 @pytest.fixture
-def exchange(factory, woo):  # noqa: F811
+def exchange(factory, woo):
     """TEE-M exchanged for TEE-L, a variation (93:94) the store holds 3 of."""
     factory.variants("TEE", M=5, L=5)
     woo.add_product(93, 94, stock=3, sku="TEE-L")
@@ -252,11 +258,11 @@ def exchange(factory, woo):  # noqa: F811
     return rr
 
 
-def _stock(woo) -> int:  # noqa: F811
+def _stock(woo) -> int:
     return woo.products[(93, 94)]["stock_quantity"]
 
 
-def test_the_exchange_is_held_in_the_store_and_released_on_cancel(exchange, woo, runner):  # noqa: F811
+def test_the_exchange_is_held_in_the_store_and_released_on_cancel(exchange, woo, runner):
     assert "done 1" in _run(runner, "shop", "calls")
     (hold,) = _calls("reserve")
     assert hold.status == "done" and _stock(woo) == 2
@@ -309,7 +315,7 @@ def test_the_exchange_ships_as_a_free_child_order_and_its_tracking_comes_by_webh
     client,
     auth,
     desk,
-    mailbox,  # noqa: F811
+    mailbox,
 ):
     shipped = _ship(exchange, runner, auth, desk, mailbox)
     assert "Replacement ordered in the shop platform" in shipped
@@ -347,7 +353,7 @@ def test_the_sync_does_not_import_our_replacement_order_and_reads_its_tracking(
     client,
     auth,
     desk,
-    mailbox,  # noqa: F811
+    mailbox,
 ):
     _ship(exchange, runner, auth, desk, mailbox)
     (made,) = [o for o in woo.orders.values() if o["parent_id"] == 7001]
