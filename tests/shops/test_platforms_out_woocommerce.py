@@ -369,3 +369,16 @@ def test_the_sync_does_not_import_our_replacement_order_and_reads_its_tracking(
     _run(runner, "shop", "sync", "--platform", "woocommerce", "--since", "90d")
     deliver_due()
     assert mailbox.kinds(CUSTOMER).count("exchange_shipped") == 1
+
+
+def test_a_product_without_a_sku_is_held_by_the_id_the_sync_put_in_ours(app, woo):
+    """The sync names a store product without a SKU `woocommerce-product-<id>`."""
+    from portal.shops.platform import DONE, ReplacementLine, Reservation, for_source
+    from tests.shops.woocommerce.conftest import credentials
+
+    woo.add_product(95, stock=2, sku="")
+    line_ = ReplacementLine(external_variant_id="", sku="woocommerce-product-95", quantity=1)
+    answer = for_source("woocommerce").reserve(
+        credentials(woo), Reservation("retours-hold-1", (line_,), "RMA")
+    )
+    assert answer.state == DONE and woo.products[(95, 0)]["stock_quantity"] == 1
