@@ -232,3 +232,61 @@ def test_the_exchange_ships_as_a_free_order_and_the_poll_reads_its_tracking(
     assert "6A3333333" in text_of(mailbox.to(CUSTOMER)[-1])
     assert "6A3333333" in page(client.get(f"/r/{status_token(exchange.access_key)}"))
     assert db.session.scalar(select(Order).where(Order.external_id == str(made["id"]))) is None
+
+
+def test_two_exchanges_on_one_order_are_two_replacement_orders(factory, presta, runner, auth, desk):
+    """PrestaShop has no idempotency key: the second replacement (same customer, products
+    and units) must not be taken for the first, which the wiring passes in made_before."""
+    factory.variants("TEE", M=5, L=5)
+    presta.put("combinations", {"id": 4, "id_product": "1", "reference": "TEE-L"})
+    presta.add_stock(40, 1, 4, 5)
+    placed = factory.order([("TEE-M", 2)])
+    placed.source, placed.external_id = "prestashop", "5"
+    placed.lines[0].external_id = "51"
+    db.session.flush()
+    presta.add_order(
+        order(5, "XKBKNABJK", rows=[row(51, reference="TEE-M", price="25.000000", quantity=2)])
+    )
+    both = [
+        factory.return_(
+            placed, resolution="exchange", exchange_sku="TEE-L", with_label=False, locale="en"
+        )
+        for _ in range(2)
+    ]
+    _run(runner, "shop", "calls")  # the holds
+    auth.login("support")
+    for rr in both:
+        warehouse.receive_parcel(rr, {i.id: i.quantity for i in rr.items}, actor="w")
+        warehouse.diagnose(rr, {i.id: ("A", "", "") for i in rr.items}, actor="w")
+        db.session.commit()
+        desk.ship(rr)
+    made = presta.made("orders")
+    assert len(made) == 2
+    calls = _calls("replacement")
+    assert [c.status for c in calls] == ["done", "done"]
+    assert sorted(c.external_id for c in calls) == sorted(str(o["id"]) for o in made)
+
+
+def test_two_refunds_of_the_same_row_are_two_credit_slips(factory, presta, auth, desk):
+    """Two returns of one unit each of the same order row: identical slips, which the
+    worker tells apart by the slip the first refund holds (made_before)."""
+    factory.variants("TEE", M=5, L=5)
+    placed = factory.order([("TEE-M", 2)])
+    placed.source, placed.external_id = "prestashop", "5"
+    placed.lines[0].external_id = "51"
+    db.session.flush()
+    presta.add_order(
+        order(5, "XKBKNABJK", rows=[row(51, reference="TEE-M", price="25.000000", quantity=2)])
+    )
+    both = [factory.return_(placed, with_label=False, locale="en") for _ in range(2)]
+    auth.login("support")
+    for rr in both:
+        warehouse.receive_parcel(rr, {i.id: i.quantity for i in rr.items}, actor="w")
+        warehouse.diagnose(rr, {i.id: ("A", "", "") for i in rr.items}, actor="w")
+        db.session.commit()
+        desk.refund(rr)
+    slips = presta.made("order_slip")
+    assert len(slips) == 2
+    db.session.expire_all()
+    held = sorted(r.provider_refund_id for r in db.session.scalars(select(Refund)))
+    assert held == sorted(str(s["id"]) for s in slips)
