@@ -21,6 +21,7 @@ from portal.models.base import utcnow
 from portal.shops import credentials
 from portal.shops.platform import PlatformError, SyncProgress
 from portal.shops.prestashop_orders import SOURCE, sync
+from portal.shops.replacements import poll_tracking
 from portal.shops.secrets import SecretsUnavailable
 from portal.shops.sync import SyncResult, record
 
@@ -53,6 +54,8 @@ def poll_command(since: str | None) -> None:
         raise click.ClickException(f"the saved PrestaShop key cannot be read: {exc}") from exc
     record(credentials.saved(SOURCE), result, failure)
     db.session.commit()
+    tracked, unread = poll_tracking(SOURCE) if failure is None else (0, [])
+    db.session.commit()
     counts = result.counts()
     click.echo(
         f"created {counts['created']}, updated {counts['updated']}, "
@@ -60,5 +63,9 @@ def poll_command(since: str | None) -> None:
     )
     for error in result.errors[:20]:
         click.echo(f"  rejected {error}")
+    if tracked or unread:
+        click.echo(f"exchange tracking numbers {tracked}, unreadable {len(unread)}")
+    for error in unread[:20]:
+        click.echo(f"  unreadable replacement order {error}")
     if failure:
         raise click.ClickException(failure)

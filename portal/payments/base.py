@@ -12,6 +12,10 @@ from typing import Protocol
 SENT = "sent"
 FAILED = "failed"
 RETRY = "retry"  # timeout, dropped or refused connection, 5xx: still ours to send
+# the platform recorded the refund but moves no money (a PrestaShop credit slip): the
+# refund stays approved, out of the worker's queue, for the shop to pay by hand
+RECORDED = "recorded"
+SLIP = "recorded, to pay by hand"  # provider_status of a RECORDED refund
 PAID_BY_HAND = "paid by hand"  # provider_status of a refund the shop paid itself
 
 
@@ -30,6 +34,8 @@ class RefundOrder:
     # id and the refunded lines (portal.shops.platform.LineAmount) by the platform's line id
     external_order_id: str = ""
     lines: tuple = ()
+    # the platform's ids of this order's other refunds we hold (PlatformRefund.made_before)
+    made_before: tuple = ()
 
 
 @dataclass(frozen=True)

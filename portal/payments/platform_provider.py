@@ -3,13 +3,16 @@ WooCommerce's order refund, PrestaShop's credit slip), through the same worker, 
 and idempotency key as a payment provider's: this adapter turns a `RefundOrder` into a
 `PlatformRefund` and the platform's `Answer` into an `Outcome`.
 
+A platform whose refund moves no money (`refund_moves_money = False`: PrestaShop's credit
+slip) answers RECORDED: the refund stays approved, listed for staff to pay by hand.
+
 The worker calls `send` after commit, outside any transaction; it reads the platform's
 credentials (`credentials.current`) inside the app context it runs in.
 """
 
 from __future__ import annotations
 
-from portal.payments.base import FAILED, RETRY, SENT, Outcome, RefundOrder
+from portal.payments.base import FAILED, RECORDED, RETRY, SENT, SLIP, Outcome, RefundOrder
 from portal.shops import credentials
 from portal.shops.platform import DONE, REFUSED, Platform, PlatformRefund
 from portal.shops.secrets import SecretsUnavailable
@@ -40,8 +43,11 @@ class PlatformProvider:
                 currency=order.currency,
                 lines=order.lines,
                 note=order.description,
+                made_before=tuple(order.made_before),
             ),
         )
+        if answer.state == DONE and not getattr(self.platform, "refund_moves_money", True):
+            return Outcome(RECORDED, provider_refund_id=answer.external_id, provider_status=SLIP)
         if answer.state == DONE:
             return Outcome(SENT, provider_refund_id=answer.external_id, provider_status="refunded")
         if answer.state == REFUSED:

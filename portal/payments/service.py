@@ -12,7 +12,7 @@ queues the customer's e-mail.
 from __future__ import annotations
 
 from flask import current_app, g
-from sqlalchemy import select
+from sqlalchemy import and_, not_, or_, select
 
 from portal import lifecycle
 from portal.extensions import db
@@ -20,6 +20,7 @@ from portal.models import Refund, ReturnRequest, StoreCredit
 from portal.models.base import utcnow
 from portal.notifications import notify
 from portal.payments import get_provider, provider_name
+from portal.payments.base import SLIP
 from portal.payments.estimates import arrival_estimate
 from portal.services import audit, credits
 from portal.services.policy import Policy
@@ -143,14 +144,23 @@ def _original(status: str):
     )
 
 
+def _by_hand():
+    """Paid by the shop: the manual provider's, and those a platform only recorded (a
+    PrestaShop credit slip: portal/payments/platform_provider.py)."""
+    return or_(
+        Refund.provider == "manual",
+        and_(Refund.next_attempt_at.is_(None), Refund.provider_status == SLIP),
+    )
+
+
 def refunds_to_pay() -> list[Refund]:
-    """Approved refunds the shop pays by hand (manual provider), oldest first."""
-    return list(db.session.scalars(_original(APPROVED).where(Refund.provider == "manual")))
+    """Approved refunds the shop pays by hand, oldest first."""
+    return list(db.session.scalars(_original(APPROVED).where(_by_hand())))
 
 
 def refunds_in_flight() -> list[Refund]:
     """Approved refunds a provider is to pay (waiting for the worker or for a retry)."""
-    return list(db.session.scalars(_original(APPROVED).where(Refund.provider != "manual")))
+    return list(db.session.scalars(_original(APPROVED).where(not_(_by_hand()))))
 
 
 def failed_refunds() -> list[Refund]:

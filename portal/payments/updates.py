@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import Refund, ReturnRequest
 from portal.models.base import utcnow
 from portal.notifications import notify
-from portal.payments.base import FAILED, RETRY, SENT, Outcome
+from portal.payments.base import FAILED, RECORDED, RETRY, SENT, Outcome
 from portal.payments.estimates import arrival_estimate
 from portal.payments.service import APPROVED, change_state
 
@@ -49,6 +49,13 @@ def apply(refund: Refund, outcome: Outcome, *, actor_type: str = "system") -> st
             return "unchanged"
         refund.last_error = outcome.reason[:2000]
         refund.next_attempt_at = utcnow() + backoff(refund.attempts)
+        return "changed"
+    if outcome.state == RECORDED:  # in the shop's books, not paid: staff pay it by hand
+        if refund.status != APPROVED or refund.next_attempt_at is None:
+            return "unchanged"
+        refund.provider_refund_id = outcome.provider_refund_id or refund.provider_refund_id
+        refund.provider_status, refund.last_error = outcome.provider_status, ""
+        refund.next_attempt_at = None
         return "changed"
     if outcome.provider_refund_id and not refund.provider_refund_id:
         refund.provider_refund_id = outcome.provider_refund_id

@@ -18,10 +18,10 @@ from sqlalchemy import select
 
 from portal import outbox
 from portal.extensions import db
-from portal.models import Refund
+from portal.models import Refund, ReturnRequest
 from portal.models.base import utcnow
 from portal.payments import get_provider
-from portal.payments.base import RefundOrder, refund_key
+from portal.payments.base import RECORDED, RefundOrder, refund_key
 from portal.payments.service import APPROVED
 from portal.payments.updates import apply, lock
 from portal.shops.platform import PLATFORMS, LineAmount
@@ -62,6 +62,7 @@ def _claim(ids: list[int] | None, limit: int) -> list[tuple[RefundOrder, str, in
             provider_refund_id=refund.provider_refund_id,
             external_order_id=(rr.order.external_id or "") if platform_order else "",
             lines=_lines(item, refund) if platform_order else (),
+            made_before=_made_before(refund) if platform_order else (),
         )
         claimed.append((order, refund.provider, refund.generation))
     db.session.commit()
@@ -76,9 +77,27 @@ def _lines(item, refund: Refund) -> tuple[LineAmount, ...]:
     return (LineAmount(line.external_id, units, refund.amount),)
 
 
+def _made_before(refund: Refund) -> tuple[str, ...]:
+    """The platform's ids of the other refunds of this return's order (a platform without
+    an idempotency key must not take one of them for this one)."""
+    order_id = refund.return_item.return_request.order_id
+    return tuple(
+        db.session.scalars(
+            select(Refund.provider_refund_id)
+            .join(ReturnRequest, Refund.return_id == ReturnRequest.id)
+            .where(
+                ReturnRequest.order_id == order_id,
+                Refund.provider == refund.provider,
+                Refund.id != refund.id,
+                Refund.provider_refund_id.is_not(None),
+            )
+        )
+    )
+
+
 def send_due(ids: list[int] | None = None, limit: int = 20) -> dict[str, int]:
     """Send the due approved refunds (or only `ids`); counts of what happened."""
-    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0, RECORDED: 0}
     for order, provider_name, generation in _claim(ids, limit):
         outcome = get_provider(provider_name).send(order)  # no transaction is open here
         refund = lock(order.refund_id)

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from portal import lifecycle, outbox
 from portal.extensions import db
 from portal.lifecycle import shops as states
-from portal.models import PlatformCall
+from portal.models import PlatformCall, ReturnRequest
 from portal.models.base import utcnow
 from portal.shops import credentials
 from portal.shops.platform import (
@@ -90,6 +90,27 @@ def _release_target(call: PlatformCall) -> str | Answer:
     return held.external_id
 
 
+def _made_before(call: PlatformCall) -> list[str]:
+    """The platform's ids of the other replacement orders made for the same order (a
+    platform without an idempotency key, PrestaShop, must not take one of them)."""
+    rr = db.session.get(ReturnRequest, call.return_id) if call.return_id else None
+    if rr is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(PlatformCall.external_id)
+            .join(ReturnRequest, PlatformCall.return_id == ReturnRequest.id)
+            .where(
+                ReturnRequest.order_id == rr.order_id,
+                PlatformCall.platform == call.platform,
+                PlatformCall.kind == REPLACEMENT,
+                PlatformCall.id != call.id,
+                PlatformCall.external_id.is_not(None),
+            )
+        )
+    )
+
+
 def _claim(ids: list[int] | None, limit: int) -> list[tuple[int, int, str, str, object]]:
     now = utcnow()
     query = (
@@ -111,6 +132,8 @@ def _claim(ids: list[int] | None, limit: int) -> list[tuple[int, int, str, str, 
         data = dict(call.payload)
         if call.kind == RELEASE:
             data = _release_target(call)
+        if call.kind == REPLACEMENT:
+            data["made_before"] = _made_before(call)
         claimed.append((call.id, call.attempts, call.platform, call.kind, data))
     db.session.commit()
     return claimed
@@ -136,7 +159,10 @@ def _send(platform_name: str, kind: str, data) -> Answer:
         return connector.release(creds, data)
     if kind == REPLACEMENT:
         return connector.create_replacement(
-            creds, ReplacementOrder(**{**data, "lines": _lines(data)})
+            creds,
+            ReplacementOrder(
+                **{**data, "lines": _lines(data), "made_before": tuple(data.get("made_before", ()))}
+            ),
         )
     return Answer(REFUSED, reason=f"unknown call {kind}")
 

@@ -91,6 +91,8 @@ def _ids(values) -> str:
 class PrestaShop:
     name = "prestashop"
     title = "PrestaShop"
+    # a credit slip records the refund; the shop pays it back through its payment provider
+    refund_moves_money = False
     fields = (
         ("address", _l("Shop address"), _l("The shop's address, e.g. https://boutique.fr")),
         (

@@ -19,16 +19,38 @@ from sqlalchemy.exc import IntegrityError
 from portal.extensions import db
 from portal.models import Order
 from portal.shops import credentials as shop_credentials
+from portal.shops import replacements
 from portal.shops.platform import PlatformError, SyncProgress
 from portal.shops.shopify_mapping import BadPayload, MappedOrder, Settings
 from portal.shops.shopify_orders import _fill, _lines, _variant
 from portal.shops.sync import SyncResult, record
-from portal.shops.woocommerce_mapping import SOURCE, map_order, settings_from_config
-from portal.shops.woocommerce_platform import PLATFORM
+from portal.shops.woocommerce_mapping import SOURCE, map_order, settings_from_config, tracking
+from portal.shops.woocommerce_platform import KEY_META, PLATFORM
+from portal.shops.woocommerce_stock import meta_value
+
+
+def _replacement(payload) -> str | None:
+    """An exchange's replacement order we made (woocommerce_platform.create_replacement:
+    `parent_id` the customer's order, our key in the meta `_retours_key`): not imported;
+    its Shipment Tracking number goes to the exchange (portal/shops/replacements.py).
+    None when the payload is not one of ours."""
+    if not isinstance(payload, dict) or not payload.get("parent_id"):
+        return None
+    key = meta_value(payload, KEY_META)
+    if not isinstance(key, str) or not key.startswith("retours-exchange-"):
+        return None
+    call = replacements.call_for(SOURCE, str(payload.get("id")))
+    if call is None:  # made, but its answer not applied yet: the next update brings it
+        return "unchanged"
+    found = tracking(payload)
+    return replacements.tracked(call, found[1] if found else None)
 
 
 def apply_order(payload, settings: Settings) -> str:
     """'created', 'updated' or 'unchanged'; BadPayload when the order cannot be read."""
+    ours = _replacement(payload)
+    if ours is not None:
+        return ours
     mapped = map_order(payload, settings)
     order = db.session.scalar(
         select(Order).where(Order.source == SOURCE, Order.external_id == mapped.external_id)
@@ -79,6 +101,10 @@ def apply_page(orders: list, settings: Settings, result: SyncResult) -> None:
     savepoint, and one that cannot be read or written is named and skipped."""
     mapped: list[MappedOrder] = []
     for payload in orders:
+        ours = _replacement(payload)
+        if ours is not None:
+            setattr(result, ours, getattr(result, ours) + 1)
+            continue
         try:
             mapped.append(map_order(payload, settings))
         except BadPayload as exc:

@@ -14,6 +14,8 @@ Edits are POSTs: the WordPress REST API's EDITABLE routes take POST as well as P
 
 from __future__ import annotations
 
+import re
+
 from portal.shops.platform import DONE, REFUSED, Answer, PlatformError, ReplacementLine, Reservation
 from portal.shops.woocommerce import WooClient
 
@@ -28,11 +30,15 @@ def meta_value(obj: dict, key: str):
 
 
 def product_ids(client: WooClient, line: ReplacementLine) -> tuple[int, int]:
-    """(product_id, variation_id or 0) from "123" or "123:456", else found by its SKU."""
+    """(product_id, variation_id or 0) from "123" or "123:456", or from the SKU the sync
+    gave a product without one ("woocommerce-product-123"), else found by its SKU."""
     given = (line.external_variant_id or "").strip()
     parts = given.split(":")
     if given and len(parts) <= 2 and all(p.isdigit() for p in parts):
         return int(parts[0]), int(parts[1]) if len(parts) == 2 else 0
+    ours = re.fullmatch(r"woocommerce-product-(\d{1,18})", line.sku or "")
+    if ours:
+        return int(ours.group(1)), 0
     found = client.body(client.get("products", {"sku": line.sku}), list)
     product = next((p for p in found if isinstance(p, dict)), None)
     if product is None:
