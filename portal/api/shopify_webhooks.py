@@ -14,21 +14,13 @@ is not a JSON object is a 400; an order we cannot read a 422 with the reason. An
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import hmac
-import json
 import re
 
-from flask import current_app, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from flask import current_app, request
 
 from portal.api.blueprint import webhooks_bp
-from portal.extensions import db
-from portal.models import ShopWebhook
-from portal.shops.shopify_mapping import BadPayload, Settings
+from portal.api.order_webhooks import answer, apply_once, json_object, seen, signature_ok
+from portal.shops.shopify_mapping import Settings
 from portal.shops.shopify_orders import apply_order
 
 ORDER_TOPICS = {
@@ -43,68 +35,29 @@ WEBHOOK_ID = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
 TOPIC = re.compile(r"[a-z_]{1,30}/[a-z_]{1,30}")
 
 
-def _answer(code: int, **body):
-    return jsonify(**body), code
-
-
-def signature_ok(raw: bytes, header: str, secret: str) -> bool:
-    try:
-        given = base64.b64decode(header.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    expected = hmac.new(secret.encode(), raw, hashlib.sha256).digest()
-    return len(given) == len(expected) and hmac.compare_digest(given, expected)
-
-
-def _seen(webhook_id: str) -> bool:
-    found = db.session.scalar(select(ShopWebhook.id).where(ShopWebhook.webhook_id == webhook_id))
-    return found is not None
-
-
 @webhooks_bp.post("/shopify")
 def shopify():
     secret = current_app.config.get("SHOPIFY_WEBHOOK_SECRET")
     if not secret:
         current_app.logger.error("Shopify webhook refused: SHOPIFY_WEBHOOK_SECRET is not set")
         message = "Webhooks are not configured (SHOPIFY_WEBHOOK_SECRET)."
-        return _answer(503, error="not_configured", message=message)
+        return answer(503, error="not_configured", message=message)
     header = request.headers.get("X-Shopify-Hmac-Sha256", "")
     raw = request.get_data(cache=False)
     if len(header) > 100 or not signature_ok(raw, header, secret):
         current_app.logger.warning("Shopify webhook refused from %s", request.remote_addr)
-        return _answer(401, error="unauthorized", message="Invalid webhook signature.")
+        return answer(401, error="unauthorized", message="Invalid webhook signature.")
     webhook_id = request.headers.get("X-Shopify-Webhook-Id", "")
     topic = request.headers.get("X-Shopify-Topic", "")
     if not WEBHOOK_ID.fullmatch(webhook_id) or not TOPIC.fullmatch(topic):
         message = "X-Shopify-Webhook-Id and X-Shopify-Topic are required."
-        return _answer(400, error="bad_request", message=message)
-    if _seen(webhook_id):
-        return _answer(200, status="duplicate")
+        return answer(400, error="bad_request", message=message)
+    if seen(webhook_id):
+        return answer(200, status="duplicate")
     if topic not in ORDER_TOPICS:
-        return _answer(200, status="ignored")
-    try:
-        payload = json.loads(raw)
-    except (ValueError, RecursionError):
-        return _answer(400, error="bad_request", message="The body is not JSON.")
-    if not isinstance(payload, dict):
-        return _answer(400, error="bad_request", message="The body is not a JSON object.")
+        return answer(200, status="ignored")
+    payload, refused = json_object(raw)
+    if refused is not None:
+        return refused
     settings = Settings.from_config(current_app.config)
-    for attempt in (1, 2):
-        try:
-            outcome = apply_order(payload, settings)
-            db.session.add(
-                ShopWebhook(platform="shopify", webhook_id=webhook_id, topic=topic, outcome=outcome)
-            )
-            db.session.commit()
-        except BadPayload as exc:
-            db.session.rollback()
-            return _answer(422, error="unprocessable", message=str(exc))
-        except IntegrityError:
-            db.session.rollback()
-            if _seen(webhook_id):  # the same delivery, twice at the same moment
-                return _answer(200, status="duplicate")
-            if attempt == 2:
-                return _answer(409, error="conflict", message="The order changed; send again.")
-            continue  # another delivery created the order meanwhile: apply it as an update
-        return _answer(200, status=outcome)
-    return _answer(409, error="conflict", message="The order changed; send again.")
+    return apply_once("shopify", webhook_id, topic, lambda: apply_order(payload, settings))

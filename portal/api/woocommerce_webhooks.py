@@ -17,18 +17,12 @@ two events in one second may share it) is a 200 `duplicate` and changes nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 
-from flask import current_app, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from flask import current_app, request
 
 from portal.api.blueprint import webhooks_bp
-from portal.api.shopify_webhooks import signature_ok
-from portal.extensions import db
-from portal.models import ShopWebhook
-from portal.shops.shopify_mapping import BadPayload
+from portal.api.order_webhooks import answer, apply_once, json_object, seen, signature_ok
 from portal.shops.woocommerce_mapping import SOURCE, settings_from_config
 from portal.shops.woocommerce_orders import apply_order
 
@@ -38,61 +32,32 @@ TOPIC = re.compile(r"[a-z_]{1,30}\.[a-z_]{1,30}")
 PING = re.compile(rb"webhook_id=\d{1,20}")
 
 
-def _answer(code: int, **body):
-    return jsonify(**body), code
-
-
-def _seen(key: str) -> bool:
-    return (
-        db.session.scalar(select(ShopWebhook.id).where(ShopWebhook.webhook_id == key)) is not None
-    )
-
-
 @webhooks_bp.post("/woocommerce")
 def woocommerce():
     secret = current_app.config.get("WOOCOMMERCE_WEBHOOK_SECRET")
     if not secret:
         current_app.logger.error("WooCommerce webhook refused: WOOCOMMERCE_WEBHOOK_SECRET unset")
         message = "Webhooks are not configured (WOOCOMMERCE_WEBHOOK_SECRET)."
-        return _answer(503, error="not_configured", message=message)
+        return answer(503, error="not_configured", message=message)
     raw = request.get_data(cache=False)
     header = request.headers.get("X-WC-Webhook-Signature", "")
     if not header and PING.fullmatch(raw.strip()):
-        return _answer(200, status="ignored")
+        return answer(200, status="ignored")
     if len(header) > 100 or not signature_ok(raw, header, secret):
         current_app.logger.warning("WooCommerce webhook refused from %s", request.remote_addr)
-        return _answer(401, error="unauthorized", message="Invalid webhook signature.")
+        return answer(401, error="unauthorized", message="Invalid webhook signature.")
     delivery = request.headers.get("X-WC-Webhook-Delivery-ID", "")
     topic = request.headers.get("X-WC-Webhook-Topic", "")
     if not DELIVERY_ID.fullmatch(delivery) or not TOPIC.fullmatch(topic):
         message = "X-WC-Webhook-Delivery-ID and X-WC-Webhook-Topic are required."
-        return _answer(400, error="bad_request", message=message)
+        return answer(400, error="bad_request", message=message)
     key = f"wc:{delivery}:{hashlib.sha256(raw).hexdigest()[:32]}"
-    if _seen(key):
-        return _answer(200, status="duplicate")
+    if seen(key):
+        return answer(200, status="duplicate")
     if topic not in ORDER_TOPICS:
-        return _answer(200, status="ignored")
-    try:
-        payload = json.loads(raw)
-    except (ValueError, RecursionError):
-        return _answer(400, error="bad_request", message="The body is not JSON.")
-    if not isinstance(payload, dict):
-        return _answer(400, error="bad_request", message="The body is not a JSON object.")
+        return answer(200, status="ignored")
+    payload, refused = json_object(raw)
+    if refused is not None:
+        return refused
     settings = settings_from_config(current_app.config)
-    for _attempt in (1, 2):
-        try:
-            outcome = apply_order(payload, settings)
-            db.session.add(
-                ShopWebhook(platform=SOURCE, webhook_id=key, topic=topic, outcome=outcome)
-            )
-            db.session.commit()
-        except BadPayload as exc:
-            db.session.rollback()
-            return _answer(422, error="unprocessable", message=str(exc))
-        except IntegrityError:
-            db.session.rollback()
-            if _seen(key):  # the same delivery, twice at the same moment
-                return _answer(200, status="duplicate")
-            continue  # another delivery created the order meanwhile: apply it as an update
-        return _answer(200, status=outcome)
-    return _answer(409, error="conflict", message="The order changed; send again.")
+    return apply_once(SOURCE, key, topic, lambda: apply_order(payload, settings))
