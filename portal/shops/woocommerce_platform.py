@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import money
-from portal.shops import woocommerce_stock
+from portal.shops import woocommerce_hooks, woocommerce_stock
 from portal.shops.platform import (
     DONE,
     REFUSED,
@@ -354,59 +354,19 @@ class WooCommercePlatform:
         except PlatformError as exc:
             return self._failed(exc)
 
-    # -- webhooks -------------------------------------------------------------------------
+    # -- webhooks (woocommerce_hooks) ------------------------------------------------------
 
     def webhooks(self, credentials: Credentials) -> list[dict]:
         """The store's webhooks (topic, delivery address, status), for the staff page."""
-        client = self.client(credentials)
-        found = client.body(client.get("webhooks", {"per_page": 100}), list)
-        return [
-            {
-                "id": w.get("id"),
-                "topic": w.get("topic"),
-                "address": w.get("delivery_url"),
-                "status": w.get("status"),
-            }
-            for w in found
-            if isinstance(w, dict)
-        ]
+        return woocommerce_hooks.listed(self.client(credentials))
 
     def register_webhooks(
         self, credentials: Credentials, url: str, secret: str | None = None
     ) -> list[str]:
         """order.created and order.updated to `url`, signed with `secret` (by default
-        WOOCOMMERCE_WEBHOOK_SECRET, which our endpoint checks); a webhook already there (same
-        topic, same URL, active) is kept. The topics added; PlatformError when the store
-        refuses or no secret is set."""
+        WOOCOMMERCE_WEBHOOK_SECRET, which our endpoint checks): the topics added."""
         secret = secret or current_app.config.get("WOOCOMMERCE_WEBHOOK_SECRET")
-        if not secret:
-            raise PlatformError(
-                "permission",
-                _(
-                    "Set WOOCOMMERCE_WEBHOOK_SECRET first: the webhooks are signed with it "
-                    "and /webhooks/woocommerce checks it."
-                ),
-            )
-        client = self.client(credentials)
-        have = {
-            (w["topic"], w["address"])
-            for w in self.webhooks(credentials)
-            if w.get("status") == "active"
-        }
-        made = []
-        for topic in ORDER_TOPICS:
-            if (topic, url) in have:
-                continue
-            body = {
-                "name": f"Retours {topic}",
-                "topic": topic,
-                "delivery_url": url,
-                "secret": secret,
-                "status": "active",
-            }
-            client.body(client.post("webhooks", body))
-            made.append(topic)
-        return made
+        return woocommerce_hooks.register(self.client(credentials), url, secret, ORDER_TOPICS)
 
 
 PLATFORM = WooCommercePlatform()
