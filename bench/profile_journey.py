@@ -56,6 +56,9 @@ def main() -> int:
     n = int(next((a for a in sys.argv[1:] if a.isdigit()), "20"))
     tmp = tempfile.mkdtemp()
     url = f"sqlite:///{tmp}/profile.sqlite"
+    pg = os.environ.get("BENCH_DATABASE_URL", "")
+    if pg:  # PostgreSQL: a schema of its own, dropped at the end (`_pg_schema`)
+        url = _pg_schema(pg)
     prod = "--prod" in sys.argv  # CSRF on, the limits on Redis: as gunicorn serves them
     config = {
         "SQLALCHEMY_DATABASE_URI": url,
@@ -212,6 +215,26 @@ def main() -> int:
             sys.argv[-1] if sys.argv[-1] in ("tottime", "cumulative") else "cumulative"
         ).print_stats(45)
     return 0
+
+
+def _pg_schema(base: str) -> str:
+    """`base` with a fresh schema `profile_<pid>` first on its search path, dropped at exit."""
+    import atexit
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"profile_{os.getpid()}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+
+    def drop() -> None:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+    atexit.register(drop)
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
 
 
 def outbox_profile(app, step, counts, cpu, profiler) -> None:
