@@ -6,9 +6,11 @@ N times (default 20) and prints, per step, the statements issued (writes apart) 
 functions cProfile puts on top. A tool for finding causes, not a benchmark.
 
     .venv/bin/python bench/profile_journey.py [N] [--prod] [--outbox] [--profile [tottime]]
-        [--only STEP,STEP] [--sql STEP…] [--staff]
+        [--only STEP,STEP] [--sql STEP…] [--staff] [--mix]
 
---prod: CSRF on and the limits on Redis, as in production; --outbox: then the mails.
+--prod: CSRF on and the limits on Redis, as in production; --outbox: then the mails
+(--mix: with an "in transit" and a "received" mail per return besides the confirmation).
+BENCH_DATABASE_URL=postgresql+psycopg://…: on PostgreSQL, in a schema of its own.
 Instructions, which the machine's load does not move (journeys 2..N, those steps only):
 
     valgrind --tool=callgrind --collect-atstart=no --toggle-collect=starmap_next \
@@ -237,6 +239,20 @@ def _pg_schema(base: str) -> str:
     return f"{base}{sep}options=-csearch_path%3D{schema}"
 
 
+def _queue_mix(app) -> None:
+    """For every return made, the "in transit" and "received" mails queued too (as the
+    carrier's scan and the warehouse would queue them), through `notifications.notify`."""
+    from portal.extensions import db
+    from portal.models import ReturnRequest
+    from portal.notifications import notify
+
+    with app.test_request_context():
+        for rr in db.session.query(ReturnRequest).order_by(ReturnRequest.id):
+            notify(rr, "in_transit")
+            notify(rr, "received")
+        db.session.commit()
+
+
 def outbox_profile(app, step, counts, cpu, profiler) -> None:
     """`deliver_due` over every queued mail, to an aiosmtpd in another process."""
     import socket
@@ -269,6 +285,8 @@ def outbox_profile(app, step, counts, cpu, profiler) -> None:
             except OSError:
                 time.sleep(0.1)
         app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+        if "--mix" in sys.argv:  # besides each confirmation, two mails without attachments
+            _queue_mix(app)
         with app.app_context():
             queued = db.session.query(OutboxMessage).filter_by(status="pending").count()
             step[0] = "outbox"
