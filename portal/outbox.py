@@ -5,9 +5,10 @@ its attachments, outside any transaction (`portal.emails.build`). Rows are claim
 one atomic statement: `UPDATE … SET claim_token = <this batch> WHERE id IN (the due
 rows)` — with `FOR UPDATE SKIP LOCKED` on PostgreSQL, and on SQLite, which has no row
 locks, the single UPDATE runs under the database's write lock, so two workers never
-take the same row. The claim is committed with a lease; each message is sent on the
-batch's one SMTP connection and marked `sent` (or put back to `pending` with a backoff)
-in its own small commit, so a worker killed mid-batch leaves at most the message in
+take the same row. The claim is committed with a lease; the batch's messages are then
+all built in one read (the label PDFs drawn and stored once, the returns their slips draw
+loaded together), and each is sent on the batch's one SMTP connection and marked `sent`
+(or put back to `pending` with a backoff) in its own small commit, so a worker killed mid-batch leaves at most the message in
 flight to be sent again once the lease runs out. No message is ever dropped; one that
 cannot be built is marked `failed` with the reason, and staff see it (`undelivered`).
 """
