@@ -8,9 +8,10 @@ locks, the single UPDATE runs under the database's write lock, so two workers ne
 take the same row. The claim is committed with a lease; the batch's messages are then
 all built in one read (the label PDFs drawn and stored once, the returns their slips draw
 loaded together), and each is sent on the batch's one SMTP connection and marked `sent`
-(or put back to `pending` with a backoff) in its own small commit, so a worker killed mid-batch leaves at most the message in
-flight to be sent again once the lease runs out. No message is ever dropped; one that
-cannot be built is marked `failed` with the reason, and staff see it (`undelivered`).
+(or put back to `pending` with a backoff) in its own small commit, so a worker killed
+mid-batch leaves at most the message in flight to be sent again once the lease runs out.
+No message is ever dropped; one that cannot be built is marked `failed` with the reason,
+and staff see it (`undelivered`).
 """
 
 from __future__ import annotations
