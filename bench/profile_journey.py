@@ -6,13 +6,16 @@ N times (default 20) and prints, per step, the statements issued (writes apart) 
 functions cProfile puts on top. A tool for finding causes, not a benchmark.
 
     .venv/bin/python bench/profile_journey.py [N] [--prod] [--outbox] [--profile [tottime]]
-        [--only STEP,STEP] [--sql STEP…] [--staff]
+        [--only STEP,STEP] [--sql STEP…] [--staff] [--mix]
 
---prod: CSRF on and the limits on Redis, as in production; --outbox: then the mails.
+--prod: CSRF on and the limits on Redis, as in production; --outbox: then the mails
+(--mix: with an "in transit" and a "received" mail per return besides the confirmation).
+BENCH_DATABASE_URL=postgresql+psycopg://…: on PostgreSQL, in a schema of its own.
 Instructions, which the machine's load does not move (journeys 2..N, those steps only):
 
     valgrind --tool=callgrind --collect-atstart=no --toggle-collect=starmap_next \
         .venv/bin/python bench/profile_journey.py 10 --prod --callgrind all|STEP,STEP
+    (--outbox --callgrind outbox: the delivery of the queued mails, templates compiled)
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ def main() -> int:
     n = int(next((a for a in sys.argv[1:] if a.isdigit()), "20"))
     tmp = tempfile.mkdtemp()
     url = f"sqlite:///{tmp}/profile.sqlite"
+    pg = os.environ.get("BENCH_DATABASE_URL", "")
+    if pg:  # PostgreSQL: a schema of its own, dropped at the end (`_pg_schema`)
+        url = _pg_schema(pg)
     prod = "--prod" in sys.argv  # CSRF on, the limits on Redis: as gunicorn serves them
     config = {
         "SQLALCHEMY_DATABASE_URI": url,
@@ -214,6 +220,54 @@ def main() -> int:
     return 0
 
 
+def _pg_schema(base: str) -> str:
+    """`base` with a fresh schema `profile_<pid>` first on its search path, dropped at exit."""
+    import atexit
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"profile_{os.getpid()}"
+    engine = create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+
+    def drop() -> None:
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+    atexit.register(drop)
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+def _queue_mix(app) -> None:
+    """For every return made, the "in transit" and "received" mails queued too (as the
+    carrier's scan and the warehouse would queue them), through `notifications.notify`."""
+    from portal.extensions import db
+    from portal.models import ReturnRequest
+    from portal.notifications import notify
+
+    with app.test_request_context():
+        for rr in db.session.query(ReturnRequest).order_by(ReturnRequest.id):
+            notify(rr, "in_transit")
+            notify(rr, "received")
+        db.session.commit()
+
+
+def _warm_templates() -> None:
+    """Each queued kind rendered once, uncounted: a worker compiles its templates once."""
+    from portal.emails import render
+    from portal.extensions import db
+    from portal.models import OutboxMessage
+
+    seen = {}
+    for row in db.session.query(OutboxMessage).filter_by(status="pending"):
+        seen.setdefault((row.kind, row.locale), row)
+    for row in seen.values():
+        render(row.kind, row.locale, dict(row.context), subject=row.subject)
+    db.session.commit()
+
+
 def outbox_profile(app, step, counts, cpu, profiler) -> None:
     """`deliver_due` over every queued mail, to an aiosmtpd in another process."""
     import socket
@@ -246,13 +300,23 @@ def outbox_profile(app, step, counts, cpu, profiler) -> None:
             except OSError:
                 time.sleep(0.1)
         app.config["SMTP_URL"] = f"smtp://127.0.0.1:{port}"
+        if "--mix" in sys.argv:  # besides each confirmation, two mails without attachments
+            _queue_mix(app)
         with app.app_context():
             queued = db.session.query(OutboxMessage).filter_by(status="pending").count()
+            _warm_templates()
             step[0] = "outbox"
             started, wall = time.process_time(), time.perf_counter()
             if profiler:
                 profiler.enable()
-            sent = deliver_due(limit=max(queued, 1))[0]
+            if (
+                "--callgrind" in sys.argv
+                and "outbox" in sys.argv[sys.argv.index("--callgrind") + 1]
+            ):
+                # counted under valgrind --toggle-collect=starmap_next, as the steps are
+                (sent,) = itertools.starmap(lambda: deliver_due(limit=max(queued, 1))[0], [()])
+            else:
+                sent = deliver_due(limit=max(queued, 1))[0]
             if profiler:
                 profiler.disable()
             cpu["outbox"] = time.process_time() - started

@@ -21,10 +21,10 @@ or a staff note cannot change the structure. In French, a no-break space goes be
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 import secrets
 from datetime import date, datetime
-from email.header import Header
 from email.utils import formataddr
 from html import escape
 
@@ -72,7 +72,7 @@ def build(row, pdfs: dict[int, bytes] | None = None) -> bytes:
     cost more than rendering and sending together (they parse and refold every header
     they are given): a multipart/alternative of the two parts, base64 in UTF-8, inside a
     multipart/mixed with the label PDF and the return slip when there is a label; RFC 2047
-    words for non-ASCII headers (`email.header.Header`); CRLF line ends, as SMTP wants."""
+    words for non-ASCII headers (`_words`); CRLF line ends, as SMTP wants."""
     config = current_app.config
     facts = dict(row.context or {})
     locale = row.locale or config["DEFAULT_LOCALE"]
@@ -134,7 +134,17 @@ def _leaf(content_type: str, data: bytes, *, disposition: str = "") -> bytes:
     head = f"Content-Type: {content_type}{CRLF}Content-Transfer-Encoding: base64{CRLF}"
     if disposition:
         head += f"Content-Disposition: {disposition}{CRLF}"
-    return (head + CRLF).encode("ascii") + base64.encodebytes(data).replace(b"\n", b"\r\n")
+    return (head + CRLF).encode("ascii") + _base64_lines(data)
+
+
+def _base64_lines(data: bytes) -> bytes:
+    """Base64 in lines of 76 characters ending in CRLF (RFC 2045), encoded in one call
+    rather than `base64.encodebytes`' one call per 57 bytes and its LF → CRLF pass."""
+    encoded = binascii.b2a_base64(data, newline=False)
+    if not encoded:
+        return b""
+    lines = [encoded[i : i + 76] for i in range(0, len(encoded), 76)]
+    return b"\r\n".join(lines) + b"\r\n"
 
 
 def _multipart(subtype: str, parts: list[bytes]) -> bytes:
@@ -149,7 +159,25 @@ def _multipart(subtype: str, parts: list[bytes]) -> bytes:
 def _words(text: str) -> str:
     """`text` as a header value: as is in ASCII, else RFC 2047 encoded words."""
     _one_line(text)
-    return text if text.isascii() else Header(text, "utf-8").encode(linesep=CRLF)
+    if text.isascii():
+        return text
+    # RFC 2047 "B" words of whole characters, at most 39 bytes of UTF-8 each (64
+    # characters a word: a folded line stays under 78), one per folded line; written
+    # here because `email.header.Header` costs more than the rest of the headers
+    words, chunk, size = [], [], 0
+    for char in text:
+        length = len(char.encode("utf-8"))
+        if chunk and size + length > _WORD_BYTES:
+            words.append("".join(chunk))
+            chunk, size = [], 0
+        chunk.append(char)
+        size += length
+    words.append("".join(chunk))
+    encoded = (base64.b64encode(word.encode("utf-8")).decode("ascii") for word in words)
+    return (CRLF + " ").join(f"=?utf-8?b?{word}?=" for word in encoded)
+
+
+_WORD_BYTES = 39
 
 
 def _address(name: str, address: str) -> str:

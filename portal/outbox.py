@@ -5,11 +5,13 @@ its attachments, outside any transaction (`portal.emails.build`). Rows are claim
 one atomic statement: `UPDATE … SET claim_token = <this batch> WHERE id IN (the due
 rows)` — with `FOR UPDATE SKIP LOCKED` on PostgreSQL, and on SQLite, which has no row
 locks, the single UPDATE runs under the database's write lock, so two workers never
-take the same row. The claim is committed with a lease; each message is sent on the
-batch's one SMTP connection and marked `sent` (or put back to `pending` with a backoff)
-in its own small commit, so a worker killed mid-batch leaves at most the message in
-flight to be sent again once the lease runs out. No message is ever dropped; one that
-cannot be built is marked `failed` with the reason, and staff see it (`undelivered`).
+take the same row. The claim is committed with a lease; the batch's messages are then
+all built in one read (the label PDFs drawn and stored once, the returns their slips draw
+loaded together), and each is sent on the batch's one SMTP connection and marked `sent`
+(or put back to `pending` with a backoff) in its own small commit, so a worker killed
+mid-batch leaves at most the message in flight to be sent again once the lease runs out.
+No message is ever dropped; one that cannot be built is marked `failed` with the reason,
+and staff see it (`undelivered`).
 """
 
 from __future__ import annotations
@@ -176,26 +178,34 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
         .order_by(OutboxMessage.id)
     ).all()
     pdfs = _label_pdfs(rows)
-    db.session.commit()  # nothing held open while we talk to the SMTP server
-    sent = failed = 0
+    held = _load_slip_returns(rows)  # held: the session keeps only weak references
+    # every message built first, in the claim's read (the returns its slips draw loaded
+    # once for the batch), then committed: nothing held open while we talk to SMTP, and
+    # no commit in between expires what the next message reads
+    built: list[tuple] = []
+    unbuildable: list[tuple] = []
+    for row in rows:
+        try:
+            built.append((row, row.raw or build(row, pdfs)))
+        except Exception as exc:  # noqa: BLE001 - never silent: staff see the reason
+            current_app.logger.warning("outbox: message %s cannot be built: %s", row.id, exc)
+            unbuildable.append((row, exc))
+    db.session.commit()
+    del held
+    for row, exc in unbuildable:
+        _mark(
+            row.id,
+            token,
+            status="failed",
+            attempts=row.attempts + 1,
+            last_error=_printable(f"{UNBUILDABLE}: {exc}")[:1000],
+        )
+    sent, failed = 0, len(unbuildable)
     with Sender(current_app.config) as sender:
-        for row in rows:
+        for row, raw in built:
             if time.monotonic() - started > LEASE.total_seconds() * 0.8:
                 _mark(row.id, token, status="pending", next_attempt_at=utcnow())
                 continue  # the lease runs out soon: let the next batch take the rest
-            try:
-                raw = row.raw or build(row, pdfs)
-            except Exception as exc:  # noqa: BLE001 - never silent: staff see the reason
-                current_app.logger.warning("outbox: message %s cannot be built: %s", row.id, exc)
-                _mark(
-                    row.id,
-                    token,
-                    status="failed",
-                    attempts=row.attempts + 1,
-                    last_error=_printable(f"{UNBUILDABLE}: {exc}")[:1000],
-                )
-                failed += 1
-                continue
             try:
                 sender.send(row.recipient, raw)
             except Exception as exc:  # noqa: BLE001 - any failure is retried later
@@ -211,6 +221,8 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
                 current_app.logger.warning("outbox: message %s not sent: %s", row.id, exc)
                 failed += 1
             else:
+                # its own commit, right after the server took it: a worker killed
+                # mid-batch sends again at most the one message in flight
                 _mark(
                     row.id,
                     token,
@@ -221,6 +233,25 @@ def deliver_due(limit: int = 100) -> tuple[int, int]:
                 )
                 sent += 1
     return sent, failed
+
+
+def _load_slip_returns(rows) -> list[ReturnRequest]:
+    """The returns whose confirmation carries a return slip, with what the slip reads, in
+    one go for the batch (`emails.SLIP_LOADS`); `build` then finds them in the session."""
+    from portal.emails import SLIP_LOADS
+
+    wanted = {
+        row.return_id
+        for row in rows
+        if not row.raw and row.kind == "confirmation" and row.return_id is not None
+    }
+    if not wanted:
+        return []
+    return list(
+        db.session.scalars(
+            select(ReturnRequest).where(ReturnRequest.id.in_(wanted)).options(*SLIP_LOADS)
+        )
+    )
 
 
 def message_bytes(row) -> bytes:

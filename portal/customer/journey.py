@@ -92,7 +92,7 @@ def find_order():
     form = LookupForm()
     if not form.validate_on_submit():
         return render_template("customer/start.html", form=form), 400
-    order = lookup.find_order(form.number.data, form.contact.data)
+    order = lookup.match_order(form.number.data, form.contact.data)
     if order is None:
         form.number.errors = []
         error = _(

@@ -24,11 +24,23 @@ def normalize_gift_code(raw: str) -> str:
 
 def find_order(number: str, contact: str) -> Order | None:
     """The order only if both halves match; never says which half was wrong."""
+    found = match_order(number, contact)
+    return db.session.get(Order, found.id) if found is not None else None
+
+
+def match_order(number: str, contact: str):
+    """As `find_order`, but a row of the order's `id`, `email` and `shipping_postcode`
+    (what the journey starts from), not the whole order: the lookup answers with a
+    redirect, and the next page reads the order with what it walks."""
     key = normalize_number(number)
     contact = (contact or "").strip()
     # Usually one order; two numbers typed alike ("FR-1", "FR1") are told apart by the
     # contact. Every candidate is compared, so the time does not depend on which matched.
-    candidates = db.session.scalars(select(Order).where(Order.number_key == key).limit(5)).all()
+    candidates = db.session.execute(
+        select(Order.id, Order.email, Order.shipping_postcode)
+        .where(Order.number_key == key)
+        .limit(5)
+    ).all()
     found = None
     for order in candidates or [None]:
         if _contact_matches(order, contact) and order is not None:
@@ -36,7 +48,7 @@ def find_order(number: str, contact: str) -> Order | None:
     return found
 
 
-def _contact_matches(order: Order | None, contact: str) -> bool:
+def _contact_matches(order, contact: str) -> bool:
     if "@" in contact:
         expected = order.email.lower() if order else "x@invalid"
         given = contact.lower()
