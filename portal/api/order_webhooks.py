@@ -13,7 +13,7 @@ import hmac
 import json
 from collections.abc import Callable
 
-from flask import jsonify
+from flask import current_app, jsonify
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +24,12 @@ from portal.shops.shopify_mapping import BadPayload
 
 def answer(code: int, **body):
     return jsonify(**body), code
+
+
+def not_configured(platform: str, key: str):
+    """The 503 of a webhook whose signing secret is not set (nothing can be verified)."""
+    current_app.logger.error("%s webhook refused: %s is not set", platform, key)
+    return answer(503, error="not_configured", message=f"Webhooks are not configured ({key}).")
 
 
 def signature_ok(raw: bytes, header: str, secret: str) -> bool:

@@ -19,7 +19,14 @@ import re
 from flask import current_app, request
 
 from portal.api.blueprint import webhooks_bp
-from portal.api.order_webhooks import answer, apply_once, json_object, seen, signature_ok
+from portal.api.order_webhooks import (
+    answer,
+    apply_once,
+    json_object,
+    not_configured,
+    seen,
+    signature_ok,
+)
 from portal.shops.shopify_mapping import Settings
 from portal.shops.shopify_orders import apply_order
 
@@ -39,9 +46,7 @@ TOPIC = re.compile(r"[a-z_]{1,30}/[a-z_]{1,30}")
 def shopify():
     secret = current_app.config.get("SHOPIFY_WEBHOOK_SECRET")
     if not secret:
-        current_app.logger.error("Shopify webhook refused: SHOPIFY_WEBHOOK_SECRET is not set")
-        message = "Webhooks are not configured (SHOPIFY_WEBHOOK_SECRET)."
-        return answer(503, error="not_configured", message=message)
+        return not_configured("Shopify", "SHOPIFY_WEBHOOK_SECRET")
     header = request.headers.get("X-Shopify-Hmac-Sha256", "")
     raw = request.get_data(cache=False)
     if len(header) > 100 or not signature_ok(raw, header, secret):

@@ -22,7 +22,14 @@ import re
 from flask import current_app, request
 
 from portal.api.blueprint import webhooks_bp
-from portal.api.order_webhooks import answer, apply_once, json_object, seen, signature_ok
+from portal.api.order_webhooks import (
+    answer,
+    apply_once,
+    json_object,
+    not_configured,
+    seen,
+    signature_ok,
+)
 from portal.shops.woocommerce_mapping import SOURCE, settings_from_config
 from portal.shops.woocommerce_orders import apply_order
 
@@ -36,9 +43,7 @@ PING = re.compile(rb"webhook_id=\d{1,20}")
 def woocommerce():
     secret = current_app.config.get("WOOCOMMERCE_WEBHOOK_SECRET")
     if not secret:
-        current_app.logger.error("WooCommerce webhook refused: WOOCOMMERCE_WEBHOOK_SECRET unset")
-        message = "Webhooks are not configured (WOOCOMMERCE_WEBHOOK_SECRET)."
-        return answer(503, error="not_configured", message=message)
+        return not_configured("WooCommerce", "WOOCOMMERCE_WEBHOOK_SECRET")
     raw = request.get_data(cache=False)
     header = request.headers.get("X-WC-Webhook-Signature", "")
     if not header and PING.fullmatch(raw.strip()):

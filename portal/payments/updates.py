@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select
 
+from portal import lifecycle
 from portal.extensions import db
 from portal.models import Refund, ReturnRequest
 from portal.models.base import utcnow
@@ -51,7 +52,7 @@ def apply(refund: Refund, outcome: Outcome, *, actor_type: str = "system") -> st
         refund.next_attempt_at = utcnow() + backoff(refund.attempts)
         return "changed"
     if outcome.state == RECORDED:  # in the shop's books, not paid: staff pay it by hand
-        if refund.status != APPROVED or refund.next_attempt_at is None:
+        if not lifecycle.can(refund, "provider_accept") or refund.next_attempt_at is None:
             return "unchanged"
         refund.provider_refund_id = outcome.provider_refund_id or refund.provider_refund_id
         refund.provider_status, refund.last_error = outcome.provider_status, ""

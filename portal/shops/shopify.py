@@ -21,10 +21,11 @@ from urllib.parse import urlsplit
 
 import requests
 
+from portal.shops.waits import MAX_WAIT, retry_after
+
 DEFAULT_API_VERSION = "2025-01"
 PAGE_SIZE = 250  # the most orders.json gives in one page
 DOMAIN = re.compile(r"[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com")
-MAX_WAIT = 60.0  # seconds: a Retry-After longer than this is capped
 
 
 class ShopifyError(Exception):
@@ -105,7 +106,7 @@ class ShopifyClient:
                 continue
             status = response.status_code
             if status == 429 and attempt <= self.retries:
-                wait = _retry_after(response.headers.get("Retry-After"))
+                wait = retry_after(response.headers.get("Retry-After"))
                 self.waited += wait
                 self.sleep(wait)
                 continue
@@ -170,14 +171,6 @@ class ShopifyClient:
                 "bad_response", f"the next page is on another host ({theirs.netloc})"
             )
         return url
-
-
-def _retry_after(value: str | None) -> float:
-    try:
-        wait = float(value) if value is not None else 1.0
-    except ValueError:
-        wait = 1.0
-    return min(max(wait, 0.0), MAX_WAIT)
 
 
 def _iso(moment: datetime) -> str:

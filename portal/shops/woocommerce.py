@@ -30,10 +30,10 @@ from urllib.parse import urlsplit
 import requests
 
 from portal.shops.platform import PlatformError
+from portal.shops.waits import MAX_WAIT, retry_after
 
 API = "wp-json/wc/v3"
 PAGE_SIZE = 100  # the most per_page accepts
-MAX_WAIT = 60.0
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -122,7 +122,7 @@ class WooClient:
                 continue
             status = response.status_code
             if status == 429 and attempt <= self.retries:
-                wait = _retry_after(response.headers.get("Retry-After"))
+                wait = retry_after(response.headers.get("Retry-After"))
                 self.waited += wait
                 self.sleep(wait)
                 continue
@@ -195,14 +195,6 @@ def _header_int(response: requests.Response, name: str, default: int) -> int:
         return max(int(response.headers.get(name, "")), 0)
     except ValueError:
         return default
-
-
-def _retry_after(value: str | None) -> float:
-    try:
-        wait = float(value) if value is not None else 1.0
-    except ValueError:
-        wait = 1.0
-    return min(max(wait, 0.0), MAX_WAIT)
 
 
 def _iso(moment: datetime) -> str:

@@ -35,6 +35,10 @@ def test_shop_sync_brings_the_shops_orders_in_and_a_rerun_changes_nothing(app, r
 def test_the_staff_page_has_a_prestashop_card_with_its_fields(client, auth):
     from tests.staff.staffkit import page
 
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     auth.login("admin")
-    text = page(client.get("/staff/shops"))
-    assert "PrestaShop" in text and "WooCommerce" in text and "Shopify" in text
+    shown = page(client.get("/staff/shops")).page
+    card = shown.by_id("shop-prestashop")
+    assert "Shop address" in card and "Webservice key" in card
+    assert shown.soup.select_one("#shop-prestashop input[name=key][type=password]") is not None
+    assert "Consumer secret" in shown.by_id("shop-woocommerce")

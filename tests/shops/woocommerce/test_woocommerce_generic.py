@@ -17,7 +17,7 @@ def test_shop_sync_brings_the_stores_orders_in(app, runner, woo):
     result = runner.invoke(args=["shop", "sync", "--platform", "woocommerce", "--since", "90d"])
     assert result.exit_code == 0, result.output
     assert "WooCommerce: created 3, updated 0, unchanged 0, rejected 0" in result.output
-    assert db.session.scalar(select(func.count(Order.id)).where(Order.source == "woocommerce"))
+    assert db.session.scalar(select(func.count(Order.id)).where(Order.source == "woocommerce")) == 3
     again = runner.invoke(args=["shop", "sync", "--platform", "woocommerce", "--since", "90d"])
     assert "WooCommerce: created 0, updated 0, unchanged 3, rejected 0" in again.output
 
