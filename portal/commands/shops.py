@@ -9,6 +9,8 @@ nightly catch-up that heals missed webhooks (cron: `shop sync --since 2d`). With
 
 A platform writes its pages with its own `apply_orders(page, result)`; one without it
 gives pages of our JSON API's order shape (`number` and the rest, see docs/api.md).
+After the orders, a platform with `stock_pages` has its stock levels read and our variants
+reconciled from them (portal/shops/stock_sync.py): the platform owns the stock.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from flask.cli import AppGroup
 
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.shops import calls, credentials
+from portal.shops import calls, credentials, stock_sync
 from portal.shops.platform import PLATFORMS, PlatformError
 from portal.shops.secrets import SecretsUnavailable
 from portal.shops.sync import SyncResult, record
@@ -82,6 +84,7 @@ def sync_one(connector, creds, start: datetime, *, bar: bool = True) -> SyncResu
                 db.session.commit()
                 if bar:
                     click.echo(f"{label}: {result.created + result.updated + result.unchanged}")
+        _reconcile_stock(connector, creds, result, bar=bar)
     except PlatformError as exc:
         db.session.rollback()
         failure = str(exc)
@@ -89,6 +92,20 @@ def sync_one(connector, creds, start: datetime, *, bar: bool = True) -> SyncResu
     db.session.commit()
     result.failure = failure
     return result
+
+
+def _reconcile_stock(connector, creds, result: SyncResult, *, bar: bool) -> None:
+    """Our stock is the platform's cache: read its levels after the orders (which make
+    the variants), a page at a time, committed after each."""
+    pages = getattr(connector, "stock_pages", None)
+    if pages is None:
+        return
+    held = stock_sync.held_in_platform(connector.name)
+    for page in pages(creds):
+        stock_sync.apply_levels(page, held, result)
+        db.session.commit()
+    if bar:
+        click.echo(f"{connector.title} stock: {result.stock_updated} variants updated")
 
 
 @shop_cli.command("sync")
@@ -127,7 +144,8 @@ def sync_command(since: str, platform_name: str | None) -> None:
         counts = result.counts()
         click.echo(
             f"{connector.title}: created {counts['created']}, updated {counts['updated']}, "
-            f"unchanged {counts['unchanged']}, rejected {counts['rejected']}"
+            f"unchanged {counts['unchanged']}, rejected {counts['rejected']}, "
+            f"stock updated {counts['stock']}"
         )
         for error in result.errors[:20]:
             click.echo(f"  rejected {error}")

@@ -123,6 +123,19 @@ class Answer:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class StockLevel:
+    """What the platform can still sell of one variant, read by the sync to reconcile our
+    cache (portal/shops/stock_sync.py). `sku` names it as our Variant.sku does: the
+    platform's SKU, or the connector's own name for a variant without one (the name its
+    order writer gives that variant). `available` already has the platform's own holds
+    taken out (a Shopify draft order's reservation, a WooCommerce or PrestaShop quantity
+    we lowered for an exchange)."""
+
+    sku: str
+    available: int
+
+
 @dataclass
 class SyncProgress:
     """Told to a progress bar as pages come in."""
@@ -158,6 +171,11 @@ class Platform(Protocol):
 
     def release(self, credentials: Credentials, external_id: str) -> Answer:
         """Give back what `reserve` held (cancel, expiry, or the replacement order made)."""
+
+    # Optional: a connector that has it gets its stock reconciled by `shop sync`.
+    # def stock_pages(self, credentials: Credentials) -> Iterator[list[StockLevel]]:
+    #     """Every variant's sellable quantity, one page at a time (never all held); a
+    #     variant whose stock the platform does not track is left out."""
 
 
 PLATFORMS: dict[str, Platform] = {}

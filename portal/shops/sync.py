@@ -18,6 +18,7 @@ class SyncResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    stock_updated: int = 0  # variants whose stock the platform's figures changed
     errors: list[str] = field(default_factory=list)
     failure: str | None = None  # why the sync stopped (the platform's words), if it did
 
@@ -27,6 +28,7 @@ class SyncResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": len(self.errors),
+            "stock": self.stock_updated,
         }
 
 
