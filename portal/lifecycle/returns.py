@@ -265,6 +265,11 @@ def still_owed(refund) -> bool:
     return refund.status in REFUND_GROUPS["owed"]
 
 
+def refund_in(refund, *states: str) -> bool:
+    """Whether a refund is in one of `states` (the REFUND machine's)."""
+    return refund.status in states
+
+
 def kept(rr) -> bool:
     """A return the customer keeps (keep it): nothing was or will be shipped back."""
     return bool(rr.items) and all(i.reception_status == KEPT_ITEM for i in rr.items)

@@ -46,7 +46,7 @@ def _tell(refund: Refund, kind: str) -> None:
 def apply(refund: Refund, outcome: Outcome, *, actor_type: str = "system") -> str:
     """Apply a provider's answer to a locked refund; returns 'changed' or 'unchanged'."""
     if outcome.state == RETRY:
-        if refund.status != APPROVED:
+        if not lifecycle.refund_in(refund, APPROVED):
             return "unchanged"
         refund.last_error = outcome.reason[:2000]
         refund.next_attempt_at = utcnow() + backoff(refund.attempts)
@@ -67,7 +67,7 @@ def apply(refund: Refund, outcome: Outcome, *, actor_type: str = "system") -> st
     }
     event = events.get((refund.status, outcome.state))
     if event is None:  # a replay, a stale answer, or a failed refund only staff move on
-        if refund.status == outcome.state == SENT and outcome.provider_status:
+        if outcome.state == SENT and lifecycle.refund_in(refund, SENT) and outcome.provider_status:
             refund.provider_status = outcome.provider_status
         return "unchanged"
     refund.provider_status = outcome.provider_status
