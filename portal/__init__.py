@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_config(app: Flask, test_config: dict | None) -> None:
     from portal.config import ensure_secret_key, from_environment
+    from portal.services import holidays
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(from_environment(app.instance_path))
@@ -39,6 +40,7 @@ def register_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = ensure_secret_key(app.instance_path)
+    holidays.read_config(app.config)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})

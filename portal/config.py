@@ -161,6 +161,9 @@ def from_environment(instance_path: str) -> dict:
             int(h) for h in (os.environ.get("REPLY_WORKING_HOURS") or "9-18").split("-")
         ),
         "REPLY_TIMEZONE": os.environ.get("REPLY_TIMEZONE") or "Europe/Paris",
+        # days that are not working days for our promises (portal/services/holidays.py)
+        "PUBLIC_HOLIDAYS": os.environ.get("PUBLIC_HOLIDAYS", "FR").strip().upper(),
+        "SHOP_CLOSED_DAYS": _list("SHOP_CLOSED_DAYS"),
         "QUESTION_RATE_LIMIT": os.environ.get("QUESTION_RATE_LIMIT") or "5 per minute;30 per day",
         "QUESTION_MAX_CHARS": _int("QUESTION_MAX_CHARS", 2000),
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT") or "10 per minute;50 per hour",

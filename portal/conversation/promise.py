@@ -1,8 +1,9 @@
 """The response-time promise: `REPLY_PROMISE_HOURS` working hours after the question.
 
 Working hours are Monday to Friday, `REPLY_WORKING_HOURS` (default 9–18), in the shop's
-time zone `REPLY_TIMEZONE` (default Europe/Paris); public holidays are not counted out.
-A question asked outside those hours starts counting at the next opening."""
+time zone `REPLY_TIMEZONE` (default Europe/Paris), public holidays and the shop's closed
+days left out (`PUBLIC_HOLIDAYS`, `SHOP_CLOSED_DAYS`: portal/services/holidays.py). A
+question asked outside those hours starts counting at the next opening."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+
+from portal.services import holidays
 
 
 def settings() -> tuple[int, int, int, ZoneInfo]:
@@ -29,7 +32,7 @@ def add_working_hours(
     while True:
         day_open = local.replace(hour=opens, minute=0, second=0, microsecond=0)
         day_close = local.replace(hour=closes, minute=0, second=0, microsecond=0)
-        if local.weekday() >= 5 or local >= day_close:
+        if holidays.is_closed(local.date()) or local >= day_close:
             local = _next_opening(local, opens, tz)
             continue
         local = max(local, day_open)
@@ -42,7 +45,7 @@ def add_working_hours(
 
 def _next_opening(local: datetime, opens: int, tz: ZoneInfo) -> datetime:
     day = local.date() + timedelta(days=1)
-    while day.weekday() >= 5:
+    while holidays.is_closed(day):
         day += timedelta(days=1)
     return datetime(day.year, day.month, day.day, opens, tzinfo=tz)
 

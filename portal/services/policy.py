@@ -6,18 +6,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from portal.services import holidays
+
 # We promise a refund or an exchange within this many working days of receipt.
 PROMISE_WORKING_DAYS = 2
 
 
 def add_working_days(start: datetime, days: int) -> datetime:
-    """`start` moved forward by `days` working days (Monday to Friday, in UTC; public
-    holidays are not counted out), same time of day."""
+    """`start` moved forward by `days` working days (Monday to Friday, in UTC, public
+    holidays and the shop's closed days left out: services/holidays.py), same time of day."""
     current = start
     left = days
     while left > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if not holidays.is_closed(current.date()):
             left -= 1
     return current
 

@@ -3,8 +3,8 @@
 - awaiting: a label was issued (or the parcel travels) and nothing has arrived yet;
 - to_diagnose: received, not yet inspected;
 - to_resolve: inspected, not yet refunded / exchanged / sent back;
-- late: received more than 2 working days ago (Monday to Friday, in UTC; public
-  holidays are not counted out) and not yet resolved: our promise is a refund or an
+- late: received more than 2 working days ago (Monday to Friday, in UTC, public
+  holidays left out: services/holidays.py) and not yet resolved: our promise is a refund or an
   exchange within 2 working days of receipt.
 
 Each list can be searched by RMA, order number, e-mail or tracking number and sorted
