@@ -14,8 +14,9 @@ sentence is written twice:
 
 Every value is escaped in the HTML part by this module (templates never write markup),
 and made one line when it was recorded (`notifications.one_line`), so a customer's name
-or a staff note cannot change the structure. In French, a no-break space goes before
-":" and a narrow no-break space before ";", "!" and "?".
+or a staff note cannot change the structure. In French, the pages' typography applies
+(portal/typography.py): a no-break space before ":" and inside « », a narrow one before
+";", "!" and "?".
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from portal.i18n import contact_hours, fmt_date, money
 from portal.models import OrderLine, ReturnItem, ReturnRequest, Variant
 from portal.notifications import one_line
 from portal.services.return_slip import slip_pdf
+from portal.typography import french, french_html
 
 WITH_SUMMARY = {
     "confirmation",
@@ -225,7 +227,7 @@ def render(kind: str, locale: str, facts: dict, *, subject: str) -> tuple[str, s
     blocks = parse(source)
     text, html = to_text(blocks), to_html(blocks, subject, locale)
     if locale == "fr":
-        text, html = french_spacing(text), french_spacing(html)
+        text, html = french(text), french_html(html)
     return subject, text, html
 
 
@@ -318,13 +320,3 @@ def to_html(blocks, subject: str, locale: str) -> str:
         '<body style="font-family:Arial,sans-serif;color:#1d2433;max-width:560px;'
         'margin:0 auto;padding:16px;line-height:1.45">\n' + "\n".join(body) + "\n</body></html>\n"
     )
-
-
-_BEFORE_COLON = re.compile(r"[ \u00a0]+:(?=\s|$|<)")
-_BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]+([;!?])(?=\s|$|<)")
-
-
-def french_spacing(text: str) -> str:
-    """French typography: a no-break space before ":" and a narrow one before ; ! ?"""
-    text = _BEFORE_COLON.sub("\u00a0:", text)
-    return _BEFORE_HIGH.sub("\u202f\\1", text)

@@ -11,9 +11,9 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from portal.commands.demo import DEMO_PASSWORD
-from portal.emails import french_spacing
 from portal.extensions import db
 from portal.models import Refund, ReturnRequest, Variant
+from portal.typography import french as french_typography
 from tests.browser.mailwait import wait_for_mail
 
 CUSTOMER = "camille.martin@example.fr"
@@ -39,7 +39,7 @@ def french(msgid: str, **values) -> str:
         text = gettext(msgid, **values)
     with force_locale("en"):
         assert text != gettext(msgid, **values), f"not translated to French: {msgid!r}"
-    return squash(french_spacing(text))  # set as the e-mails set French
+    return squash(french_typography(text))  # set as the e-mails set French
 
 
 @pytest.fixture

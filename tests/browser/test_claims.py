@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.commands.demo import DEMO_PASSWORD
-from portal.emails import french_spacing
 from portal.extensions import db
 from portal.models import Claim, StoreCredit, Variant
+from portal.typography import french as french_typography
 from tests.browser.mailwait import wait_for_mail
 
 SUPPORT = "support@maison-lin.example"
@@ -32,7 +32,7 @@ def fr(msgid: str, **values) -> str:
         text = gettext(msgid, **values)
     with force_locale("en"):
         assert text != gettext(msgid, **values), f"not translated: {msgid!r}"
-    return re.sub(r"\s+", " ", french_spacing(text))
+    return re.sub(r"\s+", " ", french_typography(text))
 
 
 def jpeg() -> bytes:

@@ -16,6 +16,7 @@ from portal.services.errors import ValidationFailed
 from tests.customer.pagekit import confirm, item_fields, lookup, page, returns, to_review
 
 NBSP = "\u00a0"
+NNBSP = "\u202f"
 
 
 @pytest.fixture
@@ -269,7 +270,7 @@ def test_found_points_have_no_advice_and_distances_use_a_decimal_comma_in_french
 def test_french_pages_put_a_no_break_space_before_high_punctuation(client, shop, factory):
     client.get("/lang/fr")
     html = client.get("/policy").get_data(as_text=True)
-    assert f"De combien de temps je dispose{NBSP}?" in html
+    assert f"De combien de temps je dispose{NNBSP}?" in html
     assert "je dispose ?" not in html
     rr_html = client.get(status_path(factory.return_(shop.order))).get_data(as_text=True)
     assert f"Numéro de suivi{NBSP}:" in rr_html
@@ -282,9 +283,10 @@ def test_english_pages_are_left_alone(en, shop, factory):
 
 
 def test_typography_leaves_markup_attributes_and_form_fields_alone():
-    from portal.customer.typography import french, french_html
+    from portal.typography import french, french_html
 
-    assert french("Total : 5 !") == f"Total{NBSP}: 5{NBSP}!"
+    assert french("Total : 5 !") == f"Total{NBSP}: 5{NNBSP}!"
+    assert french("Oui\xa0? Non\u202f!") == f"Oui{NNBSP}? Non{NNBSP}!"  # already set: the same
     assert french("Total: 5") == f"Total{NBSP}: 5"
     assert french("« oui »") == f"«{NBSP}oui{NBSP}»"
     assert french("9:00 – 12:30") == "9:00 – 12:30"
