@@ -17,6 +17,8 @@ Calls (docs/shops.md cites each):
 - create_replacement (GraphQL): a draft order with a 100 % `appliedDiscount`, tagged
   `retours`, the RMA and our key, then `draftOrderComplete`: a zero-priced order the
   shop's usual fulfilment picks up.
+- stock_pages (GraphQL `productVariants`, shopify_stock.py): what Shopify can still sell
+  of each tracked variant, a page at a time, for `shop sync` to reconcile our stock.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.models.base import utcnow
 from portal.money import value_string
-from portal.shops import platform, shopify_drafts, shopify_refunds
+from portal.shops import platform, shopify_drafts, shopify_refunds, shopify_stock
 from portal.shops.platform import (
     DONE,
     Answer,
@@ -39,6 +41,7 @@ from portal.shops.platform import (
     PlatformRefund,
     ReplacementOrder,
     Reservation,
+    StockLevel,
 )
 from portal.shops.shopify import ShopifyClient, ShopifyError, clean_domain
 from portal.shops.shopify_answers import explained, failed, gid, refused, tail
@@ -109,6 +112,10 @@ class ShopifyPlatform:
             yield from self.client(credentials).order_pages(since)
         except ShopifyError as exc:
             raise explained(exc) from exc
+
+    def stock_pages(self, credentials: Credentials) -> Iterator[list[StockLevel]]:
+        """Every tracked variant's sellable quantity, page by page (PlatformError on failure)."""
+        return shopify_stock.stock_pages(self.client(credentials))
 
     def apply_orders(self, orders: list[dict], result) -> None:
         """Write one page of Shopify orders (flush, never commit)."""
