@@ -1,7 +1,8 @@
 """Shopify as a `Platform` (portal/shops/platform.py): what leaves for Shopify, as plain data.
 
 Calls (docs/shops.md cites each):
-- check: the connection test (shop.json, then orders/count.json).
+- check: the connection test (shop.json, then orders/count.json, then one variant's
+  stock: a token without read_products is named).
 - order_pages: orders.json pages, as the sync reads them.
 - refund (REST): `GET orders/{id}/refunds.json` first: a refund whose `note` carries our key
   is the one an earlier attempt made (a timeout after Shopify applied it); otherwise
@@ -97,7 +98,10 @@ class ShopifyPlatform:
     def check(self, credentials: Credentials) -> CheckResult:
         from portal.shops.connection import test_connection
 
-        ok, message = test_connection(self.client(credentials, retries=1))
+        client = self.client(credentials, retries=1)
+        ok, message = test_connection(client)
+        if ok and (missing := shopify_stock.stock_problem(client)):
+            return CheckResult(False, missing)  # orders yes, stock and exchanges no
         return CheckResult(ok, message)
 
     def count(self, credentials: Credentials, since: datetime) -> int:

@@ -61,6 +61,21 @@ def _page(data: dict) -> tuple[list[StockLevel], str | None]:
     return levels, cursor
 
 
+def stock_problem(client: ShopifyClient) -> str | None:
+    """For "test the connection": what stops the stock being read (one variant asked), or
+    None when it can be."""
+    try:
+        GraphQL(client).run(STOCK_PAGE, {"first": 1, "after": None})
+    except ShopifyError as exc:
+        if exc.kind == "forbidden":
+            return _(
+                "Orders can be read, but the token lacks the read_products scope: Shopify's "
+                "stock levels and the variants to exchange for cannot be read."
+            )
+        return str(explained(exc))
+    return None
+
+
 def stock_pages(client: ShopifyClient, page_size: int = PAGE_SIZE) -> Iterator[list[StockLevel]]:
     """Each page of tracked variants' levels, one at a time (never all held)."""
     graphql = GraphQL(client)

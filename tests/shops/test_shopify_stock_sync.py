@@ -153,3 +153,16 @@ def test_a_missing_read_products_scope_stops_the_stock_with_the_reason(admin, sh
     assert "lacks the read_products scope" in result.output
     assert _stock("TEE-M") == (0, 0)  # the orders came in; their stock is not invented
     assert "lacks the read_products scope" in page(admin.get("/staff/shops")).text
+
+
+def test_the_connection_test_names_a_missing_read_products_scope(admin, shop):
+    ok = admin.post("/staff/shops/shopify/test")
+    assert (
+        "Connected to Maison Lin: orders can be read."
+        in page(admin.get(ok.headers["Location"])).text
+    )
+    shop.scopes_out.discard("read_products")
+    missing = admin.post("/staff/shops/shopify/test")
+    text = page(admin.get(missing.headers["Location"])).text
+    assert "Orders can be read, but the token lacks the read_products scope" in text
+    assert "Connected to Maison Lin" not in text
