@@ -37,6 +37,7 @@ class GraphQL:
         self.restore_rate: float | None = None
         self.seen_at = 0.0
         self.waited = 0.0
+        self.requested: float | None = None  # the last answer's requestedQueryCost
 
     def estimate(self) -> float | None:
         """What the bucket holds now, by the last answer's throttle status."""
@@ -64,7 +65,10 @@ class GraphQL:
             except (KeyError, TypeError, ValueError):
                 pass
         requested = cost.get("requestedQueryCost")
-        return float(requested) if isinstance(requested, int | float) else DEFAULT_COST
+        if isinstance(requested, int | float):
+            self.requested = float(requested)
+            return self.requested
+        return DEFAULT_COST
 
     def _pause(self, seconds: float) -> None:
         if seconds > 0:

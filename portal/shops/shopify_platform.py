@@ -1,7 +1,8 @@
 """Shopify as a `Platform` (portal/shops/platform.py): what leaves for Shopify, as plain data.
 
 Calls (docs/shops.md cites each):
-- check: the connection test (shop.json, then orders/count.json).
+- check: the connection test (shop.json, then orders/count.json, then one variant's
+  stock: a token without read_products is named).
 - order_pages: orders.json pages, as the sync reads them.
 - refund (REST): `GET orders/{id}/refunds.json` first: a refund whose `note` carries our key
   is the one an earlier attempt made (a timeout after Shopify applied it); otherwise
@@ -17,6 +18,8 @@ Calls (docs/shops.md cites each):
 - create_replacement (GraphQL): a draft order with a 100 % `appliedDiscount`, tagged
   `retours`, the RMA and our key, then `draftOrderComplete`: a zero-priced order the
   shop's usual fulfilment picks up.
+- stock_pages (GraphQL `productVariants`, shopify_stock.py): what Shopify can still sell
+  of each tracked variant, a page at a time, for `shop sync` to reconcile our stock.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.models.base import utcnow
 from portal.money import value_string
-from portal.shops import platform, shopify_drafts, shopify_refunds
+from portal.shops import platform, shopify_drafts, shopify_refunds, shopify_stock
 from portal.shops.platform import (
     DONE,
     Answer,
@@ -39,6 +42,7 @@ from portal.shops.platform import (
     PlatformRefund,
     ReplacementOrder,
     Reservation,
+    StockLevel,
 )
 from portal.shops.shopify import ShopifyClient, ShopifyError, clean_domain
 from portal.shops.shopify_answers import explained, failed, gid, refused, tail
@@ -94,7 +98,10 @@ class ShopifyPlatform:
     def check(self, credentials: Credentials) -> CheckResult:
         from portal.shops.connection import test_connection
 
-        ok, message = test_connection(self.client(credentials, retries=1))
+        client = self.client(credentials, retries=1)
+        ok, message = test_connection(client)
+        if ok and (missing := shopify_stock.stock_problem(client)):
+            return CheckResult(False, missing)  # orders yes, stock and exchanges no
         return CheckResult(ok, message)
 
     def count(self, credentials: Credentials, since: datetime) -> int:
@@ -109,6 +116,10 @@ class ShopifyPlatform:
             yield from self.client(credentials).order_pages(since)
         except ShopifyError as exc:
             raise explained(exc) from exc
+
+    def stock_pages(self, credentials: Credentials) -> Iterator[list[StockLevel]]:
+        """Every tracked variant's sellable quantity, page by page (PlatformError on failure)."""
+        return shopify_stock.stock_pages(self.client(credentials))
 
     def apply_orders(self, orders: list[dict], result) -> None:
         """Write one page of Shopify orders (flush, never commit)."""

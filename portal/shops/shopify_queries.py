@@ -52,3 +52,14 @@ query productVariants($query: String!) {
   }
 }
 """
+
+# The stock levels the sync reconciles our cache from (shopify_stock.py): every variant, a
+# page at a time, with what Shopify can still sell of it and whether it tracks it at all.
+STOCK_PAGE = """
+query productVariants($first: Int!, $after: String) {
+  productVariants(first: $first, after: $after) {
+    nodes { id sku inventoryQuantity inventoryItem { tracked } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""

@@ -8,7 +8,8 @@ REST, in the shapes of the Refund and Webhook references:
 GraphQL (POST graphql.json), the operation named by its root field: giftCardCreate,
 draftOrderCreate (with reserveInventoryUntil: the variant's stock is held), draftOrders
 (query "tag:'…'"), draftOrderComplete (makes an order), draftOrderDelete (gives the stock
-back), productVariants (query "sku:'…'"). Every answer carries `extensions.cost` with a
+back), productVariants (query "sku:'…'"; without one, the stock: shopify_catalogue.py).
+Every answer carries `extensions.cost` with a
 `throttleStatus` of a leaky bucket (`maximum`, `restore_rate` points/s, `cost` a call);
 a call the bucket cannot pay is answered `THROTTLED`, as the rate-limit page shows.
 """
@@ -19,6 +20,8 @@ import json
 import re
 import time
 from decimal import Decimal
+
+from tests.fakes.shopify_catalogue import ShopifyCatalogue
 
 GRAPHQL_OPERATIONS = (
     "giftCardCreate",
@@ -34,7 +37,7 @@ def _money(value) -> Decimal:
     return Decimal(str(value or "0"))
 
 
-class ShopifyOut:
+class ShopifyOut(ShopifyCatalogue):
     """Mixed into FakeShopify: state and handlers for refunds, gift cards, drafts, hooks."""
 
     def init_out(self) -> None:
@@ -45,13 +48,17 @@ class ShopifyOut:
         self.webhooks: list[dict] = []
         self.inventory: dict[str, int] = {}  # variant gid -> available
         self.variants_by_sku: dict[str, str] = {}
-        self.scopes_out = {"write_orders", "write_gift_cards", "write_draft_orders"}
+        self.untracked: set[str] = set()  # variant gids whose inventory Shopify does not track
+        self.skus: dict[str, str | None] = {}  # variant gid -> its sku as listed (add_variant)
+        scopes = ("write_orders", "write_gift_cards", "write_draft_orders", "read_products")
+        self.scopes_out = set(scopes)
         self.next_id = 900000
         # the GraphQL bucket
         self.maximum, self.restore_rate, self.cost = 1000.0, 50.0, 10.0
         self.available = self.maximum
         self._filled_at = time.monotonic()
         self.graphql_throttled = 0
+        self.graphql_calls: list[tuple[str, dict]] = []  # (operation, variables) as sent
 
     def _id(self) -> int:
         self.next_id += 1
@@ -227,6 +234,9 @@ class ShopifyOut:
         name = self.operation(request.raw)
         if name is None:
             return 200, {"errors": [{"message": "Field doesn't exist on type 'Mutation'"}]}, {}
+        self.graphql_calls.append((name, body.get("variables") or {}))
+        if refusal := self.refusal(name, body.get("variables") or {}):
+            return 200, {"errors": [refusal]}, {}
         if self._bucket() < self.cost:
             self.graphql_throttled += 1
             errors = [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}]
@@ -374,6 +384,8 @@ class ShopifyOut:
         return {"deletedId": gid, "userErrors": []}
 
     def _gql_productVariants(self, variables: dict) -> dict:
+        if not variables.get("query"):
+            return self.catalogue_page(variables)
         match = re.fullmatch(r"sku:'([^']+)'", variables.get("query") or "")
         gid = self.variants_by_sku.get(match[1]) if match else None
         return {"edges": [{"node": {"id": gid, "sku": match[1]}}] if gid else []}
