@@ -100,7 +100,7 @@ def _reconcile_stock(connector, creds, result: SyncResult, *, bar: bool) -> None
     pages = getattr(connector, "stock_pages", None)
     if pages is None:
         return
-    held = stock_sync.held_in_platform(connector.name)
+    held = stock_sync.held_in_platform(connector.name, getattr(connector, "hold_days", None))
     for page in pages(creds):
         stock_sync.apply_levels(page, held, result)
         db.session.commit()

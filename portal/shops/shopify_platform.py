@@ -58,6 +58,7 @@ RESERVE_DAYS = 30  # how long a draft order holds an exchange's stock in Shopify
 class ShopifyPlatform:
     name = "shopify"
     title = "Shopify"
+    hold_days = RESERVE_DAYS  # a draft order's hold ends by itself: stock_sync counts it until then
     fields = (
         ("domain", _l("Shop address (…myshopify.com)"), "ma-boutique.myshopify.com"),
         (

@@ -23,38 +23,46 @@ commits: `shop sync` commits after each page.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from sqlalchemy import case, select, update
+from sqlalchemy.orm import aliased
 
 from portal.extensions import db
 from portal.lifecycle import shops as call_states
 from portal.models import PlatformCall, Variant
+from portal.models.base import utcnow
 from portal.shops.platform import StockLevel
 
 RESERVE, RELEASE = "reserve", "release"  # PlatformCall.kind, as portal/shops/calls.py
+Release = aliased(PlatformCall)
 
 
-def held_in_platform(platform_name: str) -> dict[str, int]:
+def held_in_platform(platform_name: str, hold_days: int | None = None) -> dict[str, int]:
     """Units the platform holds for our exchanges, by SKU: reservations it made whose
-    release it has not made."""
-    calls = db.session.scalars(
-        select(PlatformCall).where(
-            PlatformCall.platform == platform_name,
-            PlatformCall.kind.in_((RESERVE, RELEASE)),
+    release it has not made. `hold_days`: how long the platform keeps a hold by itself
+    (Shopify's draft orders give the stock back after `reserveInventoryUntil`); an older
+    hold is no longer counted. Only the holds still open are read."""
+    released = (
+        select(Release.id)
+        .where(
+            Release.kind == RELEASE,
+            Release.status == call_states.DONE,
+            Release.payload["reserve_key"].as_string() == PlatformCall.key,
         )
-    ).all()
-    released = {
-        (call.payload or {}).get("reserve_key")
-        for call in calls
-        if call.kind == RELEASE and call_states.call_in(call, call_states.DONE)
-    }
+        .exists()
+    )
+    query = select(PlatformCall.payload).where(
+        PlatformCall.platform == platform_name,
+        PlatformCall.kind == RESERVE,
+        PlatformCall.status == call_states.DONE,
+        ~released,
+    )
+    if hold_days is not None:
+        query = query.where(PlatformCall.done_at >= utcnow() - timedelta(days=hold_days))
     held: dict[str, int] = {}
-    for call in calls:
-        if call.kind != RESERVE or call.key in released:
-            continue
-        if not call_states.call_in(call, call_states.DONE):
-            continue
-        for line in (call.payload or {}).get("lines") or []:
+    for payload in db.session.scalars(query):
+        for line in (payload or {}).get("lines") or []:
             sku, quantity = line.get("sku"), line.get("quantity")
             if isinstance(sku, str) and isinstance(quantity, int) and quantity > 0:
                 held[sku] = held.get(sku, 0) + quantity

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import event
 
 from portal.extensions import db
 from portal.lifecycle import shops as call_states
 from portal.models import PlatformCall, ShopConnection, Variant
+from portal.models.base import utcnow
 from portal.shops import stock_sync
 from portal.shops.platform import Credentials, StockLevel
 
@@ -82,6 +85,14 @@ def test_units_the_platform_holds_for_our_exchanges_are_added_back_once(app, fac
     db.session.commit()
     assert stock_sync.held_in_platform("stubshop") == {"TEE-M": 1}
     assert stock_sync.held_in_platform("othershop") == {}
+    # a platform whose holds end by themselves: one made 31 days ago is no longer held
+    old = db.session.scalar(db.select(PlatformCall).where(PlatformCall.key == "retours-hold-1"))
+    old.done_at = utcnow() - timedelta(days=31)
+    db.session.flush()
+    assert stock_sync.held_in_platform("stubshop", hold_days=30) == {}
+    old.done_at = utcnow() - timedelta(days=29)
+    db.session.commit()
+    assert stock_sync.held_in_platform("stubshop", hold_days=30) == {"TEE-M": 1}
 
     _sync([[StockLevel("TEE-M", 4)]])
     # the platform can sell 4 and holds 1 for us: 5 on hand, 3 promised, 2 still to promise
