@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
-from portal.shops import platform, prestashop_actions, prestashop_exchange
+from portal.shops import platform, prestashop_actions, prestashop_exchange, prestashop_stock
 from portal.shops.platform import (
     REFUSED,
     Answer,
@@ -30,6 +30,7 @@ from portal.shops.platform import (
     PlatformRefund,
     ReplacementOrder,
     Reservation,
+    StockLevel,
 )
 from portal.shops.prestashop import PrestaShopClient, clean_address
 from portal.shops.prestashop_mapping import BadPayload, Settings, to_local_text
@@ -169,6 +170,13 @@ class PrestaShop:
             if len(page) < size:
                 return
             after = max(int(o["id"]) for o in page if str(o.get("id", "")).isdigit())
+
+    # -- stock in ----------------------------------------------------------------------------
+    def stock_pages(self, credentials: Credentials) -> Iterator[list[StockLevel]]:
+        """What the shop can still sell of each variant, a page of stock_availables at a
+        time (`prestashop_stock`); nothing when the shop manages no stock."""
+        size = max(1, min(int(config("PRESTASHOP_PAGE_SIZE", 100)), 1000))
+        return prestashop_stock.pages(client_for(credentials), size)
 
     # -- the shop's side of refunds, credit, exchanges ---------------------------------------
     def refund(self, credentials: Credentials, refund: PlatformRefund) -> Answer:
