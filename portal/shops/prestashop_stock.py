@@ -3,7 +3,7 @@
 
 `stock_availables.quantity` is what the shop can still sell (PrestaShop's Stock FAQ: "the
 remaining available quantity"; the units of orders not shipped yet are already taken out,
-and so are the units `prestashop_exchange.reserve` took for our exchanges). The webservice
+and so are the units `prestashop_holds.reserve` took for our exchanges). The webservice
 shows neither `physical_quantity` nor `reserved_quantity`, and we need neither.
 
 Paged by id (`filter[id]=[after,…]`, `sort=[id_ASC]`, `limit=0,<size>`), as the orders are.
