@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import PlatformCall
+from portal.models import PlatformCall, Variant
 from portal.models.base import utcnow
 from portal.services import returns
 from tests.fakes.prestashop import order, row
@@ -128,3 +128,21 @@ def test_a_hold_the_shop_refuses_changes_nothing_and_says_why(exchange, presta, 
     call = _send(runner)
     assert call.status == "refused" and "only 0 of TEE-L left" in call.reason
     assert presta.count("PUT stock_availables") == 0
+
+
+def test_a_restock_in_between_takes_twice_and_our_cache_under_promises(exchange, presta, runner):
+    """The case left: the PUT made, its answer lost, then exactly as many units restocked
+    reads as "not made": the units are taken twice. The sync counts our hold once, so what
+    we can still promise stays below what the shop could sell, never above."""
+    presta.add_product(1, "", default_attribute=4)
+    presta.fail("PUT stock_availables", "drop_after")
+    _send(runner)
+    presta.tables["stock_availables"][40]["quantity"] = "3"  # the shop restocked one
+    assert _send(runner).status == "done"
+    assert _stock(presta) == 2  # 3 sellable in truth, one more hidden by the second PUT
+    result = runner.invoke(args=["shop", "sync", "--platform", "prestashop", "--since", "90d"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    variant = db.session.scalar(select(Variant).where(Variant.sku == "TEE-L"))
+    assert (variant.stock_on_hand, variant.stock_reserved) == (3, 1)
+    assert variant.stock_on_hand - variant.stock_reserved == 2 < 3
