@@ -236,7 +236,8 @@ class FakePrestaShop(LoopbackFake):
         return mode == "429"
 
     def scripted(self, endpoint: str, mode: str, request: Request):
-        return 429, self._error(429, "Too Many Requests"), {"Retry-After": "1"}
+        # a proxy's answer, not the webservice's (which has no rate limit): plain text
+        return 429, b"Too Many Requests", {"Content-Type": "text/plain", "Retry-After": "1"}
 
     def unrouted(self, request: Request):
         return 404, self._error(23, "Resource of type unknown does not exists"), {}
