@@ -13,6 +13,7 @@ portal/payments/worker.py):
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import asdict
 from datetime import timedelta
 
@@ -41,6 +42,13 @@ from portal.shops.secrets import SecretsUnavailable
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 CREDIT, RESERVE, RELEASE, REPLACEMENT = "credit", "reserve", "release", "replacement"
+_SENDING: ContextVar[int | None] = ContextVar("platform_call_sending", default=None)
+
+
+def sending() -> int | None:
+    """The id of the PlatformCall `send_due` is sending now (None elsewhere): a connector
+    without idempotency keys keeps its notes on it (portal/shops/prestashop_holds.py)."""
+    return _SENDING.get()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -202,7 +210,11 @@ def apply_answer(call: PlatformCall, answer: Answer) -> str:
 def send_due(ids: list[int] | None = None, limit: int = 20) -> dict[str, int]:
     counts = {DONE: 0, REFUSED: 0, RETRY: 0, "skipped": 0}
     for call_id, attempt, platform_name, kind, data in _claim(ids, limit):
-        answer = _send(platform_name, kind, data)  # no transaction is open here
+        token = _SENDING.set(call_id)
+        try:
+            answer = _send(platform_name, kind, data)  # no transaction is open here
+        finally:
+            _SENDING.reset(token)
         call = _lock(call_id)
         if call is None or call.attempts != attempt:
             counts["skipped"] += 1

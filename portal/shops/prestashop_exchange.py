@@ -1,10 +1,8 @@
-"""An exchange in a PrestaShop shop: the zero-priced replacement order made from a cart,
-and the replacement's stock held in `stock_availables` (docs/shops-prestashop.md says what
-the shop needs for the order to be free, and why holding stock is not exactly-once)."""
+"""An exchange in a PrestaShop shop: the zero-priced replacement order made from a cart
+(docs/shops-prestashop.md says what the shop needs for the order to be free); the
+replacement's stock is held in `stock_availables` by `prestashop_holds`."""
 
 from __future__ import annotations
-
-import contextlib
 
 from portal.shops.platform import (
     DONE,
@@ -13,13 +11,12 @@ from portal.shops.platform import (
     PlatformError,
     ReplacementLine,
     ReplacementOrder,
-    Reservation,
 )
 from portal.shops.prestashop import PrestaShopClient
 from portal.shops.prestashop_actions import answer_for, read_order, setting
 
 
-def _product(client: PrestaShopClient, line: ReplacementLine) -> tuple[str, str]:
+def product_of(client: PrestaShopClient, line: ReplacementLine) -> tuple[str, str]:
     """(id_product, id_product_attribute) of what to send: '12-3', '12', our
     'prestashop-12-3' SKU, or a reference looked up in combinations then products."""
     for text in (line.external_variant_id, line.sku):
@@ -58,7 +55,7 @@ def _create_replacement(client: PrestaShopClient, order: ReplacementOrder) -> An
     original = read_order(client, order.external_order_id)
     if original is None:
         return Answer(REFUSED, reason=f"PrestaShop has no order {order.external_order_id}")
-    products = [(_product(client, line), line.quantity) for line in order.lines]
+    products = [(product_of(client, line), line.quantity) for line in order.lines]
     wanted = sorted((p, a, str(q)) for (p, a), q in products)
     module = setting("PRESTASHOP_REPLACEMENT_MODULE", "ps_wirepayment")
     for earlier in client.listing(
@@ -135,74 +132,6 @@ def _made(made: dict) -> Answer:
             ),
         )
     return Answer(DONE, external_id=str(made["id"]), code=made.get("reference"))
-
-
-def _stock(client: PrestaShopClient, product: str, attribute: str) -> dict:
-    found = client.listing(
-        "stock_availables",
-        {
-            "display": "full",
-            "filter[id_product]": f"[{product}]",
-            "filter[id_product_attribute]": f"[{attribute}]",
-        },
-    )
-    if not found:
-        raise PlatformError("bad_answer", f"no stock line for product {product}-{attribute}")
-    return found[0]
-
-
-def _move(client: PrestaShopClient, stock: dict, change: int) -> None:
-    values = {k: v for k, v in stock.items() if k not in ("id", "associations")}
-    values["quantity"] = str(int(stock.get("quantity") or 0) + change)
-    client.update("stock_availables", "stock_available", str(stock["id"]), values)
-
-
-def reserve(client: PrestaShopClient, reservation: Reservation) -> Answer:
-    """Take the units off the shop's available stock; external_id says what to give back."""
-    taken: list[tuple[dict, int]] = []
-    try:
-        for line in reservation.lines:
-            stock = _stock(client, *_product(client, line))
-            if int(stock.get("quantity") or 0) < line.quantity:
-                _undo(client, taken)
-                return Answer(
-                    REFUSED, reason=f"only {stock.get('quantity')} of {line.sku} left in the shop"
-                )
-            _move(client, stock, -line.quantity)
-            taken.append((stock, line.quantity))
-    except PlatformError as exc:
-        _undo(client, taken)
-        return answer_for(exc)
-    held = ",".join(f"{stock['id']}x{units}" for stock, units in taken)
-    return Answer(DONE, external_id=f"stock:{held}")
-
-
-def _undo(client: PrestaShopClient, taken: list[tuple[dict, int]]) -> None:
-    for stock, units in taken:
-        with contextlib.suppress(PlatformError):  # best effort: the answer says what failed
-            _move(client, _fresh(client, str(stock["id"])), units)
-
-
-def _fresh(client: PrestaShopClient, stock_id: str) -> dict:
-    found = client.listing("stock_availables", {"display": "full", "filter[id]": f"[{stock_id}]"})
-    if not found:
-        raise PlatformError("bad_answer", f"stock line {stock_id} is gone")
-    return found[0]
-
-
-def release(client: PrestaShopClient, external_id: str) -> Answer:
-    """Give back what `reserve` took ("stock:<id>x<units>,…")."""
-    if not external_id.startswith("stock:"):
-        return Answer(REFUSED, reason=f"{external_id!r} is not a PrestaShop reservation")
-    try:
-        for part in filter(None, external_id[6:].split(",")):
-            stock_id, _, units = part.partition("x")
-            _move(client, _fresh(client, stock_id), int(units))
-    except (PlatformError, ValueError) as exc:
-        return (
-            answer_for(exc) if isinstance(exc, PlatformError) else Answer(REFUSED, reason=str(exc))
-        )
-    return Answer(DONE, external_id=external_id)
 
 
 def tracking(client: PrestaShopClient, order_id: str) -> str | None:

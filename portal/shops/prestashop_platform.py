@@ -1,5 +1,7 @@
 """PrestaShop as a `Platform`: the connection test and the order pages here, the calls that
-change the shop (credit slip, cart rule, replacement order, stock) in `prestashop_actions`.
+change the shop in `prestashop_actions` (credit slip, cart rule), `prestashop_exchange`
+(replacement order) and `prestashop_holds` (stock held for an exchange); the stock read
+by the sync in `prestashop_stock`.
 
 `order_pages` reads the orders updated since a moment, 100 at a time, sorted by id and
 paged by id (`filter[id]=[after,…]`, `limit=0,100`) rather than by offset, so an order
@@ -19,7 +21,13 @@ from datetime import UTC, datetime
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
-from portal.shops import platform, prestashop_actions, prestashop_exchange
+from portal.shops import (
+    platform,
+    prestashop_actions,
+    prestashop_exchange,
+    prestashop_holds,
+    prestashop_stock,
+)
 from portal.shops.platform import (
     REFUSED,
     Answer,
@@ -30,6 +38,7 @@ from portal.shops.platform import (
     PlatformRefund,
     ReplacementOrder,
     Reservation,
+    StockLevel,
 )
 from portal.shops.prestashop import PrestaShopClient, clean_address
 from portal.shops.prestashop_mapping import BadPayload, Settings, to_local_text
@@ -170,6 +179,13 @@ class PrestaShop:
                 return
             after = max(int(o["id"]) for o in page if str(o.get("id", "")).isdigit())
 
+    # -- stock in ----------------------------------------------------------------------------
+    def stock_pages(self, credentials: Credentials) -> Iterator[list[StockLevel]]:
+        """What the shop can still sell of each variant, a page of stock_availables at a
+        time (`prestashop_stock`); nothing when the shop manages no stock."""
+        size = max(1, min(int(config("PRESTASHOP_PAGE_SIZE", 100)), 1000))
+        return prestashop_stock.pages(client_for(credentials), size)
+
     # -- the shop's side of refunds, credit, exchanges ---------------------------------------
     def refund(self, credentials: Credentials, refund: PlatformRefund) -> Answer:
         return _write(prestashop_actions.refund, credentials, refund)
@@ -181,10 +197,10 @@ class PrestaShop:
         return _write(prestashop_exchange.create_replacement, credentials, order)
 
     def reserve(self, credentials: Credentials, reservation: Reservation) -> Answer:
-        return _write(prestashop_exchange.reserve, credentials, reservation)
+        return _write(prestashop_holds.reserve, credentials, reservation)
 
     def release(self, credentials: Credentials, external_id: str) -> Answer:
-        return _write(prestashop_exchange.release, credentials, external_id)
+        return _write(prestashop_holds.release, credentials, external_id)
 
     # -- beyond the protocol ----------------------------------------------------------------
     def tracking(self, credentials: Credentials, external_order_id: str) -> str | None:

@@ -11,10 +11,15 @@ Built from the Webservice reference (docs/shops-prestashop.md cites each page):
                                     answer is the object made (JSON with output_format=JSON)
     PUT  /api/stock_availables/<id> an XML body, the whole object
 
-Resources served: orders (POST too: a replacement order from a cart), order_histories,
-customers, addresses, currencies, countries, languages, order_slip, cart_rules, carts,
-stock_availables. Every call needs HTTP Basic with the webservice key as user and no
-password (401 otherwise); a resource or method the key was not given is a 401 too.
+Resources served: orders (POST too: a replacement order from a cart, which takes its units
+off `stock_availables.quantity` unless it ends in the error state, as the Stock FAQ's
+"remaining available quantity" says), order_histories, customers, addresses, currencies,
+countries, languages, order_slip, cart_rules, carts, products, combinations, configurations,
+stock_availables (`add_stock`, `add_product`, `add_combination`; `stock_management(False)`).
+A "429" failure mode answers Too Many Requests: PrestaShop's core has no rate limit of its
+own, but a host or proxy in front of a shop may, and the client retries it.
+Every call needs HTTP Basic with the webservice key as user and no password (401
+otherwise); a resource or method the key was not given is a 401 too.
 Values are strings, ids integers, as the webservice's JSON output gives them; a list with
 no result is `[]`, not `{"orders": []}` (PrestaShop issues #10172, #22760, #26752).
 """
@@ -37,6 +42,7 @@ RESOURCES = (
     "carts",
     "cart_rules",
     "combinations",
+    "configurations",
     "countries",
     "currencies",
     "customers",
@@ -55,6 +61,7 @@ SINGULAR = {
     "carts": "cart",
     "cart_rules": "cart_rule",
     "combinations": "combination",
+    "configurations": "configuration",
     "products": "product",
     "countries": "country",
     "currencies": "currency",
@@ -179,6 +186,29 @@ class FakePrestaShop(LoopbackFake):
             },
         )
 
+    def add_product(self, product_id: int, reference: str = "", default_attribute: int = 0):
+        """A product as /api/products shows the fields the stock read asks for."""
+        return self.put(
+            "products",
+            {
+                "id": product_id,
+                "reference": reference,
+                "cache_default_attribute": str(default_attribute),
+            },
+        )
+
+    def add_combination(self, combination_id: int, product: int, reference: str = "") -> dict:
+        return self.put(
+            "combinations",
+            {"id": combination_id, "id_product": str(product), "reference": reference},
+        )
+
+    def stock_management(self, on: bool) -> None:
+        """Shop Parameters › Product Settings › Enable stock management (PS_STOCK_MANAGEMENT)."""
+        self.put(
+            "configurations", {"id": 1, "name": "PS_STOCK_MANAGEMENT", "value": "1" if on else "0"}
+        )
+
     def deny(self, resource: str, *methods: str) -> None:
         """Take methods (all when none given) away from the key on a resource."""
         with self.lock:
@@ -201,6 +231,13 @@ class FakePrestaShop(LoopbackFake):
         if resource not in RESOURCES:
             return None
         return f"{request.method} {resource}"
+
+    def accepts(self, mode: str) -> bool:
+        return mode == "429"
+
+    def scripted(self, endpoint: str, mode: str, request: Request):
+        # a proxy's answer, not the webservice's (which has no rate limit): plain text
+        return 429, b"Too Many Requests", {"Content-Type": "text/plain", "Retry-After": "1"}
 
     def unrouted(self, request: Request):
         return 404, self._error(23, "Resource of type unknown does not exists"), {}
@@ -314,11 +351,24 @@ class FakePrestaShop(LoopbackFake):
             values["reference"] = f"RPL{len(self.tables['orders']):06d}"
             # PS_OS_WS_PAYMENT (11) when the amount paid is the cart's, else PS_OS_ERROR (8)
             values["current_state"] = "11" if self.free_carts else "8"
+            if self.free_carts:
+                self._take_stock(values["associations"]["order_rows"])
             values["date_add"] = values["date_upd"] = datetime.now().strftime(DATE)
         new_id = self._new_id(resource)
         values["id"] = new_id
         self.put(resource, values)
         return 201, {singular: values}, headers
+
+    def _take_stock(self, rows: list[dict]) -> None:
+        """An order takes its units off what the shop can still sell."""
+        for ordered in rows:
+            for stock in self.tables["stock_availables"].values():
+                if (stock["id_product"], stock["id_product_attribute"]) == (
+                    str(ordered["product_id"]),
+                    str(ordered["product_attribute_id"] or "0"),
+                ):
+                    left = int(stock["quantity"]) - int(ordered["product_quantity"] or 0)
+                    stock["quantity"] = str(left)
 
     def _update(self, resource: str, item_id: int, values: dict, headers: dict):
         if item_id not in self.tables[resource]:
