@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from portal.shops.platform import PlatformError, StockLevel
+from portal.shops.platform import (
+    DONE,
+    PlatformError,
+    ReplacementLine,
+    Reservation,
+    StockLevel,
+)
 from portal.shops.woocommerce import WooClient
 from portal.shops.woocommerce_platform import WooCommercePlatform
 from tests.fakes.woocommerce import KEY, NO_READ_KEY, SECRET
@@ -82,8 +88,7 @@ def test_a_store_with_stock_management_off_gives_no_levels(app, woo):
 
 
 def test_a_variable_product_without_variations_costs_no_call(app, woo):
-    woo.add_product(70, kind="variable", stock=None)
-    woo.products[(70, 0)]["variations"] = []
+    woo.add_product(70, kind="variable", stock=None)  # "variations": []
     woo.add_product(2, stock=3, sku="KEPT")
     assert _flat(_levels(woo)) == {"KEPT": 3}
     assert woo.count("variations") == 0
@@ -118,3 +123,23 @@ def test_a_key_that_may_not_read_is_named(app, woo, key, kind, status):
 def test_an_oversold_product_is_read_as_the_store_says(app, woo):
     woo.add_product(2, stock=-2, sku="BACKORDERED")  # backorders allowed: below zero
     assert _flat(_levels(woo)) == {"BACKORDERED": -2}  # the sync counts it as none
+
+
+def test_a_hold_on_a_variation_counted_by_its_parent_is_taken_off_the_parent(app, woo):
+    woo.add_product(40, stock=7, sku="SCARF")
+    woo.add_product(40, 41, stock=None)  # sells the parent's 7
+    connector = WooCommercePlatform()
+    hold = Reservation("retours-hold-5", (ReplacementLine("40:41", "SCARF", 2),), "R-1")
+    answer = connector.reserve(credentials(woo), hold)
+    assert answer.state == DONE and woo.products[(40, 0)]["stock_quantity"] == 5
+    assert _flat(_levels(woo)) == {"SCARF": 5}  # what the store can still sell
+    assert connector.release(credentials(woo), answer.external_id).state == DONE
+    assert _flat(_levels(woo)) == {"SCARF": 7}
+
+
+def test_our_own_names_give_the_stores_ids_for_a_replacement_line(app):
+    named = WooCommercePlatform().variant_id
+    assert named("woocommerce-variation-97", "woocommerce-product-93") == "93:97"
+    assert named("woocommerce-product-95", "woocommerce-product-95") == "95"
+    assert named("TEE-L", "woocommerce-product-93") == ""  # found by its SKU
+    assert named("woocommerce-variation-97", "TEE") == ""  # no product id: by SKU, refused
