@@ -169,14 +169,19 @@ def _variation_levels(client: WooClient, product: dict, product_id: int) -> list
     if product.get("variations") == []:
         return []
     named: dict[str, list[tuple[int | None, object]]] = {}
-    for page in client.list_pages(f"products/{product_id}/variations"):
-        for variation in page:
-            ident = isinstance(variation, dict) and _ident(variation)
-            if not ident:
-                continue
-            name = _name(variation.get("sku"), f"woocommerce-variation-{ident}")
-            entry = (_counted(variation, product), variation.get("manage_stock"))
-            named.setdefault(name, []).append(entry)
+    try:
+        for page in client.list_pages(f"products/{product_id}/variations"):
+            for variation in page:
+                ident = isinstance(variation, dict) and _ident(variation)
+                if not ident:
+                    continue
+                name = _name(variation.get("sku"), f"woocommerce-variation-{ident}")
+                entry = (_counted(variation, product), variation.get("manage_stock"))
+                named.setdefault(name, []).append(entry)
+    except PlatformError as exc:
+        if exc.kind != "not_found":
+            raise
+        return []  # deleted since the products page was read: its next sync leaves it out
     levels = []
     for name, entries in named.items():
         counts = {count for count, _ in entries}

@@ -143,3 +143,17 @@ def test_our_own_names_give_the_stores_ids_for_a_replacement_line(app):
     assert named("woocommerce-product-95", "woocommerce-product-95") == "95"
     assert named("TEE-L", "woocommerce-product-93") == ""  # found by its SKU
     assert named("woocommerce-variation-97", "TEE") == ""  # no product id: by SKU, refused
+
+
+def test_a_product_deleted_between_two_reads_is_skipped_and_the_others_come(app, woo):
+    woo.add_product(2, stock=3, sku="KEPT")
+    woo.add_product(70, 71, stock=4, sku="GONE-S")
+    served = woo._variations
+
+    def deleted_meanwhile(match, query, body):
+        woo.products.pop((70, 71), None)
+        woo.products.pop((70, 0), None)
+        return served(match, query, body)
+
+    woo._variations = deleted_meanwhile
+    assert _flat(_levels(woo)) == {"KEPT": 3}
