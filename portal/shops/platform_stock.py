@@ -26,8 +26,12 @@ def _note(rr: ReturnRequest) -> str:
     return f"{current_app.config.get('SHOP_NAME', 'Retours')} {rr.rma}"
 
 
-def _line(variant: Variant, quantity: int) -> ReplacementLine:
-    return ReplacementLine(external_variant_id="", sku=variant.sku, quantity=quantity)
+def _line(variant: Variant, quantity: int, connector=None) -> ReplacementLine:
+    """`external_variant_id` from the connector's optional `variant_id(sku, product_code)`:
+    the platform's id of a variant its sync named itself (no SKU there); else "" (by SKU)."""
+    named = getattr(connector, "variant_id", None)
+    external = named(variant.sku, variant.product.code) if named else ""
+    return ReplacementLine(external_variant_id=external or "", sku=variant.sku, quantity=quantity)
 
 
 def hold_all(rr: ReturnRequest, *, actor_type: str = "customer") -> None:
@@ -38,7 +42,9 @@ def hold_all(rr: ReturnRequest, *, actor_type: str = "customer") -> None:
         if item.resolution != "exchange" or item.exchange_variant is None:
             continue
         key = f"retours-hold-{item.id}"
-        data = Reservation(key, (_line(item.exchange_variant, item.quantity),), _note(rr))
+        data = Reservation(
+            key, (_line(item.exchange_variant, item.quantity, connector),), _note(rr)
+        )
         calls.queue(
             calls.RESERVE,
             connector.name,
@@ -84,7 +90,7 @@ def replace(
         external_order_id=rr.order.external_id or "",
         rma=rr.rma,
         email=rr.contact_email,
-        lines=(_line(variant, quantity),),
+        lines=(_line(variant, quantity, connector),),
         note=f"{_note(rr)}: exchange for {item.order_line.variant.sku}",
     )
     return calls.queue(

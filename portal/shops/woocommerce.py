@@ -10,6 +10,7 @@ consumer key and secret, as the authentication page documents), plain HTTP to lo
     GET  orders?modified_after=…&dates_are_gmt=true&per_page=100&page=n&orderby=id&order=asc
          pages counted by the X-WP-Total / X-WP-TotalPages headers
     GET  orders/{id}, orders?parent={id}, orders/{id}/refunds, coupons?code=…
+    GET  products, products/{id}/variations (the stock levels), pages as for orders
     POST orders, orders/{id}/refunds, coupons, webhooks, products/{id}(/variations/{v})
 
 A 429 is retried after its Retry-After seconds, a 5xx or a dropped connection after a short
@@ -187,6 +188,26 @@ class WooClient:
             if not orders:
                 return
             yield orders
+            page += 1
+
+    def list_pages(self, resource: str) -> Iterator[list[dict]]:
+        """Every item of a collection (`products`, `products/{id}/variations`), a page of
+        100 at a time by id, paged as orders are; never all held."""
+        page, pages = 1, 1
+        while page <= pages:
+            query = {"per_page": PAGE_SIZE, "page": page, "orderby": "id", "order": "asc"}
+            try:
+                response = self.get(resource, query)
+            except PlatformError as exc:
+                if page > 1 and "rest_post_invalid_page_number" in str(exc):
+                    return
+                raise
+            items = self.body(response, list)
+            more = page + 1 if len(items) == PAGE_SIZE else page
+            pages = _header_int(response, "X-WP-TotalPages", more)
+            if not items:
+                return
+            yield items
             page += 1
 
 

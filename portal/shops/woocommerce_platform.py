@@ -8,7 +8,7 @@ failed on the server's side — the connector looks for what carries the key:
   `GET coupons?code=…` finds it, and a second POST is refused by WooCommerce as a duplicate;
 - replacement order: made with `parent_id` = the original order, found by
   `GET orders?parent={id}` and its meta `_retours_key`;
-- reservation: see woocommerce_stock.
+- reservation: see woocommerce_stock (which also reads the stock levels, `stock_pages`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from portal.shops.platform import (
     PlatformRefund,
     ReplacementOrder,
     Reservation,
+    StockLevel,
     SyncProgress,
     register,
 )
@@ -353,6 +354,14 @@ class WooCommercePlatform:
             return woocommerce_stock.release(self.client(credentials), external_id)
         except PlatformError as exc:
             return self._failed(exc)
+
+    def stock_pages(self, credentials: Credentials) -> Iterator[list[StockLevel]]:
+        """What the store can still sell, page by page (`shop sync`); PlatformError."""
+        return woocommerce_stock.level_pages(self.client(credentials))
+
+    def variant_id(self, sku: str, product_code: str) -> str:
+        """The store's id of a variant our sync named itself (platform_stock's lines)."""
+        return woocommerce_stock.variant_id(sku, product_code)
 
     # -- webhooks (woocommerce_hooks) ------------------------------------------------------
 

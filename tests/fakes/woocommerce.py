@@ -9,6 +9,7 @@ Built from the REST API documentation (docs/shops-woocommerce.md cites each page
     GET|POST /wp-json/wc/v3/orders/<id>/refunds
     GET|POST /wp-json/wc/v3/coupons         (code filter; a code twice is a 400)
     GET  /wp-json/wc/v3/settings/general/woocommerce_currency
+    GET  /wp-json/wc/v3/products, products/<id>/variations   (paged; woocommerce_products.py)
     GET|POST /wp-json/wc/v3/products/<id>[/variations/<id>]   GET products?sku=
     GET|POST /wp-json/wc/v3/webhooks
 
@@ -32,6 +33,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from tests.fakes.loopback import LoopbackFake, Request
+from tests.fakes.woocommerce_products import ProductsMixin
 
 BASE = "/wp-json/wc/v3"
 KEY, SECRET = (
@@ -162,7 +164,7 @@ def generated(order_id: int) -> dict:
     )
 
 
-class FakeWooCommerce(LoopbackFake):
+class FakeWooCommerce(ProductsMixin, LoopbackFake):
     name = "woocommerce"
     routes = (
         ("GET", re.compile(rf"{BASE}/orders$"), "orders"),
@@ -174,6 +176,7 @@ class FakeWooCommerce(LoopbackFake):
         ("POST", re.compile(rf"{BASE}/coupons$"), "create_coupon"),
         ("GET", re.compile(rf"{BASE}/settings/general/woocommerce_currency$"), "currency"),
         ("GET", re.compile(rf"{BASE}/products$"), "products"),
+        ("GET", re.compile(rf"{BASE}/products/(?P<id>\d+)/variations$"), "variations"),
         ("GET", re.compile(rf"{BASE}/products/(?P<id>\d+)(/variations/(?P<v>\d+))?$"), "product"),
         ("POST", re.compile(rf"{BASE}/products/(?P<id>\d+)(/variations/(?P<v>\d+))?$"), "edit"),
         ("GET", re.compile(rf"{BASE}/webhooks$"), "webhooks"),
@@ -188,7 +191,7 @@ class FakeWooCommerce(LoopbackFake):
         self.orders: dict[int, dict] = {}
         self.refunds: dict[int, list[dict]] = {}
         self.coupons: list[dict] = []
-        self.products: dict[tuple[int, int], dict] = {}
+        self._init_products()
         self.webhooks: list[dict] = []
         self.store_currency = "EUR"
         self.generated = 0
@@ -210,16 +213,6 @@ class FakeWooCommerce(LoopbackFake):
     def throttle(self, n: int) -> None:
         with self.lock:
             self._throttled += n
-
-    def add_product(self, product_id: int, variation_id: int = 0, *, stock: int | None = 5, sku=""):
-        self.products[(product_id, variation_id)] = {
-            "id": variation_id or product_id,
-            "parent_id": product_id if variation_id else 0,
-            "sku": sku,
-            "manage_stock": stock is not None,
-            "stock_quantity": stock,
-            "meta_data": [],
-        }
 
     def _id(self) -> int:
         self._next_id += 1
@@ -396,30 +389,6 @@ class FakeWooCommerce(LoopbackFake):
             {"id": "woocommerce_currency", "label": "Currency", "value": self.store_currency},
             {},
         )
-
-    def _products(self, match, query, body):
-        sku = query.get("sku")
-        return 200, [p for p in self.products.values() if sku and p["sku"] == sku], {}
-
-    def _product_at(self, match):
-        return self.products.get((int(match["id"]), int(match["v"] or 0)))
-
-    def _product(self, match, query, body):
-        found = self._product_at(match)
-        if found is None:
-            return _error(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
-        return 200, found, {}
-
-    def _edit(self, match, query, body):
-        found = self._product_at(match)
-        if found is None:
-            return _error(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
-        if "stock_quantity" in body:
-            found["stock_quantity"] = body["stock_quantity"]
-        for meta in body.get("meta_data", []):  # a key given again replaces its value
-            found["meta_data"] = [m for m in found["meta_data"] if m["key"] != meta["key"]]
-            found["meta_data"].append({"id": self._id(), **meta})
-        return 200, found, {}
 
     def _webhooks(self, match, query, body):
         return 200, self.webhooks, {}
