@@ -40,14 +40,16 @@ Release = aliased(PlatformCall)
 
 def held_in_platform(platform_name: str, hold_days: int | None = None) -> dict[str, int]:
     """Units the platform holds for our exchanges, by SKU: reservations it made whose
-    release it has not made. `hold_days`: how long the platform keeps a hold by itself
+    release it has neither made nor refused. `hold_days`: how long the platform keeps a hold by itself
     (Shopify's draft orders give the stock back after `reserveInventoryUntil`); an older
     hold is no longer counted. Only the holds still open are read."""
     released = (
         select(Release.id)
         .where(
             Release.kind == RELEASE,
-            Release.status == call_states.DONE,
+            # a release the platform refused may have given the units back: counted as
+            # made, so that a doubt under-promises rather than promising a unit twice
+            Release.status.in_((call_states.DONE, call_states.REFUSED)),
             Release.payload["reserve_key"].as_string() == PlatformCall.key,
         )
         .exists()

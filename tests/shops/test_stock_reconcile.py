@@ -82,6 +82,8 @@ def test_units_the_platform_holds_for_our_exchanges_are_added_back_once(app, fac
     _hold("retours-hold-2", "TEE-M", 1)  # held, then released there
     _call("release", "retours-release-2", {"reserve_key": "retours-hold-2"}, call_states.DONE)
     _hold("retours-hold-3", "TEE-M", 1, status=call_states.PENDING)  # not held there yet
+    _hold("retours-hold-4", "TEE-M", 1)  # held; its release refused (given back? unknown)
+    _call("release", "retours-release-4", {"reserve_key": "retours-hold-4"}, call_states.REFUSED)
     db.session.commit()
     assert stock_sync.held_in_platform("stubshop") == {"TEE-M": 1}
     assert stock_sync.held_in_platform("othershop") == {}
