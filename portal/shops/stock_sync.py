@@ -40,9 +40,10 @@ Release = aliased(PlatformCall)
 
 def held_in_platform(platform_name: str, hold_days: int | None = None) -> dict[str, int]:
     """Units the platform holds for our exchanges, by SKU: reservations it made whose
-    release it has neither made nor refused. `hold_days`: how long the platform keeps a hold by itself
-    (Shopify's draft orders give the stock back after `reserveInventoryUntil`); an older
-    hold is no longer counted. Only the holds still open are read."""
+    release it has neither made nor refused. `hold_days`: how long the platform keeps a
+    hold by itself (Shopify's draft orders give the stock back after
+    `reserveInventoryUntil`); an older hold is no longer counted. Only the holds still
+    open are read."""
     released = (
         select(Release.id)
         .where(
