@@ -1,7 +1,9 @@
 """What every shop platform connector offers, as plain data in and out.
 
 Shopify, WooCommerce and PrestaShop each implement `Platform` in their own modules and
-register it in `PLATFORMS` (see `register`). A connector never touches the database:
+register it in `PLATFORMS` (see `register`). A connector never touches the database
+(one exception, said where it is: a PrestaShop stock hold, which has no idempotency key,
+keeps what it is about to write on its own call's row, portal/shops/prestashop_holds.py):
 it takes plain dataclasses and answers plain dataclasses, so that the calls that leave
 for the platform can run after our transaction has committed (as payment providers do,
 portal/payments/base.py), and so that each connector is tested against its fake alone.
