@@ -1,7 +1,7 @@
 """Sending approved refunds to the provider, after commit, exactly once.
 
-1. Claim: lock due rows (`FOR UPDATE SKIP LOCKED` on PostgreSQL), give each a lease
-   (`next_attempt_at` = now + LEASE) and count the attempt; commit.
+1. Claim: give due rows a lease (`next_attempt_at` = now + LEASE) and count the attempt,
+   atomically on PostgreSQL and SQLite alike (portal/leases.py); commit.
 2. Call the provider with plain data, outside any transaction.
 3. Apply the answer under the row lock; commit. A timeout or 5xx leaves the refund approved
    with a backoff; a worker that died mid-call leaves a lease that runs out, and the next
@@ -16,10 +16,9 @@ from datetime import timedelta
 from flask import Flask, current_app, g
 from sqlalchemy import select
 
-from portal import outbox
+from portal import leases, outbox
 from portal.extensions import db
 from portal.models import Refund, ReturnRequest
-from portal.models.base import utcnow
 from portal.payments import get_provider
 from portal.payments.base import RECORDED, RefundOrder, refund_key
 from portal.payments.service import APPROVED
@@ -30,25 +29,19 @@ LEASE = timedelta(minutes=5)
 
 
 def _claim(ids: list[int] | None, limit: int) -> list[tuple[RefundOrder, str, int]]:
-    now = utcnow()
-    query = (
-        select(Refund)
-        .where(
+    taken = leases.claim_due(
+        Refund,
+        (
             Refund.status == APPROVED,
             Refund.method == "original_payment",
             Refund.provider.in_(("stripe", "mollie", *PLATFORMS)),
-            Refund.next_attempt_at <= now,
-        )
-        .order_by(Refund.next_attempt_at, Refund.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+        ),
+        limit=limit,
+        lease=LEASE,
+        ids=ids,
     )
-    if ids is not None:
-        query = query.where(Refund.id.in_(ids))
     claimed = []
-    for refund in db.session.scalars(query):
-        refund.next_attempt_at = now + LEASE
-        refund.attempts += 1
+    for refund in leases.leased_rows(Refund, taken):
         item = refund.return_item
         rr = item.return_request
         platform_order = refund.provider in PLATFORMS

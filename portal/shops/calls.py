@@ -4,8 +4,9 @@ portal/payments/worker.py):
 1. `queue` adds a `PlatformCall` (pending) in the request's transaction, with the plain
    data to send and its key; the request commits.
 2. After the response (and from `flask shop calls`, for retries), `send_due` claims due
-   rows (`FOR UPDATE SKIP LOCKED`, a lease, the attempt counted) and commits; calls the
-   platform outside any transaction; applies the answer under the row lock and commits.
+   rows (a lease, the attempt counted, atomically on both databases: portal/leases.py)
+   and commits; calls the platform outside any transaction; applies the answer under the
+   row lock and commits.
    DONE and REFUSED move the call through lifecycle.PLATFORM_CALL and run what follows
    (portal/shops/call_outcomes.py); RETRY (timeout, 429, 5xx, no connection) leaves it
    pending with a backoff. The same key is sent again, so the platform never makes it twice.
@@ -20,7 +21,7 @@ from datetime import timedelta
 from flask import Flask, current_app, g
 from sqlalchemy import select
 
-from portal import lifecycle, outbox
+from portal import leases, lifecycle, outbox
 from portal.extensions import db
 from portal.lifecycle import shops as states
 from portal.models import PlatformCall, ReturnRequest
@@ -120,23 +121,11 @@ def _made_before(call: PlatformCall) -> list[str]:
 
 
 def _claim(ids: list[int] | None, limit: int) -> list[tuple[int, int, str, str, object]]:
-    now = utcnow()
-    query = (
-        select(PlatformCall)
-        .where(
-            PlatformCall.status == states.PENDING,
-            PlatformCall.next_attempt_at <= now,
-        )
-        .order_by(PlatformCall.next_attempt_at, PlatformCall.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    taken = leases.claim_due(
+        PlatformCall, (PlatformCall.status == states.PENDING,), limit=limit, lease=LEASE, ids=ids
     )
-    if ids is not None:
-        query = query.where(PlatformCall.id.in_(ids))
     claimed = []
-    for call in db.session.scalars(query):
-        call.next_attempt_at = now + LEASE
-        call.attempts += 1
+    for call in leases.leased_rows(PlatformCall, taken):
         data = dict(call.payload)
         if call.kind == RELEASE:
             data = _release_target(call)
