@@ -43,24 +43,18 @@ def shopify_return(
 ):
     """A return of one €25.00 tee on a Shopify order (id 7001, line 70011) that the fake
     holds too, received and graded A; `extra` goes to factory.return_."""
-    from portal.outbox import deliver_due
-    from portal.services import warehouse
     from tests.fakes.shopify import line, order
+    from tests.shops.platform_kit import platform_return
 
-    rr = factory.return_(with_label=False, locale=locale, resolution=resolution, **extra)
-    rr.order.source, rr.order.external_id = "shopify", "7001"
-    rr.order.lines[0].external_id = "70011"
-    db_session().flush()
     shopify.add_order(order(7001, 2002, lines=[line(70011, sku="TEE-M", price="25.00")]))
-    if inspect if inspect is not None else resolution == "refund":
-        warehouse.receive_parcel(rr, {i.id: i.quantity for i in rr.items}, actor="w")
-        warehouse.diagnose(rr, {i.id: ("A", "", "") for i in rr.items}, actor="w")
-    db_session().commit()
-    deliver_due()
-    return rr
-
-
-def db_session():
-    from portal.extensions import db
-
-    return db.session
+    inspect = inspect if inspect is not None else resolution == "refund"
+    return platform_return(
+        factory,
+        "shopify",
+        "7001",
+        "70011",
+        resolution=resolution,
+        inspect=inspect,
+        locale=locale,
+        **extra,
+    )

@@ -12,12 +12,16 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Order, PlatformCall, Refund, ReturnItem, StoreCredit
+from portal.models import Order, Refund, ReturnItem, StoreCredit
 from portal.models.base import utcnow
 from portal.outbox import deliver_due
 from portal.security import status_token
 from portal.services import returns, warehouse
 from tests.fakes.prestashop import order, row
+from tests.shops.platform_kit import calls_of as _calls
+from tests.shops.platform_kit import platform_return
+from tests.shops.platform_kit import run_ok as _run
+from tests.shops.platform_kit import the_refund as _refund
 from tests.shops.prestashop_fixtures import with_prestashop
 from tests.staff.conftest import StaffClient
 from tests.staff.staffkit import page, text_of
@@ -43,32 +47,8 @@ def _shop_order(presta) -> None:
 
 def presta_return(factory, presta, *, resolution="refund"):
     """A return of one €25.00 tee on PrestaShop order 5 (order row 51), received, graded A."""
-    rr = factory.return_(with_label=False, locale="en", resolution=resolution)
-    rr.order.source, rr.order.external_id = "prestashop", "5"
-    rr.order.lines[0].external_id = "51"
-    db.session.flush()
     _shop_order(presta)
-    warehouse.receive_parcel(rr, {i.id: i.quantity for i in rr.items}, actor="w")
-    warehouse.diagnose(rr, {i.id: ("A", "", "") for i in rr.items}, actor="w")
-    db.session.commit()
-    deliver_due()
-    return rr
-
-
-def _refund() -> Refund:
-    db.session.expire_all()
-    return db.session.scalars(select(Refund)).one()
-
-
-def _calls(kind: str) -> list[PlatformCall]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(PlatformCall).where(PlatformCall.kind == kind)))
-
-
-def _run(runner, *args) -> str:
-    result = runner.invoke(args=list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
+    return platform_return(factory, "prestashop", "5", "51", resolution=resolution)
 
 
 # -- refunds: a credit slip, then the shop pays ---------------------------------------------

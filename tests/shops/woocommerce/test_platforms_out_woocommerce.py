@@ -12,36 +12,22 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Order, PlatformCall, Refund, ReturnItem, StoreCredit
+from portal.models import Order, ReturnItem, StoreCredit
 from portal.models.base import utcnow
 from portal.outbox import deliver_due
 from portal.payments.base import refund_key
 from portal.security import status_token
 from portal.services import returns, warehouse
-from tests.fakes.woocommerce import KEY, SECRET, FakeWooCommerce, line, order, sign
+from tests.fakes.woocommerce import line, order, sign
+from tests.shops.platform_kit import calls_of as _calls
+from tests.shops.platform_kit import platform_return
+from tests.shops.platform_kit import run_ok as _run
+from tests.shops.platform_kit import the_refund as _refund
 from tests.shops.woocommerce.conftest import WEBHOOK_SECRET
 from tests.staff.conftest import StaffClient
 from tests.staff.staffkit import page, text_of
 
 CUSTOMER = "anne@example.fr"
-
-
-@pytest.fixture
-def woo():
-    with FakeWooCommerce(slow_seconds=1.5) as fake:
-        yield fake
-
-
-@pytest.fixture
-def app_config(app_config, woo):
-    return {
-        **app_config,
-        "WOOCOMMERCE_STORE_URL": woo.base_url,
-        "WOOCOMMERCE_CONSUMER_KEY": KEY,
-        "WOOCOMMERCE_CONSUMER_SECRET": SECRET,
-        "WOOCOMMERCE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "WOOCOMMERCE_TIMEOUT": 1,
-    }
 
 
 @pytest.fixture
@@ -59,33 +45,10 @@ def _store_order(woo) -> None:
 
 def woo_return(factory, woo, *, resolution="refund", inspect=True):
     """A return of one €25.00 tee on WooCommerce order 7001 (line 70011), received, graded A."""
-    rr = factory.return_(with_label=False, locale="en", resolution=resolution)
-    rr.order.source, rr.order.external_id = "woocommerce", "7001"
-    rr.order.lines[0].external_id = "70011"
-    db.session.flush()
     _store_order(woo)
-    if inspect:
-        warehouse.receive_parcel(rr, {i.id: i.quantity for i in rr.items}, actor="w")
-        warehouse.diagnose(rr, {i.id: ("A", "", "") for i in rr.items}, actor="w")
-    db.session.commit()
-    deliver_due()
-    return rr
-
-
-def _refund() -> Refund:
-    db.session.expire_all()
-    return db.session.scalars(select(Refund)).one()
-
-
-def _calls(kind: str) -> list[PlatformCall]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(PlatformCall).where(PlatformCall.kind == kind)))
-
-
-def _run(runner, *args) -> str:
-    result = runner.invoke(args=list(args))
-    assert result.exit_code == 0, result.output
-    return result.output
+    return platform_return(
+        factory, "woocommerce", "7001", "70011", resolution=resolution, inspect=inspect
+    )
 
 
 # -- refunds ------------------------------------------------------------------------------
