@@ -10,7 +10,7 @@ temporary SQLite file, or into TEST_DATABASE_URL (PostgreSQL) when it is set, in
 throw-away schema. Prints the time, the orders per second, the resident memory sampled
 after every page (first, middle, last, peak) and, for the second sync, the INSERT, UPDATE
 and DELETE statements on orders and order lines (must be 0). Exits 1 if the first sync
-takes more than 15 minutes, if memory grows by more than 100 MB from the first tenth to
+takes more than 15 minutes, if memory grows by more than 16 MB from the first tenth to
 the end, or if the second sync writes.
 
 Another platform plugs in with an entry in FAKES: a function (count) -> a started fake
@@ -35,7 +35,7 @@ from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
 
 LIMIT_SECONDS = 15 * 60
-GROWTH_LIMIT_MB = 100
+GROWTH_LIMIT_MB = 16
 
 
 def rss_mb() -> float:

@@ -9,7 +9,7 @@ committed after each page of 100 as the command does, into a temporary SQLite fi
 throw-away PostgreSQL schema when TEST_DATABASE_URL is set). Prints the time, the
 resident memory after the first 10 pages and at its peak, and the writes of the second
 sync. Exits 1 if the first sync took more than 15 minutes, memory grew by more than
-64 MB after the first 10 pages, an order is missing, or the second sync wrote anything.
+16 MB after the first 10 pages, an order is missing, or the second sync wrote anything.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from portal.shops.woocommerce_orders import sync  # noqa: E402
 from tests.fakes.woocommerce import KEY, SECRET, FakeWooCommerce  # noqa: E402
 
 TIME_LIMIT_S = 15 * 60
-GROWTH_LIMIT_MB = 64
+GROWTH_LIMIT_MB = 16
 SINCE = datetime(2026, 10, 1, tzinfo=UTC)
 
 

@@ -1,10 +1,10 @@
 """PrestaShop orders into ours (flush, never commit), and the sync the commands run.
 
-The writing is the Shopify writer's (`shopify_orders._fill` and `_lines`: lines matched on
-the platform's own line id, lines without a SKU kept, a line with returns never shrunk or
-repriced); only the lookup and the number rule are ours. An order whose `date_upd` we
-already hold (or an older one) changes nothing and writes nothing: that is what makes the
-poll and the nightly catch-up safe to run again and again.
+The writing is the shared writer's (`order_writer`: a page read in a few queries and
+flushed once, lines matched on the platform's own line id, lines without a SKU kept, a
+line with returns never shrunk or repriced); only the number rule is ours. An order
+whose `date_upd` we already hold (or an older one) changes nothing and writes nothing:
+that is what makes the poll and the nightly catch-up safe to run again and again.
 
 A PrestaShop reference is not unique on its own: a cart shipped from two warehouses or by
 two carriers becomes two orders with the same reference. The first keeps the reference as
@@ -14,105 +14,38 @@ its number; the next is numbered "<reference>-<id>" (docs/shops-prestashop.md).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
 
-from portal.extensions import db
-from portal.models import Order, OrderLine, Variant
-from portal.shops import credentials, platform
-from portal.shops import shopify_orders as writer
+from portal.models import Order
+from portal.shops import credentials, order_writer, platform
 from portal.shops.platform import PlatformError, SyncProgress
 from portal.shops.prestashop_mapping import SOURCE, Settings, map_order
-from portal.shops.shopify_mapping import BadPayload, Line, MappedOrder
+from portal.shops.shopify_mapping import BadPayload, MappedOrder
 from portal.shops.sync import SyncResult
 
 
-@dataclass
-class Page:
-    """What a page of orders needs from the database, read in three queries rather than a
-    few per order: our orders with these ids, the numbers taken, the variants by SKU."""
+class Page(order_writer.Page):
+    """The shared writer's page, with PrestaShop's numbers: a new order takes its reference,
+    or "<reference>-<id>" when another order has it; an order we hold keeps its number."""
 
-    held: dict[str, Order] = field(default_factory=dict)
-    numbers: set[str] = field(default_factory=set)
-    variants: dict[str, Variant] = field(default_factory=dict)
+    def candidates(self, mapped: MappedOrder) -> tuple[str, ...]:
+        return (mapped.number, f"{mapped.number}-{mapped.external_id}"[:64])
 
-    @classmethod
-    def read(cls, payloads: list) -> Page:
-        ids, numbers, skus = set(), set(), set()
-        for payload in payloads:
-            if not isinstance(payload, dict):
-                continue
-            ids.add(str(payload.get("id")))
-            reference = str(payload.get("reference") or "").strip()
-            numbers |= {reference, f"{reference}-{payload.get('id')}"}
-            for item in (payload.get("associations") or {}).get("order_rows") or []:
-                if isinstance(item, dict):
-                    skus.add(str(item.get("product_reference") or "").strip())
-                    skus.add(
-                        f"prestashop-{item.get('product_id')}-{item.get('product_attribute_id')}"
-                    )
-        held = db.session.scalars(
-            select(Order).where(Order.source == SOURCE, Order.external_id.in_(ids))
-        )
-        taken = db.session.scalars(select(Order.number).where(Order.number.in_(numbers)))
-        variants = db.session.scalars(select(Variant).where(Variant.sku.in_(skus)))
-        return cls(
-            held={order.external_id: order for order in held},
-            numbers=set(taken),
-            variants={variant.sku: variant for variant in variants},
-        )
-
-    def number_for(self, mapped: MappedOrder) -> str:
-        for number in (mapped.number, f"{mapped.number}-{mapped.external_id}"[:64]):
+    def number_for(self, mapped: MappedOrder, order: Order | None) -> str:
+        if order is not None:
+            return order.number  # the number customers were given stays theirs
+        for number in self.candidates(mapped):
             if number not in self.numbers:
-                self.numbers.add(number)
                 return number
         raise BadPayload(f"order number {mapped.number} is already used by another order")
 
-    def variant(self, line: Line, currency: str, settings: Settings) -> Variant:
-        found = self.variants.get(line.sku)
-        if found is None:  # the Shopify writer's: a new variant of a new or known product
-            found = writer._variant(line, currency, settings.writer())  # noqa: SLF001
-            self.variants[line.sku] = found
-        return found
 
-
-def apply_order(payload, settings: Settings, page: Page | None = None) -> str:
+def apply_order(payload, settings: Settings) -> str:
     """'created', 'updated' or 'unchanged'; BadPayload (before anything is written) when
     the order cannot be read."""
-    mapped = map_order(payload, settings)
-    page = page if page is not None else Page.read([payload])
-    order = page.held.get(mapped.external_id)
-    held = order.external_updated_at if order is not None else None
-    if held is not None and mapped.updated_at is not None and mapped.updated_at <= held:
-        return "unchanged"
-    created = order is None
-    if created:
-        mapped.number = page.number_for(mapped)
-        order = Order(number=mapped.number, source=SOURCE, external_id=mapped.external_id)
-        db.session.add(order)
-        page.held[mapped.external_id] = order
-    else:
-        mapped.number = order.number  # the number customers were given stays theirs
-    # the Shopify writer's own steps, shared rather than copied (see the module's text)
-    writer._fill(order, mapped)  # noqa: SLF001
-    if created:  # a new order has no returns: its lines are plainly the platform's
-        for line in mapped.lines:
-            order.lines.append(
-                OrderLine(
-                    external_id=line.external_id,
-                    variant=page.variant(line, mapped.currency, settings),
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    discount=line.discount,
-                )
-            )
-    else:
-        writer._lines(order, mapped.lines, mapped.currency, settings.writer())  # noqa: SLF001
-    return "created" if created else "updated"
+    return order_writer.write_one(Page, SOURCE, settings, map_order(payload, settings))
 
 
 def _label(payload) -> str:
@@ -135,22 +68,20 @@ def ours(payload, module: str) -> bool:
 
 
 def apply_page(orders: list, settings: Settings, result: SyncResult) -> None:
-    """An order that cannot be read is named and skipped (it is refused before anything of
-    it is written, so no savepoint is needed); our own replacement orders are left out (and
-    counted unchanged); the page is flushed once."""
-    page = Page.read(orders)
+    """An order that cannot be read or written is named and skipped, the others land; our
+    own replacement orders are left out (and counted unchanged); the page is read in a few
+    queries and flushed once (`order_writer.write_page`)."""
     module = current_app.config.get("PRESTASHOP_REPLACEMENT_MODULE") or "ps_wirepayment"
+    todo: list[tuple[str, MappedOrder]] = []
     for payload in orders:
         if ours(payload, module):
             result.unchanged += 1
             continue
         try:
-            outcome = apply_order(payload, settings, page)
+            todo.append((_label(payload), map_order(payload, settings)))
         except BadPayload as exc:
             result.errors.append(f"{_label(payload)}: {exc}")
-            continue
-        setattr(result, outcome, getattr(result, outcome) + 1)
-    db.session.flush()
+    order_writer.write_page(Page, SOURCE, settings, todo, result)
 
 
 def connector() -> platform.Platform:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from portal.extensions import db
 from portal.models import ShopConnection
 from portal.models.base import utcnow
-from portal.shops.shopify_mapping import BadPayload, Settings
-from portal.shops.shopify_orders import apply_order
+from portal.shops import shopify_orders
+from portal.shops.shopify_mapping import Settings
 
 MAX_ERRORS_KEPT = 50
 
@@ -32,23 +32,10 @@ class SyncResult:
         }
 
 
-def _label(payload) -> str:
-    if isinstance(payload, dict):
-        return str(payload.get("name") or payload.get("id") or "?")[:40]
-    return "?"
-
-
 def apply_page(orders: list, settings: Settings, result: SyncResult) -> None:
-    """Each order in its own savepoint: one that cannot be read is named and skipped."""
-    known: dict = {}  # variants by SKU, read once a page
-    for payload in orders:
-        try:
-            with db.session.begin_nested():
-                outcome = apply_order(payload, settings, known)
-        except BadPayload as exc:
-            result.errors.append(f"{_label(payload)}: {exc}")
-            continue
-        setattr(result, outcome, getattr(result, outcome) + 1)
+    """A page of Shopify orders (`shopify_orders.apply_page`, the shared writer's page):
+    one that cannot be read or written is named and skipped, the others land."""
+    shopify_orders.apply_page(orders, settings, result)
 
 
 def record(row: ShopConnection | None, result: SyncResult, failure: str | None = None) -> None:

@@ -11,6 +11,7 @@ from portal.models import Order, OrderLine
 from portal.shops import credentials
 from tests.fakes.prestashop import order, row
 from tests.shops.prestashop_fixtures import with_prestashop
+from tests.shops.refusals import refusing_order
 
 
 @pytest.fixture
@@ -146,3 +147,17 @@ def test_a_free_shipping_voucher_read_through_the_poll(app, runner, presta):
     assert _poll(runner, "2026-06-01").exit_code == 0
     stored = db.session.scalar(select(Order).where(Order.number == "FREESHIP1"))
     assert stored.lines[0].discount == 500  # 12 € of discounts, 7 € of them the shipping
+
+
+def test_an_order_the_database_refuses_is_named_and_the_rest_of_its_page_come_in(
+    app, runner, presta
+):
+    _add(presta, 3)
+    with refusing_order("REF000002"):
+        result = _poll(runner)
+    assert result.exit_code == 0, result.output
+    assert "created 2, updated 0, unchanged 0, rejected 1" in result.output
+    assert "rejected REF000002: the database refused it" in result.output
+    held = db.session.scalars(select(Order.number).order_by(Order.number)).all()
+    assert held == ["REF000001", "REF000003"]
+    assert db.session.scalar(select(func.count(OrderLine.id))) == 2

@@ -11,6 +11,7 @@ from portal.models import Order, OrderLine
 from portal.models.base import utcnow
 from tests.fakes.shopify import line, order
 from tests.htmlkit import page
+from tests.shops.refusals import refusing_order
 
 
 def _sync(runner, since="90d"):
@@ -115,3 +116,41 @@ def test_the_customer_finds_the_order_however_the_number_is_typed(runner, shopif
             "/lookup", data={"number": typed, "contact": "bob.norman@mail.example.com"}
         )
         assert response.status_code == 302, (typed, page(response).text[:300])
+
+
+def test_an_order_the_database_refuses_is_named_and_the_rest_of_its_page_come_in(runner, shopify):
+    for i in (1, 2, 3):
+        shopify.add_order(order(1000 + i, 2000 + i, lines=[line(i)], created_at=_recent(3)))
+    with refusing_order("#2002"):
+        result = _sync(runner)
+    assert "created 2, updated 0, unchanged 0, rejected 1" in result.output
+    assert "rejected #2002: the database refused it" in result.output
+    held = db.session.scalars(select(Order.external_id).order_by(Order.external_id)).all()
+    assert held == ["1001", "1003"]
+    assert db.session.scalar(select(func.count(OrderLine.id))) == 2
+
+
+def test_a_page_of_changed_orders_is_read_in_a_few_queries_not_a_few_per_order(runner, shopify):
+    for i in range(1, 41):
+        lines = [line(i * 10, sku=f"TEE-{i % 3}"), line(i * 10 + 1, sku=None, variant_id=None)]
+        shopify.add_order(order(1000 + i, 2000 + i, lines=lines, created_at=_recent(2)))
+    assert _sync(runner).exit_code == 0
+    for i in range(1, 41):  # the line without SKU gone, the other one now two units
+        shopify.touch(
+            1000 + i, _recent(5), line_items=[line(i * 10, sku=f"TEE-{i % 3}", quantity=2)]
+        )
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = _sync(runner)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert "created 0, updated 40, unchanged 0, rejected 0" in result.output
+    assert len(reads) <= 10, reads  # 40 orders: at least 80 when read one by one
+    quantities = db.session.scalars(select(OrderLine.quantity)).all()
+    assert quantities == [2] * 40

@@ -14,6 +14,7 @@ from portal.shops import credentials as shop_credentials
 from portal.shops.platform import PlatformError, SyncProgress
 from portal.shops.woocommerce_orders import sync
 from tests.fakes.woocommerce import KEY, SECRET, line, order
+from tests.shops.refusals import refusing_order
 
 SINCE = datetime(2026, 10, 1, tzinfo=UTC)
 
@@ -116,3 +117,14 @@ def test_the_platform_offers_the_same_sync(app, woo):
     for _ in platform.for_source("woocommerce").sync(SINCE):
         db.session.commit()
     assert db.session.scalar(select(func.count(Order.id))) == 1
+
+
+def test_an_order_the_database_refuses_is_named_and_the_rest_of_its_page_come(app, woo):
+    for i in (1, 2, 3):
+        woo.add_order(order(i, modified_gmt="2026-11-02T10:00:00", lines=[line(i * 10)]))
+    with refusing_order("2"):
+        result = _run()
+    assert result.counts() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert result.errors == ["2: the database refused it (a duplicate or a bad value)"]
+    held = db.session.scalars(select(Order.external_id).order_by(Order.external_id)).all()
+    assert held == ["1", "3"]
