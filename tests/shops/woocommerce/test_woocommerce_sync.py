@@ -124,7 +124,13 @@ def test_an_order_the_database_refuses_is_named_and_the_rest_of_its_page_come(ap
         woo.add_order(order(i, modified_gmt="2026-11-02T10:00:00", lines=[line(i * 10)]))
     with refusing_order("2"):
         result = _run()
-    assert result.counts() == {"created": 2, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert result.counts() == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 1,
+        "stock": 0,
+    }
     assert result.errors == ["2: the database refused it (a duplicate or a bad value)"]
     held = db.session.scalars(select(Order.external_id).order_by(Order.external_id)).all()
     assert held == ["1", "3"]
