@@ -10,8 +10,10 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from portal.commands.demo import DEMO_PASSWORD
 from portal.extensions import db
 from tests.conftest import free_port
 
@@ -85,3 +87,25 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def staff_page(browser, live_server):
+    """A logged-in staff member's own browser window (en-GB, desktop size)."""
+    contexts = []
+
+    def login(email: str):
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server + "/staff/login")
+        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator("#whoami")).to_contain_text(email)
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()

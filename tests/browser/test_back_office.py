@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
-from portal.commands.demo import DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import Refund, ReturnRequest, Variant
 from portal.typography import french as french_typography
@@ -40,28 +38,6 @@ def french(msgid: str, **values) -> str:
     with force_locale("en"):
         assert text != gettext(msgid, **values), f"not translated to French: {msgid!r}"
     return squash(french_typography(text))  # set as the e-mails set French
-
-
-@pytest.fixture
-def staff_page(browser, live_server):
-    """A logged-in staff member's own browser window (en-GB, desktop size)."""
-    contexts = []
-
-    def login(email: str):
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(live_server + "/staff/login")
-        page.get_by_label("E-mail").fill(email)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.locator("#whoami")).to_contain_text(email)
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
 
 
 def create_return(page, live_server) -> tuple[str, str]:

@@ -11,7 +11,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.commands.demo import DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import Refund, RepairCase
 from tests.browser.mailwait import wait_for_mail
@@ -86,27 +85,6 @@ def customer(browser, live_server):
         return context.new_page()
 
     yield open_page
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def staff_page(browser, live_server):
-    contexts = []
-
-    def login(email: str):
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(live_server + "/staff/login")
-        page.get_by_label("E-mail").fill(email)
-        page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page.locator("#whoami")).to_contain_text(email)
-        return page
-
-    yield login
     for context in contexts:
         context.close()
 
