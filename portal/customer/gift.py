@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.customer import draft
+from portal.customer import blank_forms, draft
 from portal.customer.blueprint import bp
 from portal.customer.forms import ContactForm, GiftForm
 from portal.extensions import limiter
@@ -24,9 +24,9 @@ def _code_key() -> str:
 @limiter.limit(_limit, methods=["POST"])
 @limiter.limit(_limit, methods=["POST"], key_func=_code_key)
 def gift():
-    form = GiftForm()
     if request.method == "GET":
-        return render_template("customer/gift.html", form=form)
+        return blank_forms.page("customer/gift.html", GiftForm)
+    form = GiftForm()
     if not form.validate_on_submit():
         return render_template("customer/gift.html", form=form), 400
     order = lookup.find_gift(form.code.data)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import lifecycle
-from portal.customer import draft, keep_it_view
+from portal.customer import blank_forms, draft, keep_it_view
 from portal.customer.blueprint import bp
 from portal.customer.forms import LookupForm, PlainForm
 from portal.customer.pages import item_rows, lookup_key, parse_items, picture_policy
@@ -76,7 +76,7 @@ def _finished_return():
 
 @bp.get("/")
 def start():
-    return render_template("customer/start.html", form=LookupForm())
+    return blank_forms.page("customer/start.html", LookupForm)
 
 
 @bp.get("/lookup")

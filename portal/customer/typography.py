@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Response
+from flask import Response, g
 
 from portal.customer.blueprint import bp
 from portal.i18n import current_locale
@@ -59,7 +59,8 @@ def typography(text: str) -> str:
 @bp.after_request
 def french_pages(response: Response) -> Response:
     if (
-        current_locale() == "fr"
+        not g.get("typography_done")
+        and current_locale() == "fr"
         and response.mimetype == "text/html"
         and not response.is_streamed
         and not response.direct_passthrough
