@@ -60,10 +60,11 @@ def typography(text: str) -> str:
 def french_pages(response: Response) -> Response:
     if (
         not g.get("typography_done")
-        and current_locale() == "fr"
+        and not 300 <= response.status_code < 400  # a redirect's body is never shown
         and response.mimetype == "text/html"
         and not response.is_streamed
         and not response.direct_passthrough
+        and current_locale() == "fr"
     ):
         response.set_data(french_html(response.get_data(as_text=True)))
     return response
