@@ -7,7 +7,7 @@ N1 and N2 requests, the difference divided by N2 − N1 is what one request cost
 worker: gunicorn's accept, parsing and writing, the app, its hooks, the pools; start-up
 and exit cancel out. The hello-world app the same way, for the ratio.
 
-    .venv/bin/python bench/count_gunicorn.py [hello,start,lookup,items] [N1 N2]
+    .venv/bin/python bench/count_gunicorn.py [hello,start,gift,lookup,items] [N1 N2]
 
 Needs valgrind and Redis (REDIS_URL). Slow: about a minute per target.
 """
@@ -52,8 +52,8 @@ def client(port: int, target: str, n: int) -> None:
         _s, page, cookie = _request(port, "GET", "/")
         token = TOKEN.search(page).group(1)
     for i in range(n + (1 if target == "items" else 0)):
-        if target in ("hello", "start"):
-            status, _page, _c = _request(port, "GET", "/")
+        if target in ("hello", "start", "gift"):
+            status, _page, _c = _request(port, "GET", "/gift" if target == "gift" else "/")
             assert status == 200, status
         elif target == "lookup" or (target == "items" and i == 0):
             k = 1 + i * 7919 % 2000
