@@ -184,7 +184,7 @@ def prepare(db: Database, tmp: str) -> None:
 
 
 class Server:
-    def __init__(self, app: str, env: dict):
+    def __init__(self, app: str, env: dict, extra: tuple[str, ...] = ()):
         self.port = free_port()
         self.process = subprocess.Popen(
             [
@@ -195,6 +195,7 @@ class Server:
                 f"127.0.0.1:{self.port}",
                 "--log-level",
                 "warning",
+                *extra,
                 app,
             ],
             env=env,

@@ -56,8 +56,31 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
+    _limits_in_their_views_only(app, limiter)
     i18n.init_app(app)
     security.init_app(app)
+
+
+def _limits_in_their_views_only(app: Flask, limiter) -> None:
+    """Flask-Limiter's before-request check is for limits on every route or on a blueprint
+    (RATELIMIT_DEFAULT, RATELIMIT_APPLICATION, RATELIMIT_META, a decorated blueprint);
+    a decorated view checks its own limits when it runs, as `lookup_limits` does. The
+    portal sets none of the first kind, so on every request the check resolved the
+    route's limits only to find nothing to count. It now runs only when one is set."""
+    check = limiter._check_request_limit  # noqa: SLF001 (the hook Flask-Limiter added)
+    manager = limiter.limit_manager
+
+    def limits_on_every_route() -> None:
+        if (
+            manager.default_limits
+            or manager.application_limits
+            or manager._blueprint_limits  # noqa: SLF001
+            or limiter._meta_limits  # noqa: SLF001
+        ):
+            check()
+
+    hooks = app.before_request_funcs.get(None, [])
+    app.before_request_funcs[None] = [limits_on_every_route if f == check else f for f in hooks]
 
 
 def register_blueprints(app: Flask) -> None:

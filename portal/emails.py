@@ -37,9 +37,9 @@ from sqlalchemy.orm import selectinload
 from portal.conversation import reply_to
 from portal.extensions import db
 from portal.i18n import contact_hours, fmt_date, money
-from portal.models import OrderLine, ReturnItem, ReturnRequest, Variant
+from portal.models import Label, OrderLine, ReturnItem, ReturnRequest, Variant
 from portal.notifications import one_line
-from portal.services.return_slip import slip_pdf
+from portal.services import return_slip
 from portal.typography import french, french_html
 
 WITH_SUMMARY = {
@@ -57,7 +57,7 @@ WITH_SUMMARY = {
 TOTALS_ONLY = {"diagnosis"}
 # what the return slip reads, in three queries rather than one per row
 SLIP_LOADS = (
-    selectinload(ReturnRequest.labels),
+    selectinload(ReturnRequest.labels).undefer(Label.slip_pdf),
     selectinload(ReturnRequest.items)
     .joinedload(ReturnItem.order_line)
     .joinedload(OrderLine.variant)
@@ -119,7 +119,7 @@ def build(row, pdfs: dict[int, bytes] | None = None) -> bytes:
             parts.append(
                 _leaf(
                     f'application/pdf; name="{slip_name}"',
-                    slip_pdf(rr),
+                    return_slip.for_mail(rr),  # drawn once, kept with the label
                     disposition=f'attachment; filename="{slip_name}"',
                 )
             )

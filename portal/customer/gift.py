@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.customer import draft
+from portal.customer import blank_forms, draft, lookup_limits
 from portal.customer.blueprint import bp
 from portal.customer.forms import ContactForm, GiftForm
-from portal.extensions import limiter
 from portal.services import lookup
-
-
-def _limit() -> str:
-    return current_app.config["LOOKUP_RATE_LIMIT"]
 
 
 def _code_key() -> str:
@@ -21,12 +16,11 @@ def _code_key() -> str:
 
 
 @bp.route("/gift", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
-@limiter.limit(_limit, methods=["POST"], key_func=_code_key)
 def gift():
-    form = GiftForm()
     if request.method == "GET":
-        return render_template("customer/gift.html", form=form)
+        return blank_forms.page("customer/gift.html", GiftForm)
+    lookup_limits.check(_code_key())  # and the address: LOOKUP_RATE_LIMIT, one trip
+    form = GiftForm()
     if not form.validate_on_submit():
         return render_template("customer/gift.html", form=form), 400
     order = lookup.find_gift(form.code.data)

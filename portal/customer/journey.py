@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,12 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import lifecycle
-from portal.customer import draft, keep_it_view
+from portal.customer import blank_forms, draft, keep_it_view, lookup_limits
 from portal.customer.blueprint import bp
 from portal.customer.forms import LookupForm, PlainForm
 from portal.customer.pages import item_rows, lookup_key, parse_items, picture_policy
 from portal.edge import form_id
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.i18n import current_locale, fmt_date
 from portal.links import status_path
 from portal.models import Order, OrderLine, Product, RelayPoint, ReturnRequest, Variant
@@ -47,10 +46,6 @@ ORDER_LOADS = (
     .joinedload(Variant.product)
     .selectinload(Product.variants),
 )
-
-
-def _lookup_limit() -> str:
-    return current_app.config["LOOKUP_RATE_LIMIT"]
 
 
 def _journey(loads=()):
@@ -76,7 +71,7 @@ def _finished_return():
 
 @bp.get("/")
 def start():
-    return render_template("customer/start.html", form=LookupForm())
+    return blank_forms.page("customer/start.html", LookupForm)
 
 
 @bp.get("/lookup")
@@ -86,9 +81,8 @@ def lookup_page():
 
 
 @bp.post("/lookup")
-@limiter.limit(_lookup_limit, methods=["POST"])
-@limiter.limit(_lookup_limit, methods=["POST"], key_func=lookup_key)
 def find_order():
+    lookup_limits.check(lookup_key())  # and the address: LOOKUP_RATE_LIMIT, one trip
     form = LookupForm()
     if not form.validate_on_submit():
         return render_template("customer/start.html", form=form), 400

@@ -97,7 +97,7 @@ def slip_pdf(token: str):
     if is_in(rr, "ended_unsent"):
         abort(404)
     return Response(
-        return_slip.slip_pdf(rr),
+        return_slip.stored_or_drawn(rr),  # as kept when the confirmation was sent
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="return-slip-{rr.rma}.pdf"'},
     )

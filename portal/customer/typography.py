@@ -4,7 +4,7 @@ scripts, styles or form fields), and available as the `typography` filter."""
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, g
 
 from portal.customer.blueprint import bp
 from portal.i18n import current_locale
@@ -19,10 +19,12 @@ def typography(text: str) -> str:
 @bp.after_request
 def french_pages(response: Response) -> Response:
     if (
-        current_locale() == "fr"
+        not g.get("typography_done")
+        and not 300 <= response.status_code < 400  # a redirect's body is never shown
         and response.mimetype == "text/html"
         and not response.is_streamed
         and not response.direct_passthrough
+        and current_locale() == "fr"
     ):
         response.set_data(french_html(response.get_data(as_text=True)))
     return response

@@ -135,6 +135,9 @@ class Label(db.Model):
     # (portal.services.label_pdf draws it on first need, out of the customer's request)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     drawing: Mapped[dict | None] = mapped_column(JSON, deferred=True)
+    # the return slip sent with this label's confirmation, drawn once and kept
+    # (portal.services.return_slip.for_mail); None: not drawn yet
+    slip_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

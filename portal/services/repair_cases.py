@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from portal import lifecycle
 from portal.extensions import db
@@ -38,6 +38,12 @@ _TRACKING = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 
 
 def cases_of(rr: ReturnRequest) -> list[RepairCase]:
+    """The return's repair cases. A case opens only for an item asked for repair (an
+    item's resolution never changes afterwards), so when the items are already loaded
+    and none asks for one there is nothing to read: the status page, which reads this
+    for its progress bar, history and next step, sends no query for a plain return."""
+    if "items" not in inspect(rr).unloaded and all(i.resolution != REPAIR for i in rr.items):
+        return []
     return list(
         db.session.scalars(
             select(RepairCase).where(RepairCase.return_id == rr.id).order_by(RepairCase.id)
