@@ -169,6 +169,9 @@ def from_environment(instance_path: str) -> dict:
         "LOOKUP_RATE_LIMIT": os.environ.get("LOOKUP_RATE_LIMIT") or "10 per minute;50 per hour",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Redis unreachable: the limits are not counted (and logged), the customer is
+        # served, rather than every page failing with the shop's limiter down
+        "RATELIMIT_SWALLOW_ERRORS": _bool("RATELIMIT_SWALLOW_ERRORS", True),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,

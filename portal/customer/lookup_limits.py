@@ -8,7 +8,9 @@ attempt goes in one Lua script call on Redis (the storage's own connection and k
 prefix, and Flask-Limiter's key layout, so the counters are those its decorators kept); on
 any other storage (memory in tests and development) one `incr` each, as Flask-Limiter does.
 Fixed windows, as Flask-Limiter's default strategy: an attempt counts against every
-counter, refused or not, and is refused when any counter is over its limit.
+counter, refused or not, and is refused when any counter is over its limit. With the
+storage down the attempt is not counted and goes through (`RATELIMIT_SWALLOW_ERRORS`, as
+Flask-Limiter's own limits do), logged.
 """
 
 from __future__ import annotations
@@ -56,17 +58,26 @@ def check(*keys: str) -> None:
         for key in (get_remote_address(), *keys)
         for item in items
     ]
+    try:
+        counts = _count(counters)
+    except Exception as exc:  # the storage is down (RedisError, a timeout…)
+        if not current_app.config.get("RATELIMIT_SWALLOW_ERRORS", True):
+            raise
+        current_app.logger.warning("lookup limits not counted: %s", exc.__class__.__name__)
+        return
+    if any(int(count) > item.amount for (item, _key), count in zip(counters, counts, strict=True)):
+        raise TooManyRequests()
+
+
+def _count(counters: list) -> list:
     storage = limiter.storage
     if isinstance(storage, RedisStorage):
         script = _script(storage)
-        counts = script(
+        return script(
             [storage.prefixed_key(key) for _item, key in counters],
             [item.get_expiry() for item, _key in counters],
         )
-    else:
-        counts = [storage.incr(key, item.get_expiry()) for item, key in counters]
-    if any(int(count) > item.amount for (item, _key), count in zip(counters, counts, strict=True)):
-        raise TooManyRequests()
+    return [storage.incr(key, item.get_expiry()) for item, key in counters]
 
 
 def _script(storage: RedisStorage):
