@@ -19,7 +19,6 @@ from tests.browser.mailwait import wait_for_mail
 from tests.browser.test_back_office import CUSTOMER, body
 from tests.fakes.mollie_server import FakeMollie
 
-staff_page = back_office.staff_page  # the logged-in staff windows of the back-office test
 PAYMENT = "tr_demo10001"  # the demo order's payment id with PAYMENT_PROVIDER=mollie
 
 

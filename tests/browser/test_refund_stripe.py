@@ -18,8 +18,6 @@ from tests.browser.mailwait import wait_for_mail
 from tests.browser.test_back_office import CUSTOMER, body, french
 from tests.fakes.stripe_server import FakeStripe
 
-staff_page = back_office.staff_page  # the logged-in staff windows of the back-office test
-
 
 @pytest.fixture
 def stripe_fake() -> Iterator[FakeStripe]:

@@ -9,10 +9,8 @@ import pytest
 from cryptography.fernet import Fernet
 from playwright.sync_api import expect
 
-from tests.browser import test_back_office as back_office
 from tests.fakes.shopify import FakeShopify
 
-staff_page = back_office.staff_page
 ADMIN = "admin@maison-lin.example"
 
 
