@@ -47,7 +47,10 @@ def staff_context(browser, live_server, email, *, locale, width):
 
 
 def too_wide(page) -> dict | None:
-    """None when the page fits its viewport; else the widths and the widest elements."""
+    """None when the page fits its viewport; else the widths and the widest elements.
+    Measured once the page and its stylesheet have loaded (a page reached by a form's
+    submit can show its heading before its styles, on a busy machine)."""
+    page.wait_for_load_state("load")
     widths = page.evaluate(
         """() => {
           const doc = document.documentElement;
