@@ -3,6 +3,9 @@ received and graded, and small readers of what the wiring left in the database."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -52,3 +55,35 @@ def run_ok(runner, *args) -> str:
     result = runner.invoke(args=list(args))
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def sync_platform(runner, name: str) -> str:
+    """`flask shop sync --platform NAME --since 90d`, which must succeed; its output."""
+    return run_ok(runner, "shop", "sync", "--platform", name, "--since", "90d")
+
+
+def stock_of(sku: str) -> tuple[int, int]:
+    """(on hand, reserved) of our variant `sku`, read fresh."""
+    from portal.models import Variant
+
+    db.session.expire_all()
+    variant = db.session.scalar(select(Variant).where(Variant.sku == sku))
+    return variant.stock_on_hand, variant.stock_reserved
+
+
+@contextmanager
+def statements_starting(prefix: str) -> Iterator[list[str]]:
+    """The statements sent meanwhile that start with `prefix` ("UPDATE VARIANTS")."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(prefix):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

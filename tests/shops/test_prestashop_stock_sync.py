@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Order, Variant
+from portal.models import Order
 from portal.shops import credentials
 from tests.fakes.prestashop import order, row
+from tests.shops.platform_kit import statements_starting, stock_of, sync_platform
 from tests.shops.prestashop_fixtures import with_prestashop
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -57,15 +58,11 @@ def shop(app, presta):
 
 
 def _sync(runner) -> str:
-    result = runner.invoke(args=["shop", "sync", "--platform", "prestashop", "--since", "90d"])
-    assert result.exit_code == 0, result.output
-    return result.output
+    return sync_platform(runner, "prestashop")
 
 
 def _stock(sku: str) -> tuple[int, int]:
-    db.session.expire_all()
-    variant = db.session.scalar(select(Variant).where(Variant.sku == sku))
-    return variant.stock_on_hand, variant.stock_reserved
+    return stock_of(sku)
 
 
 def _shop_has(presta, stock_id: int) -> int:
@@ -101,17 +98,8 @@ def test_the_sync_sets_our_stock_to_the_shops_and_holds_count_once(
     assert "stock updated 1" in out, out
     assert _stock("TEE-L") == (1, 1)  # the exchange's unit, held there, and nothing more
 
-    writes: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("UPDATE VARIANTS"):
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_starting("UPDATE VARIANTS") as writes:
         out = _sync(runner)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert "stock updated 0" in out and writes == []
 
     auth.login(role="admin")

@@ -8,15 +8,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Order, Variant
+from portal.models import Order
 from portal.models.base import utcnow
 from portal.services.errors import ValidationFailed
 from portal.services.returns import exchange_options
 from tests.fakes.shopify import fulfillment, line, order
 from tests.htmlkit import page
+from tests.shops.platform_kit import statements_starting, stock_of, sync_platform
 
 TEE = 632910392
 
@@ -78,15 +79,11 @@ def shop(shopify):
 
 
 def _sync(runner) -> str:
-    result = runner.invoke(args=["shop", "sync", "--platform", "shopify", "--since", "90d"])
-    assert result.exit_code == 0, result.output
-    return result.output
+    return sync_platform(runner, "shopify")
 
 
 def _stock(sku: str) -> tuple[int, int]:
-    db.session.expire_all()
-    variant = db.session.scalar(select(Variant).where(Variant.sku == sku))
-    return variant.stock_on_hand, variant.stock_reserved
+    return stock_of(sku)
 
 
 def _order(number: str) -> Order:
@@ -131,17 +128,8 @@ def test_the_sync_brings_shopifys_levels_and_holds_count_once(admin, shop, runne
     text = page(admin.get("/staff/shops")).text
     assert "stock updated for 1 variants" in text
 
-    writes: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("UPDATE VARIANTS"):
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_starting("UPDATE VARIANTS") as writes:
         again = _sync(runner)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert "stock updated 0" in again and writes == []
     assert "stock updated for 0 variants" in page(admin.get("/staff/shops")).text
 

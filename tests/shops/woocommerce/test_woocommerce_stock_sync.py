@@ -8,15 +8,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Order, PlatformCall, Variant
+from portal.models import Order, PlatformCall
 from portal.outbox import deliver_due
 from portal.services import returns, warehouse
 from portal.services.errors import ValidationFailed
 from portal.shops import credentials as shop_credentials
 from tests.fakes.woocommerce import KEY, SECRET, line, order
+from tests.shops.platform_kit import statements_starting, stock_of
 from tests.staff.conftest import StaffClient
 from tests.staff.staffkit import page
 
@@ -70,9 +71,7 @@ def _sync(runner) -> str:
 
 
 def _stock(sku: str) -> tuple[int, int]:
-    db.session.expire_all()
-    variant = db.session.scalar(select(Variant).where(Variant.sku == sku))
-    return variant.stock_on_hand, variant.stock_reserved
+    return stock_of(sku)
 
 
 def _order(number: str) -> Order:
@@ -120,17 +119,8 @@ def test_a_sale_in_the_store_reaches_our_stock_at_the_next_sync(store, runner):
 
 def test_a_second_sync_that_finds_the_same_levels_writes_no_variant(store, runner):
     _sync(runner)
-    writes: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if statement.lstrip().upper().startswith("UPDATE VARIANTS"):
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_starting("UPDATE VARIANTS") as writes:
         output = _sync(runner)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert "stock updated 0" in output and writes == []
 
 
