@@ -86,10 +86,8 @@ def apply_page(orders: list, settings: Settings, result: SyncResult) -> None:
 
 def connector() -> platform.Platform:
     found = platform.PLATFORMS.get(SOURCE)
-    if found is None:  # registered by create_app; a bare script still works
-        from portal.shops.prestashop_platform import PrestaShop
-
-        found = PrestaShop()
+    if found is None:
+        raise PlatformError("not_found", "the PrestaShop connector is not registered (create_app)")
     return found
 
 

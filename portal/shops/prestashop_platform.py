@@ -42,6 +42,7 @@ from portal.shops.platform import (
 )
 from portal.shops.prestashop import PrestaShopClient, clean_address
 from portal.shops.prestashop_mapping import BadPayload, Settings, to_local_text
+from portal.shops.prestashop_orders import apply_page
 
 MAX_ID = 4294967295  # an unsigned INT, PrestaShop's id columns
 
@@ -143,9 +144,6 @@ class PrestaShop:
     # -- orders in --------------------------------------------------------------------------
     def apply_orders(self, page: list, result) -> None:
         """Write one page of the shop's orders (`flask shop sync`)."""
-        from portal.shops.prestashop_mapping import Settings
-        from portal.shops.prestashop_orders import apply_page
-
         apply_page(page, Settings.from_config(current_app.config), result)
 
     def order_pages(self, credentials: Credentials, since: datetime) -> Iterator[list[dict]]:

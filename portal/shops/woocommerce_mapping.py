@@ -32,6 +32,7 @@ from portal.services import validation
 from portal.shops.shopify_mapping import BadPayload, Line, MappedOrder, Settings
 
 SOURCE = "woocommerce"
+KEY_META = "_retours_key"  # the meta our refunds, coupons and replacement orders carry
 CANCELLED = {"cancelled", "failed", "trash"}
 TRACKING_META = "_wc_shipment_tracking_items"
 GIFT_WRAP_KEYS = ("gift wrapped", "gift wrap")

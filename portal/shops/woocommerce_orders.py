@@ -17,13 +17,18 @@ from flask import current_app
 
 from portal.extensions import db
 from portal.shops import credentials as shop_credentials
-from portal.shops import replacements
+from portal.shops import platform, replacements
 from portal.shops.order_writer import Page, write_one, write_page
 from portal.shops.platform import PlatformError, SyncProgress
 from portal.shops.shopify_mapping import BadPayload, MappedOrder, Settings
 from portal.shops.sync import SyncResult, record
-from portal.shops.woocommerce_mapping import SOURCE, map_order, settings_from_config, tracking
-from portal.shops.woocommerce_platform import KEY_META, PLATFORM
+from portal.shops.woocommerce_mapping import (
+    KEY_META,
+    SOURCE,
+    map_order,
+    settings_from_config,
+    tracking,
+)
 from portal.shops.woocommerce_stock import meta_value
 
 
@@ -93,7 +98,8 @@ def sync(since: datetime, progress: SyncProgress | None = None) -> Iterator[Sync
         progress.total = total
 
     try:
-        for page in PLATFORM.order_pages(found, since, on_total=on_total):
+        connector = platform.for_source(SOURCE)  # registered by portal.shops.init_app
+        for page in connector.order_pages(found, since, on_total=on_total):
             apply_page(page, settings, result)
             progress.done += len(page)
             if progress.on_page is not None:

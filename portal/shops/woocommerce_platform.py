@@ -42,10 +42,11 @@ from portal.shops.platform import (
     register,
 )
 from portal.shops.woocommerce import WooClient, clean_url
-from portal.shops.woocommerce_mapping import minor, tracking
+from portal.shops.woocommerce_mapping import KEY_META, minor, settings_from_config, tracking
+from portal.shops.woocommerce_orders import apply_page
+from portal.shops.woocommerce_orders import sync as sync_orders
 from portal.shops.woocommerce_stock import meta_value
 
-KEY_META = "_retours_key"
 RMA_META = "_retours_rma"
 ORDER_TOPICS = ("order.created", "order.updated")
 TRANSIENT = {"unreachable", "server", "rate_limited"}
@@ -142,16 +143,12 @@ class WooCommercePlatform:
 
     def apply_orders(self, page: list, result) -> None:
         """Write one page of the store's orders (`flask shop sync`, the staff page)."""
-        from portal.shops.woocommerce_orders import apply_page, settings_from_config
-
         apply_page(page, settings_from_config(current_app.config), result)
 
     def sync(self, since: datetime, progress: SyncProgress | None = None):
         """`woocommerce_orders.sync`: apply the orders modified since then, yielding after
-        each page for the caller to commit (imported here: that module imports this one)."""
-        from portal.shops.woocommerce_orders import sync
-
-        return sync(since, progress)
+        each page for the caller to commit."""
+        return sync_orders(since, progress)
 
     # -- refunds --------------------------------------------------------------------------
 
