@@ -65,6 +65,12 @@ SLIP_LOADS = (
 )
 
 
+def _reply_address(row, facts: dict) -> str | None:
+    """The signed reply address of a return's e-mail (its answer joins the return's
+    thread); None for a mail of no return (a claim's), which the shop's contact answers."""
+    return reply_to.address(facts["rma"]) if getattr(row, "return_id", None) else None
+
+
 def build(row, pdfs: dict[int, bytes] | None = None) -> bytes:
     """The MIME bytes of an outbox row (`kind`, `locale`, `context`, `recipient`,
     `subject`); `pdfs`: label PDFs by label id. Raises ValueError and the like when the
@@ -83,7 +89,7 @@ def build(row, pdfs: dict[int, bytes] | None = None) -> bytes:
         ("Subject", _words(one_line(subject))),
         ("From", _address(one_line(config["SHOP_NAME"]), config["MAIL_FROM"])),
         ("To", _address(facts.get("contact_name", ""), row.recipient)),
-        ("Reply-To", _address("", reply_to.address(facts["rma"]) or config["SHOP_CONTACT_EMAIL"])),
+        ("Reply-To", _address("", _reply_address(row, facts) or config["SHOP_CONTACT_EMAIL"])),
         ("Date", _one_line(facts["date"])),
         ("Message-ID", _one_line(facts["message_id"])),
         ("X-Retours-Kind", _one_line(row.kind)),

@@ -39,7 +39,7 @@ def repair_quote(token: str):
         case=case,
         name=case.item.display_name,
         currency=rr.order.currency,
-        open=lifecycle.repair_at(case, "quoted"),
+        open=lifecycle.repair_at(case, lifecycle.QUOTED),
         form=PlainForm(),
         status_link=status_path(rr),
     )
@@ -71,5 +71,5 @@ def repair_quotes(rr: ReturnRequest) -> list[tuple[str, int, str]]:
     return [
         (case.item.display_name, case.quote_amount or 0, quote_path(rr, case))
         for case in repair_cases.cases_of(rr)
-        if lifecycle.repair_at(case, "quoted")
+        if lifecycle.repair_at(case, lifecycle.QUOTED)
     ]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import lifecycle
 from portal.extensions import db
@@ -100,8 +100,11 @@ def queue(
         query = query.where(ReturnRequest.received_at < now - timedelta(days=2))
     age_column = ReturnRequest.created_at if name == "awaiting" else ReturnRequest.received_at
     order = age_column.desc() if sort == "newest" else age_column.asc()
-    # each row shows its order's number: read with the rows, not one query per row
-    query = query.order_by(order, ReturnRequest.id).options(joinedload(ReturnRequest.order))
+    # each row shows its order's number and is judged late by its items (a repair keeps
+    # its own promise): both read with the rows, not queries per row
+    query = query.order_by(order, ReturnRequest.id).options(
+        joinedload(ReturnRequest.order), selectinload(ReturnRequest.items)
+    )
     if name != "late":
         query = query.limit(limit)
     rows = [Row(rr, _since(rr), is_late(rr, now)) for rr in db.session.scalars(query)]

@@ -298,7 +298,7 @@ def ship_repaired(rr: ReturnRequest, case: RepairCase, tracking: str, actor: str
 def send_back(rr: ReturnRequest, case: RepairCase, tracking: str, actor: str = "") -> None:
     """Ship back an item the customer declined to pay a repair for, or one with no fault."""
     lock_return(rr)
-    event = "send_back_working" if lifecycle.repair_at(case, "no_fault") else "send_back"
+    event = "send_back_working" if lifecycle.repair_at(case, lifecycle.NO_FAULT) else "send_back"
     _refuse(case, event)
     case.tracking_code = _tracking(tracking)
     _record(rr, case, event, "staff", actor, tracking_code=case.tracking_code)
@@ -399,7 +399,7 @@ def _facts(rr: ReturnRequest, case: RepairCase) -> dict:
         "no_fault": lifecycle.repair_is(case, "repair_no_fault"),
         "note": case.diagnosis_note,
         "quote": case.quote_amount,
-        "quote_url": quote_url(rr, case) if lifecycle.repair_at(case, "quoted") else "",
+        "quote_url": quote_url(rr, case) if lifecycle.repair_at(case, lifecycle.QUOTED) else "",
         "tracking": case.tracking_code or "",
         "replacement": case.replacement_variant.display_name if case.replacement_variant else "",
         "repair_by": promised_by(case),

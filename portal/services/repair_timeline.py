@@ -70,10 +70,10 @@ def next_step(rr: ReturnRequest) -> str | None:
     if not cases or rr.received_at is None:
         return None
     for case in cases:
-        if lifecycle.repair_at(case, "quoted"):
+        if lifecycle.repair_at(case, lifecycle.QUOTED):
             return _("Our quote is waiting for your answer: accept or decline it below.")
     for case in cases:
-        if lifecycle.repair_at(case, "no_fault"):
+        if lifecycle.repair_at(case, lifecycle.NO_FAULT):
             return _(
                 "We found no fault in your %(name)s: we send it back to you, at no cost.",
                 name=case.item.display_name,

@@ -93,3 +93,13 @@ def test_keep_it_is_off_by_default(en, shop):
     assert "Keep it" not in page(client.get("/policy")).text
     claim = claim_of(submit(client, shop.order, kind="damaged", text="Torn.", photos=1))
     assert claim.status == "open"
+
+
+def test_a_claim_mail_is_answered_to_the_shop_not_to_a_return_thread(app, en, shop, mailbox):
+    """A reply address is signed for a return's thread; a claim has none, so its mail's
+    Reply-To is the shop's contact (a signed address for it would bounce: no such return)."""
+    app.config["INBOUND_DOMAIN"] = "in.retours.test"
+    submit(en, shop.order, text="The carrier says delivered; nothing came.")
+    (mail,) = mailbox.to(shop.order.email)
+    assert mail["X-Retours-Kind"] == "claim_received"
+    assert mail["Reply-To"] == app.config["SHOP_CONTACT_EMAIL"]
