@@ -110,9 +110,11 @@ class PrestaShopClient:
 
     def _fail(self, response: requests.Response) -> PlatformError:
         status, said = response.status_code, _message(response)
+        if status == 405 or (status == 401 and "not allowed" in said.lower()):
+            # 405 (code 25): the key may not use this method on the resource; 401 (code 26):
+            # not this resource at all (WebserviceRequest::checkHTTPMethod, ::checkResource)
+            return PlatformError("permission", said or "the key may not do this", status)
         if status == 401:
-            if "permission" in said.lower() or "not allowed" in said.lower():
-                return PlatformError("permission", said, status)
             return PlatformError("auth", said or "the webservice key was refused", status)
         if status == 404:
             return PlatformError("not_found", said or "no webservice at this address", status)

@@ -268,14 +268,15 @@ class FakePrestaShop(LoopbackFake):
         if endpoint == "root":
             return 200, self._root(), {**headers, "Content-Type": "text/xml;charset=utf-8"}
         resource = match["resource"]
-        if request.method not in self.permissions[resource]:
-            return (
-                401,
-                self._error(
-                    26, f"No permission for this authentication key ({request.method} {resource})"
-                ),
-                headers,
+        if not self.permissions[resource]:  # WebserviceRequest::checkResource
+            message = f'Resource of type "{resource}" is not allowed with this authentication key'
+            return 401, self._error(26, message), headers
+        if request.method not in self.permissions[resource]:  # ::checkHTTPMethod
+            message = (
+                f"Method {request.method} is not allowed for the resource {resource} "
+                "with this authentication key"
             )
+            return 405, self._error(25, message), headers
         if request.method == "GET":
             return 200, self._list(resource, request.query), headers
         try:

@@ -96,7 +96,7 @@ def test_a_refund_the_key_may_not_make_is_refused_with_the_shops_words(shop, pre
     _with_order(presta)
     presta.deny("order_slip", "POST")
     answer = shop.refund(creds, _refund())
-    assert answer.state == REFUSED and "No permission" in answer.reason
+    assert answer.state == REFUSED and "not allowed" in answer.reason
 
 
 def test_a_server_error_is_ours_to_retry(shop, presta, creds):

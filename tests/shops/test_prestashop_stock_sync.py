@@ -121,6 +121,6 @@ def test_a_key_not_allowed_to_read_stock_fails_the_sync_with_its_reason(shop, ru
     db.session.refresh(row_)
     assert row_.last_sync_ok is False
     (error,) = row_.last_sync_errors
-    assert "No permission" in error and "stock_availables" in error
+    assert "GET is not allowed" in error and "stock_availables" in error
     assert db.session.scalar(select(Order).where(Order.external_id == "5")) is not None
     assert result.exit_code != 0  # the orders came in; the stock did not
