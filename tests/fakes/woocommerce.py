@@ -297,12 +297,6 @@ class FakeWooCommerce(ProductsMixin, LoopbackFake):
             first = max(start - stored, 0)
             last = min(start + per_page - stored, self.generated)
             items += [generated(GENERATED_FROM + i + 1) for i in range(first, last)]
-        if page > 1 and not items:
-            return _error(
-                400,
-                "rest_post_invalid_page_number",
-                "The page number requested is larger than the number of pages available.",
-            )
         return self._page(items, total, query, f"{BASE}/orders")
 
     def _order(self, match, query, body):

@@ -91,12 +91,6 @@ class ProductsMixin:
         if query.get("orderby", "id") == "id":
             items = sorted(items, key=lambda p: p["id"], reverse=query.get("order") != "asc")
         chosen = items[(page - 1) * per_page : page * per_page]
-        if page > 1 and not chosen:
-            return error(
-                400,
-                "rest_post_invalid_page_number",
-                "The page number requested is larger than the number of pages available.",
-            )
         status, _, headers = self._page(chosen, len(items), query, path)
         return status, [self._shown(p) for p in chosen], headers
 

@@ -44,7 +44,7 @@ def test_a_proxy_that_drops_the_paging_headers_still_gets_every_page(app, woo):
     woo.strip_paging_headers = True
     for i in range(1, 201):
         woo.add_product(i, stock=1, sku=f"MUG-{i}")
-    assert [len(page) for page in _levels(woo)] == [100, 100]  # then a 400 past the last
+    assert [len(page) for page in _levels(woo)] == [100, 100]  # then an empty page past the last
 
 
 def test_variants_without_a_sku_are_named_as_the_order_writer_names_them(app, woo):
