@@ -32,9 +32,9 @@ from portal.extensions import db
 from portal.lifecycle import shops as call_states
 from portal.models import PlatformCall, Variant
 from portal.models.base import utcnow
+from portal.shops.calls import RELEASE, RESERVE
 from portal.shops.platform import StockLevel
 
-RESERVE, RELEASE = "reserve", "release"  # PlatformCall.kind, as portal/shops/calls.py
 Release = aliased(PlatformCall)
 
 

@@ -85,8 +85,16 @@ def test_a_waiting_message_is_shown_on_the_start_page(client):
 
 def test_gift_page_from_its_copy(app):
     clients = [app.test_client() for _ in range(2)]
-    pages = [
-        c.get("/gift", headers={"Accept-Language": "en"}).get_data(as_text=True) for c in clients
-    ]
+    drawn: list[str] = []
+
+    def record(_app, template, **_kw):
+        drawn.append(template.name)
+
+    with template_rendered.connected_to(record, app):
+        pages = [
+            c.get("/gift", headers={"Accept-Language": "en"}).get_data(as_text=True)
+            for c in clients
+        ]
+    assert drawn == ["customer/gift.html"]  # drawn once: the second visitor's is the copy
     assert _token(pages[0]) != _token(pages[1])
     assert all('name="code"' in p for p in pages)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from portal.extensions import db
 from portal.lifecycle import shops as call_states
 from portal.models import PlatformCall, ShopConnection, Variant
 from portal.models.base import utcnow
 from portal.shops import stock_sync
 from portal.shops.platform import Credentials, StockLevel
+from tests.shops.platform_kit import statements_starting, stock_of
 
 
 def _call(kind: str, key: str, payload: dict, status: str) -> None:
@@ -48,31 +47,18 @@ def _sync(pages):
     return sync_one(StubShop(pages), Credentials("https://stub.example", {}), None, bar=False)
 
 
-def _stock(sku: str) -> tuple[int, int]:
-    variant = db.session.scalar(db.select(Variant).where(Variant.sku == sku))
-    db.session.refresh(variant)
-    return variant.stock_on_hand, variant.stock_reserved
-
-
 def test_the_sync_sets_our_stock_to_the_platforms_and_a_second_sync_writes_nothing(app, factory):
     factory.variants("TEE", M=5, L=1)
     db.session.commit()
     pages = [[StockLevel("TEE-M", 2), StockLevel("NOT-OURS", 9)], [StockLevel("TEE-L", 7)]]
     result = _sync(pages)
     assert (result.stock_updated, result.errors, result.failure) == (2, [], None)
-    assert _stock("TEE-M") == (2, 0) and _stock("TEE-L") == (7, 0)
+    assert stock_of("TEE-M") == (2, 0) and stock_of("TEE-L") == (7, 0)
     assert db.session.scalar(db.select(Variant).where(Variant.sku == "NOT-OURS")) is None
 
-    writes = []
-    engine = db.engine
-    listener = lambda conn, cursor, statement, *a: writes.append(statement)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with statements_starting("UPDATE VARIANTS") as writes:
         again = _sync(pages)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    assert again.stock_updated == 0
-    assert not [w for w in writes if w.lstrip().upper().startswith("UPDATE VARIANTS")]
+    assert again.stock_updated == 0 and writes == []
 
 
 def test_units_the_platform_holds_for_our_exchanges_are_added_back_once(app, factory):
@@ -99,7 +85,7 @@ def test_units_the_platform_holds_for_our_exchanges_are_added_back_once(app, fac
     _sync([[StockLevel("TEE-M", 4)]])
     # the platform can sell 4 and holds 1 for us: 5 on hand, 3 promised, 2 still to promise
     # (the pending hold's unit is among the platform's 4, and not promised twice)
-    assert _stock("TEE-M") == (5, 3)
+    assert stock_of("TEE-M") == (5, 3)
 
 
 def test_a_platform_that_sold_what_we_promised_keeps_our_promises_and_says_so(app, factory):
@@ -107,7 +93,7 @@ def test_a_platform_that_sold_what_we_promised_keeps_our_promises_and_says_so(ap
     tee.stock_reserved = 2
     db.session.commit()
     result = _sync([[StockLevel("TEE-M", 0)]])
-    assert _stock("TEE-M") == (2, 2)  # nothing more can be promised
+    assert stock_of("TEE-M") == (2, 2)  # nothing more can be promised
     assert result.errors == [
         "stock TEE-M: the shop has 0 for us but 2 are promised to exchanges here; "
         "nothing more is promised"
@@ -118,7 +104,7 @@ def test_a_negative_level_oversold_in_the_platform_counts_as_none(app, factory):
     factory.variants("TEE", M=5)
     db.session.commit()
     _sync([[StockLevel("TEE-M", -3)]])
-    assert _stock("TEE-M") == (0, 0)
+    assert stock_of("TEE-M") == (0, 0)
 
 
 def test_the_staff_card_shows_the_stock_count_of_the_last_sync(client, auth, factory):
