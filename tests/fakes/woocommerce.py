@@ -336,11 +336,11 @@ class FakeWooCommerce(ProductsMixin, LoopbackFake):
 
     def _create_refund(self, match, query, body):
         order_id = int(match["id"])
-        if order_id not in self.orders:
-            return _error(404, "woocommerce_rest_order_invalid_id", "Invalid order ID.")
+        if order_id not in self.orders:  # the refunds controller's prepare_object_for_database
+            return _error(404, "woocommerce_rest_invalid_order_id", "Invalid order ID.")
         if self.refund_failure:
             return _error(500, "woocommerce_rest_cannot_create_order_refund", self.refund_failure)
-        if float(body.get("amount", 0)) <= 0:
+        if float(body.get("amount", 0)) < 0:  # its check is `0 > amount`
             return _error(
                 400,
                 "woocommerce_rest_invalid_order_refund",
