@@ -350,14 +350,19 @@ def replace(
 def refund(rr: ReturnRequest, case: RepairCase, actor: str = "") -> None:
     """Neither a repair nor a replacement is possible: what was paid for the item comes back
     through the usual refund (its e-mails say when it is approved and when it is sent)."""
+    from sqlalchemy.exc import IntegrityError
+
     from portal.models import Refund
     from portal.services import payments
+    from portal.services.errors import AlreadyDone
     from portal.services.policy import current_policy
+    from portal.services.resolve import check_line_ceiling
 
     lock_return(rr)
     _refuse(case, "refund")
     item = case.item
     amount = refund_amount(case)
+    check_line_ceiling(rr, item, amount)  # never more than was paid for the line, all returns
     policy = current_policy()
     gift_credit = rr.is_gift and not policy.gift_refund_to_buyer
     refund_row = Refund(
@@ -368,8 +373,11 @@ def refund(rr: ReturnRequest, case: RepairCase, actor: str = "") -> None:
         method="store_credit" if gift_credit else "original_payment",
     )
     audit.transition(refund_row, payments.first_event(refund_row), actor_type="staff")
-    db.session.add(refund_row)
-    db.session.flush()
+    try:  # UNIQUE(return_item_id): the item refunded by another path meanwhile
+        with db.session.begin_nested():
+            db.session.add(refund_row)
+    except IntegrityError as exc:
+        raise AlreadyDone(_("%(item)s has already been refunded.", item=_name(case))) from exc
     case.refund_id = refund_row.id
     _record(rr, case, "refund", "staff", actor, amount=amount, currency=refund_row.currency)
     item.outcome, item.outcome_amount = ("store_credit" if gift_credit else "refund"), amount

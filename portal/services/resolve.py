@@ -35,7 +35,7 @@ def _check_item(rr: ReturnRequest, item: ReturnItem) -> None:
         raise ValidationFailed({"item": _("This item is not part of return %(rma)s.", rma=rr.rma)})
 
 
-def _check_line_ceiling(rr: ReturnRequest, item: ReturnItem, amount: int) -> None:
+def check_line_ceiling(rr: ReturnRequest, item: ReturnItem, amount: int) -> None:
     """Never more than was paid for the order line, across all of its returns (a unit
     released by an expired return can be returned again, and both parcels may arrive).
     Read after the order's row lock, so refunds of two returns of one line queue up."""
@@ -149,7 +149,7 @@ def issue_refund(
     paid = sum(i.amount_paid for i in rr.items if i.received_quantity > 0)
     if already + amount > paid:
         raise InvalidTransition(_("This refund would exceed what was paid for the returned items."))
-    _check_line_ceiling(rr, item, amount)
+    check_line_ceiling(rr, item, amount)
     refund = Refund(
         return_item_id=item.id,
         return_id=rr.id,

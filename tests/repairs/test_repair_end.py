@@ -5,15 +5,19 @@ units is one case for those units (replacement and refund count them)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.links import status_path
 from portal.models import Refund, RepairCase, Variant
+from portal.models.base import utcnow
 from portal.outbox import deliver_due
 from portal.services import repair_cases
 from portal.services.errors import InvalidTransition
+from portal.services.returns import expire_returns
 from tests.customer.pagekit import item_fields, lookup, page, returns
 from tests.repairs.build import grinder_order, grinders
 from tests.staff.staffkit import page as staff_page
@@ -286,3 +290,32 @@ def test_the_progress_bar_ends_with_what_happened(app, en, client, factory):
     db.session.commit()
     text = page(en.get(status_path(rr2))).text
     assert "Sent back to you" in text and "Refunded or exchange shipped" not in text
+
+
+def test_a_repair_refund_never_pays_a_line_twice(app, factory):
+    """Both units were in an earlier return, refunded, whose label had expired (the units
+    released) when the same units were sent for repair: the repair's refund is refused with
+    a clear message, nothing written, rather than paying the line twice."""
+    grinders(stock=5)
+    order = factory.order([("GRIND-BLACK", 2)], delivered_days_ago=5, unit_price=8900)
+    earlier = factory.return_(order, quantity=2)
+    expire_returns(utcnow() + timedelta(days=60))
+    order.delivered_at -= timedelta(days=195)  # months later, past the return window
+    db.session.commit()
+    rr, case = factory.repair(order, quantity=2, at="repairing")
+    db.session.add(
+        Refund(
+            return_item_id=earlier.items[0].id,
+            return_id=earlier.id,
+            amount=17800,
+            currency="EUR",
+            method="original_payment",
+            status="sent",
+        )
+    )
+    db.session.commit()
+    with pytest.raises(InvalidTransition, match="dépasserait le montant payé pour cet article"):
+        repair_cases.refund(reload(rr), _case(case))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Refund.id))) == 1
+    assert _case(case).refund_id is None
