@@ -95,8 +95,8 @@ def _journeys(part: dict) -> list[str]:
 
 def _outbox(part: dict) -> list[str]:
     out = [
-        "| workers | queued | delivered | duplicates | mails/s (from the workers' start) | mails/s (first to last mail) | CPU ms per mail (workers, start-up included) | delay event → mailbox p50 / p95 / max s |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| workers | queued | delivered | duplicates | mails/s (from the workers' start) | mails/s (first to last mail) | CPU ms per mail (workers, start-up included) | the mailbox's CPU ms per mail | delay event → mailbox p50 / p95 / max s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for key in ("outbox_1", "outbox_2"):
         o = part.get(key)
@@ -104,6 +104,7 @@ def _outbox(part: dict) -> list[str]:
             out.append(
                 f"| {o['workers']} | {o['queued']} | {o['delivered']} | {o['duplicates']} | "
                 f"{_ms(o['mails_per_s'])} | {_ms(o.get('mails_per_s_first_to_last'))} | {_ms(o['cpu_ms_per_mail'])} | "
+                f"{_ms(o.get('sink_cpu_ms_per_mail'))} | "
                 f"{_ms(o['delay_p50_s'])} / {_ms(o['delay_p95_s'])} / {_ms(o['delay_max_s'])} |"
             )
     return out
@@ -159,7 +160,7 @@ def render(report: dict) -> str:
         "",
         "How it was measured: gunicorn, 2 sync workers, `wsgi:app` with the production "
         "settings (CSRF on, rate limits on Redis, `DELIVER_MAIL_AFTER_REQUEST=0`, SMTP to a "
-        "local aiosmtpd), against a separate hello-world Flask app on 2 more gunicorn workers, "
+        "local SMTP sink, `bench/smtp_sink.py`), against a separate hello-world Flask app on 2 more gunicorn workers, "
         "in the same run; locust (headless, FastHttpUser) on the same machine, hello-world "
         "and portal rounds interleaved. Only the per-address lookup limit is raised (every "
         "simulated customer comes from 127.0.0.1); the per-order-number lookup limit and the "
@@ -179,7 +180,11 @@ def render(report: dict) -> str:
             "",
         ]
         lines += _journeys(part)
-        lines += ["", "### Outbox (through `flask outbox deliver --loop`, to a local aiosmtpd)", ""]
+        lines += [
+            "",
+            "### Outbox (through `flask outbox deliver --loop`, to the local SMTP sink, `bench/smtp_sink.py`)",
+            "",
+        ]
         lines += [
             "The mails the journeys queued (the workers were stopped meanwhile), delivered by 1, then 2 workers. The delay is from the row's creation to its arrival in the mailbox, so it includes the time the backlog waited.",
             "",
