@@ -32,14 +32,15 @@ def _ratio(a, b) -> str:
 def _pages(part: dict) -> list[str]:
     rows = part["pages"]
     out = [
-        "| page | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req | × hello CPU | hello req/s (its A round) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| page | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms/req | × hello CPU | hello req/s (its A round) | setup errors |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for hello, page in zip(rows[::2], rows[1::2], strict=False):
         out.append(
             f"| {page['name']} | {page['rps']} | {_ms(page['p50'])} | {_ms(page['p95'])} | "
             f"{_ms(page['p99'])} | {page['errors']} | {_ms(page['cpu_ms_per_request'])} | "
-            f"{_ratio(page['cpu_ms_per_request'], hello['cpu_ms_per_request'])} | {hello['rps']} |"
+            f"{_ratio(page['cpu_ms_per_request'], hello['cpu_ms_per_request'])} | {hello['rps']} | "
+            f"{page.get('setup_failures', '–')} |"
         )
     hello_cpu = [h["cpu_ms_per_request"] for h in rows[::2] if h["cpu_ms_per_request"]]
     if hello_cpu:
@@ -173,6 +174,16 @@ def render(report: dict) -> str:
     ]
     for kind, part in report["databases"].items():
         lines += [f"## {kind}", "", "### Customer pages (50 concurrent clients)", ""]
+        lines += [
+            "Each client first does what its page needs (a return made for the status page and "
+            "the label, an order looked up for the items, items chosen for the drop-off page…); "
+            "the page's own requests are counted from the end of that setup, CPU included. "
+            "`label`: the outbox worker ran during the setup, as in production, so the label "
+            "downloaded is the one it drew; `label (drawn on download)`: no worker, every "
+            "download draws the label (nothing is stored by a GET). Setup errors: a request "
+            "of the setup that failed, or a client not ready in time (it stops, uncounted).",
+            "",
+        ]
         lines += _pages(part)
         lines += ["", "### Returns created end to end (50 concurrent customers)", ""]
         lines += [
