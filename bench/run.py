@@ -595,17 +595,14 @@ def staff(b: Bench) -> dict:
 
 def plans(db: Database) -> dict:
     """What the database does for the two lookups (EXPLAIN), as the app sends them."""
-    from sqlalchemy import create_engine, select
+    from sqlalchemy import create_engine
 
     from bench.bulkload import gift_code, number
-    from portal.models import Order
     from portal.services import lookup
 
-    queries = {
-        "order number": select(Order.id).where(
-            Order.number_key == lookup.normalize_number(number(7))
-        ),
-        "gift code": lookup.gift_query(lookup.normalize_gift_code(gift_code(10))),
+    queries = {  # the statements the app sends, with a bench order's number and code
+        "order number": lookup.number_statement().params(key=lookup.normalize_number(number(7))),
+        "gift code": lookup.gift_statement().params(code=lookup.normalize_gift_code(gift_code(10))),
     }
     engine = create_engine(db.url)
     found = {}

@@ -23,7 +23,7 @@ def gift():
     form = GiftForm()
     if not form.validate_on_submit():
         return render_template("customer/gift.html", form=form), 400
-    order = lookup.find_gift(form.code.data)
+    order = lookup.match_gift(form.code.data)
     if order is None:
         error = _("We could not find a gift with this code. Check the code on your gift receipt.")
         return render_template("customer/gift.html", form=form, lookup_error=error), 404

@@ -79,7 +79,7 @@ class Order(db.Model):
         return bool(self.gift_code)
 
 
-# What the gift lookup compares (services.lookup.find_gift), and an index on that very
+# What the gift lookup compares (services.lookup.gift_statement), and an index on that very
 # expression, so a gift code is found without reading every order. The '-' and '' are
 # literals, not bound parameters: a database uses an expression index only for a query
 # that spells the same expression (SQLite does not look inside a parameter).
