@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from portal import lifecycle
 from portal.extensions import db
@@ -178,9 +178,10 @@ def _taken_meanwhile(
 
 
 def _order_loads(items: list[ItemChoice]) -> tuple:
-    """What `create_return` reads of the order, loaded with it: its lines, their variants
-    and products (and the products' variants when an exchange is asked for)."""
-    lines = selectinload(Order.lines).joinedload(OrderLine.variant).joinedload(Variant.product)
+    """What `create_return` reads of the order, loaded with it in one statement: its lines,
+    their variants and products (and the products' variants when an exchange is asked
+    for)."""
+    lines = joinedload(Order.lines).joinedload(OrderLine.variant).joinedload(Variant.product)
     if any(choice.resolution == "exchange" for choice in items):
         lines = lines.joinedload(Product.variants)
     return (lines,)
