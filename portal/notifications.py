@@ -16,6 +16,7 @@ header injection, nor a failure).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from email.utils import format_datetime, make_msgid
 
@@ -30,33 +31,37 @@ from portal.models import Label, Refund, ReturnItem, ReturnRequest, StoreCredit
 from portal.models.base import utcnow
 
 
-def _subjects() -> dict[str, str]:
+def _own_subjects() -> dict[str, Callable[[], str]]:
+    """Each kind's subject, translated when called: an e-mail translates its own only."""
     return {
-        "confirmation": _("Your return %(rma)s: your label"),
-        "kept": _("Your return %(rma)s: keep the items, nothing to send back"),
-        "reissued": _("Your return %(rma)s: your new label"),
-        "label_pending": _("Your return %(rma)s: your label is being prepared"),
-        "in_transit": _("Your return %(rma)s is on its way to us"),
-        "received": _("We have received your return %(rma)s"),
-        "diagnosis": _("Your return %(rma)s has been inspected"),
-        "refund_approved": _("Your refund for return %(rma)s is approved"),
-        "refund_sent": _("Your refund for return %(rma)s has been sent"),
-        "refund_failed": _("A problem with the refund for return %(rma)s"),
-        "store_credit": _("Your store credit for return %(rma)s"),
-        "exchange_shipped": _("Your exchange for return %(rma)s is on its way"),
-        "cancelled": _("Your return %(rma)s is cancelled"),
-        "expired": _("Your return %(rma)s has expired"),
-        "goodwill": _("A gesture from %(shop)s for return %(rma)s"),
-        **followup_words.subjects(),
-        "reply": _("Our answer about your return %(rma)s"),
-        **repair_mail.subjects(),
+        "confirmation": lambda: _("Your return %(rma)s: your label"),
+        "kept": lambda: _("Your return %(rma)s: keep the items, nothing to send back"),
+        "reissued": lambda: _("Your return %(rma)s: your new label"),
+        "label_pending": lambda: _("Your return %(rma)s: your label is being prepared"),
+        "in_transit": lambda: _("Your return %(rma)s is on its way to us"),
+        "received": lambda: _("We have received your return %(rma)s"),
+        "diagnosis": lambda: _("Your return %(rma)s has been inspected"),
+        "refund_approved": lambda: _("Your refund for return %(rma)s is approved"),
+        "refund_sent": lambda: _("Your refund for return %(rma)s has been sent"),
+        "refund_failed": lambda: _("A problem with the refund for return %(rma)s"),
+        "store_credit": lambda: _("Your store credit for return %(rma)s"),
+        "exchange_shipped": lambda: _("Your exchange for return %(rma)s is on its way"),
+        "cancelled": lambda: _("Your return %(rma)s is cancelled"),
+        "expired": lambda: _("Your return %(rma)s has expired"),
+        "goodwill": lambda: _("A gesture from %(shop)s for return %(rma)s"),
+        "reply": lambda: _("Our answer about your return %(rma)s"),
     }
 
 
 def subject_for(kind: str, facts: dict) -> str:
     """The subject, in the current locale."""
     key = "reissued" if kind == "confirmation" and facts.get("reissued") else kind
-    return _subjects()[key] % {"rma": facts["rma"], "shop": facts["shop"]}
+    own = _own_subjects().get(key)
+    if own is not None:
+        subject = own()
+    else:  # the follow-ups' and the repairs' (a few each)
+        subject = {**followup_words.subjects(), **repair_mail.subjects()}[key]
+    return subject % {"rma": facts["rma"], "shop": facts["shop"]}
 
 
 def notify(rr: ReturnRequest, kind: str, **context) -> outbox.OutboxMessage:

@@ -33,6 +33,20 @@ def commit_verb(verb: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return result
 
 
+def commit_verb_loaded(verb: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`commit_verb`, the objects in the session staying loaded after the commit instead
+    of expired: for a request that goes on at once with the rows it has just written (they
+    hold what was committed), where reading them again would only return the same values.
+    A verb that needs what another transaction may have changed since locks and re-reads it
+    (as `labels.issue_label` does)."""
+    session = db.session()
+    before, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        return commit_verb(verb, *args, **kwargs)
+    finally:
+        session.expire_on_commit = before
+
+
 def error_text(exc: DomainError) -> str:
     """A domain error in one line for a flashed message."""
     if isinstance(exc, ValidationFailed):

@@ -83,9 +83,12 @@ def photos(draft_key: str) -> dict[int, list[DraftPhoto]]:
     return found
 
 
-def to_return_draft(data: dict, locale: str) -> ReturnDraft:
+def to_return_draft(
+    data: dict, locale: str, stored: dict[int, list[DraftPhoto]] | None = None
+) -> ReturnDraft:
+    """The service's draft; `stored`: `photos(data["key"])` if already read."""
     items = choices(data)
-    stored = photos(data["key"])
+    stored = photos(data["key"]) if stored is None else stored
     for item in items:
         item.photos = [(p.content_type, p.data) for p in stored.get(item.order_line_id, [])]
     contact = Contact(**data["contact"]) if data.get("contact") else None

@@ -36,7 +36,7 @@ from portal.services.policy import current_policy
 from portal.services.repair_eligibility import warranty_words
 from portal.services.returns import create_return, find_by_submission, validate_choices
 from portal.services.summary import for_choices
-from portal.web import commit_verb
+from portal.web import commit_verb, commit_verb_loaded
 from portal.words import reason_labels
 
 # what the journey's pages walk (eligibility, exchange options): a few queries in all
@@ -255,7 +255,8 @@ def confirm():
         draft.finish(data["key"])
         return redirect(status_path(existing) + "?new=1")
     try:
-        rr = commit_verb(_submit, data)
+        # the return stays loaded past this commit: the label is asked for from it at once
+        rr = commit_verb_loaded(_submit, data)
     except OutOfStock as exc:  # lost the race for the last unit after validating
         taken = {
             f"item-{line_id}-exchange": exc.message
@@ -271,19 +272,23 @@ def confirm():
             raise
         draft.finish(data["key"])
         return redirect(status_path(rr) + "?new=1")
+    done = status_path(rr) + "?new=1"
     # the carrier is called with the return committed; its outcome is the next commit
     if not lifecycle.kept(rr):  # a kept return has no label
         commit_verb(issue_label, rr, actor_type="customer", actor=rr.contact_email)
     draft.finish(data["key"])
-    return redirect(status_path(rr) + "?new=1")
+    return redirect(done)
 
 
 def _submit(data: dict) -> ReturnRequest:
-    rr = create_return(
-        draft.to_return_draft(data, current_locale()), policy=current_policy(), today=date.today()
+    photos = draft.photos(data["key"])
+    return_draft = replace(
+        draft.to_return_draft(data, current_locale(), photos),
+        collection_date=letterbox.stored_day(data.get("collection_date")),
     )
-    letterbox.choose_collection(rr, letterbox.stored_day(data.get("collection_date")))
-    draft.drop_photos(data["key"])
+    rr = create_return(return_draft, policy=current_policy(), today=date.today())
+    if photos:  # attached to the return (or left behind for a line not chosen)
+        draft.drop_photos(data["key"])
     return rr
 
 

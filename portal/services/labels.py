@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy import inspect as sa_inspect
 
 from labels import Address, LabelItem, RelayPointInfo
 from portal import lifecycle
@@ -132,11 +133,18 @@ def _wants_first_label(rr: ReturnRequest) -> bool:
 
 
 def _lock(rr: ReturnRequest) -> None:
-    """Re-read the return and its labels, locked until commit (PostgreSQL; SQLite serialises
-    writers anyway)."""
+    """Re-read the return's row and its labels, locked until commit (PostgreSQL; SQLite
+    serialises writers anyway). Its items and order stay as loaded: before the parcel is
+    sent nothing changes them that this verb reads. Its relay point is read again if
+    another request changed it meanwhile (`reissue_label` does, under this lock)."""
     db.session.flush()
-    db.session.refresh(rr, with_for_update=True)
+    columns = [attr.key for attr in sa_inspect(ReturnRequest).column_attrs]
+    db.session.refresh(rr, columns, with_for_update=True)
     db.session.expire(rr, ["labels"])
+    if "relay_point" not in sa_inspect(rr).unloaded:
+        point = rr.relay_point
+        if (point.id if point is not None else None) != rr.relay_point_id:
+            db.session.expire(rr, ["relay_point"])
 
 
 def _record_label(

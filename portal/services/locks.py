@@ -59,3 +59,32 @@ def lock_order(order_id: int) -> None:
             .values(updated_at=Order.updated_at)
             .execution_options(synchronize_session=False)
         )
+
+
+def locked_order(order_id: int, *options) -> Order | None:
+    """The order (None if there is none), read with its row lock held until the
+    transaction ends, as `lock_order` takes it; `options` (eager loads: its lines, their
+    variants …) read what the caller needs of it in the same statement, after the lock.
+
+    PostgreSQL: `SELECT … FOR UPDATE`. SQLite: the row is written first (to the value it
+    has), which takes the single write lock and starts the transaction, so that the order
+    and its lines are read after the lock there too.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(updated_at=Order.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+    return (
+        db.session.scalars(
+            select(Order)
+            .where(Order.id == order_id)
+            .options(*options)
+            .with_for_update(of=Order)  # the order's row only, not the joined ones
+            .execution_options(populate_existing=True)
+        )
+        .unique()  # joined lines: the order comes once per line
+        .first()
+    )

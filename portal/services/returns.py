@@ -8,11 +8,21 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal import lifecycle
 from portal.extensions import db
 from portal.links import public_url
-from portal.models import Order, RelayPoint, ReturnItem, ReturnPhoto, ReturnRequest, Variant
+from portal.models import (
+    Order,
+    OrderLine,
+    Product,
+    RelayPoint,
+    ReturnItem,
+    ReturnPhoto,
+    ReturnRequest,
+    Variant,
+)
 from portal.models.returns import REASONS, RESOLUTIONS
 from portal.money import paid_for
 from portal.notifications import notify
@@ -21,7 +31,8 @@ from portal.services.eligibility import check_order, returned_quantities
 from portal.services.errors import InvalidTransition, ValidationFailed
 from portal.services.keep_it import current_rule, return_keep_value
 from portal.services.kept_returns import keep
-from portal.services.locks import lock_order, lock_return
+from portal.services.letterbox import is_letterbox
+from portal.services.locks import lock_return, locked_order
 from portal.services.policy import Policy
 from portal.services.repair_eligibility import REPAIR, repair_offer, repair_problems
 from portal.services.rma import RMA_ALPHABET, new_rma  # noqa: F401
@@ -59,6 +70,7 @@ class ReturnDraft:
     submission_key: str
     gift: bool = False
     contact: Contact | None = None  # required for gifts (the recipient); else the buyer
+    collection_date: date | None = None  # a letterbox collection's day (`services.letterbox`)
 
 
 def exchange_options(line) -> list[Variant]:
@@ -165,15 +177,23 @@ def _taken_meanwhile(
     return errors
 
 
+def _order_loads(items: list[ItemChoice]) -> tuple:
+    """What `create_return` reads of the order, loaded with it in one statement: its lines,
+    their variants and products (and the products' variants when an exchange is asked
+    for)."""
+    lines = joinedload(Order.lines).joinedload(OrderLine.variant).joinedload(Variant.product)
+    if any(choice.resolution == "exchange" for choice in items):
+        lines = lines.joinedload(Product.variants)
+    return (lines,)
+
+
 def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnRequest:
     """Create the return and reserve exchange stock; the same submission key twice gives one."""
-    existing = find_by_submission(draft.submission_key)
-    if existing is not None:
-        return existing
-    order = db.session.get(Order, draft.order_id)
+    # concurrent submissions for this order wait here, then read it, its lines and the
+    # submission again (a caller finds a finished submission before, without the lock)
+    order = locked_order(draft.order_id, *_order_loads(draft.items))
     if order is None:
         raise ValidationFailed({"order": _("We could not find this order.")})
-    lock_order(order.id)  # concurrent submissions for this order wait here, then re-read
     existing = find_by_submission(draft.submission_key)
     if existing is not None:
         return existing
@@ -238,7 +258,9 @@ def create_return(draft: ReturnDraft, *, policy: Policy, today: date) -> ReturnR
         sender_city=contact.city,
         sender_country=contact.country,
         relay_point=relay,
+        collection_date=draft.collection_date if is_letterbox(relay) else None,
         items=items,
+        labels=[],  # a new return has none: nothing to read
     )
     db.session.add(rr)
     if kept:

@@ -113,17 +113,17 @@ def test_unit_taken_between_checking_and_reserving(en, factory, last_l, monkeypa
         # nearest race is another customer committing just before that lock.
         from portal.services import returns as returns_service
 
-        real_lock = returns_service.lock_order
+        real_lock = returns_service.locked_order
 
-        def someone_else_just_before(order_id):
+        def someone_else_just_before(order_id, *options):
             with db.engine.begin() as other:
                 other.execute(
                     update(Variant).where(Variant.id == large.id).values(stock_reserved=1)
                 )
-            return real_lock(order_id)
+            return real_lock(order_id, *options)
 
         monkeypatch.setattr(stock_service, "reserve", real_reserve)
-        monkeypatch.setattr(returns_service, "lock_order", someone_else_just_before)
+        monkeypatch.setattr(returns_service, "locked_order", someone_else_just_before)
     response = confirm(en)
     assert response.headers["Location"] == "/return/items"
     shown = page(en.get("/return/items"))
