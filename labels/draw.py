@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -15,7 +14,6 @@ from labels.fonts import register_fonts
 from labels.pdf import Page
 
 ELLIPSIS = "…"
-_RUNS = re.compile(r"1+")
 
 
 # ReportLab keeps each registered TTFont's subsetting state (which glyphs went into which
@@ -216,8 +214,12 @@ def draw_qr(pen: Pen, data: str, x: float, y: float, size: float, quiet: int = 4
     module = size / (n + 2 * quiet)
     ops = []
     for r, row in enumerate(symbol.rows):
-        top = n - 1 - r
-        ops.extend(f"{m.start()} {top} {m.end() - m.start()} 1 re" for m in _RUNS.finditer(row))
+        top, left = n - 1 - r, 0
+        for run in row.split("0"):  # the dark runs, each followed by one light module
+            if run:
+                ops.append(f"{left} {top} {len(run)} 1 re")
+                left += len(run)
+            left += 1
     origin_x, origin_y = x + quiet * module, y + quiet * module
     pen.page.literal(
         f"q {num(module, 4)} 0 0 {num(module, 4)} {num(origin_x)} {num(origin_y)} cm "
