@@ -5,7 +5,7 @@ ReportLab's canvas builds every PDF object as a tree of Python objects and forma
 number of it through a generic routine: that was half the time of a label. The labels
 need one page, text in the two label fonts, lines and filled rectangles, so the file is
 written here, from the same parts ReportLab would put in it: its TrueType subsetting and
-character assignment (``TTFont.splitString``, ``TTFontFace.makeSubset``), its ToUnicode
+character assignment (``TTFont.splitString``), its subsetting (``labels.subset``), its ToUnicode
 maps and widths, its number formatting (``fp_str``) and string escaping. The result is a
 PDF with the same fonts (one subset of each, ``AAAAAA+DejaVuSans``), text and drawing,
 without the unused Helvetica ReportLab declares in every document.
@@ -16,6 +16,8 @@ from __future__ import annotations
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, makeToUnicodeCMap
+
+from labels.subset import make_subset
 
 HEADER = b"%PDF-1.4\n%\x93\x8c\x8b\x9e\n"
 PRODUCER = "Retours labels (ReportLab fonts)"
@@ -115,7 +117,7 @@ def _font_objects(font, doc, add) -> list[tuple[int, int]]:
     refs = []
     for n, subset in enumerate(state.subsets):
         base = (SUBSETN(n) + b"+" + face.name + face.subfontNameX).decode("ascii")
-        program = face.makeSubset(subset)
+        program = make_subset(face, subset)
         file_ref = add(_stream(b" /Length1 %d" % len(program), program))
         descriptor = add(
             (
