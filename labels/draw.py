@@ -212,18 +212,35 @@ def draw_qr(pen: Pen, data: str, x: float, y: float, size: float, quiet: int = 4
     symbol = qr.encode(data, "M")
     n = symbol.size
     module = size / (n + 2 * quiet)
-    ops = []
-    for r, row in enumerate(symbol.rows):
-        top, left = n - 1 - r, 0
-        for run in row.split("0"):  # the dark runs, each followed by one light module
-            if run:
-                ops.append(f"{left} {top} {len(run)} 1 re")
-                left += len(run)
-            left += 1
+    pad = -n % 8
+    width = (n + pad) // 8
+    tables = [_qr_byte_ops(k) for k in range(width)]
+    rows = []
+    for r, row in enumerate(symbol.rows):  # each row read 8 modules at a time
+        chunks = (int(row, 2) << pad).to_bytes(width, "big")
+        ops = "".join([t[b] for t, b in zip(tables, chunks, strict=True)])
+        rows.append(ops.replace("Y", str(n - 1 - r)))
     origin_x, origin_y = x + quiet * module, y + quiet * module
     pen.page.literal(
         f"q {num(module, 4)} 0 0 {num(module, 4)} {num(origin_x)} {num(origin_y)} cm "
-        + " ".join(ops)
-        + " f Q"
+        + "".join(rows)
+        + "f Q"
     )
     return module
+
+
+@functools.cache
+def _qr_byte_ops(k: int) -> tuple[str, ...]:
+    """For each value of the ``k``-th byte of a QR row (8 modules, dark = 1), the rectangles
+    of its dark runs, in modules, with ``Y`` for the row. A run across two bytes is two
+    rectangles of the one path the symbol is filled as: the same dark area, no seam."""
+    out = []
+    for value in range(256):
+        ops, left = [], 8 * k
+        for run in format(value, "08b").split("0"):
+            if run:
+                ops.append(f"{left} Y {len(run)} 1 re ")
+                left += len(run)
+            left += 1
+        out.append("".join(ops))
+    return tuple(out)
