@@ -4,9 +4,9 @@ few objects around them.
 ReportLab's canvas builds every PDF object as a tree of Python objects and formats each
 number of it through a generic routine: that was half the time of a label. The labels
 need one page, text in the two label fonts, lines and filled rectangles, so the file is
-written here, from the same parts ReportLab would put in it: its TrueType subsetting and
-character assignment (``TTFont.splitString``), its subsetting (``labels.subset``), its ToUnicode
-maps and widths, its number formatting (``fp_str``) and string escaping. The result is a
+written here, from the same parts ReportLab would put in it: its character assignment
+(``TTFont.splitString``), its font subsets (made as it makes them, ``labels.subset``), its
+ToUnicode maps and widths, its number formatting (``fp_str``) and string escaping. The result is a
 PDF with the same fonts (one subset of each, ``AAAAAA+DejaVuSans``), text and drawing,
 without the unused Helvetica ReportLab declares in every document.
 """
