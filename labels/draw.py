@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import functools
-import io
-import re
 import threading
 import unicodedata
 from collections.abc import Iterable
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from labels import qr
 from labels.fonts import register_fonts
+from labels.pdf import Page
 
 ELLIPSIS = "…"
-_RUNS = re.compile(r"1+")
 
 
 # ReportLab keeps each registered TTFont's subsetting state (which glyphs went into which
@@ -49,24 +46,16 @@ def clean(text: str) -> str:
 
 
 class Pen:
-    """A canvas plus the label fonts, with text that always fits its box.
+    """A page plus the label fonts, with text that always fits its box.
 
-    Everything goes through ReportLab's public canvas API: a text object for the text
-    (ReportLab subsets and embeds the fonts), ``line`` for rules, and ``addLiteral`` for
-    the barcodes' rectangles, which are whole PDF path operators built here.
+    The page (``labels.pdf.Page``) takes the text (ReportLab's TrueType fonts, subset and
+    embedded), the rules, and the barcodes' rectangles as whole PDF path operators built
+    here (``literal``). All text goes into one text block, drawn over the graphics.
     """
 
     def __init__(self, pagesize: tuple[float, float], title: str) -> None:
         self.fonts = register_fonts()  # (regular, bold) font names
-        self.buffer = io.BytesIO()
-        # pageCompression=0: ReportLab would otherwise ASCII85-encode the compressed page
-        # (~1 ms); the fonts, most of the file, are compressed regardless.
-        self.canvas = Canvas(self.buffer, pagesize=pagesize, invariant=1, pageCompression=0)
-        self.canvas.setTitle(title)
-        # All text goes into one text object, drawn when the page is finished: one BT … ET
-        # block instead of one per line (``drawString`` makes a text object for each call).
-        self._text = self.canvas.beginText()
-        self._font: tuple[str, float] | None = None
+        self.page = Page(pagesize, title)
         self._line_width: float | None = None
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
@@ -143,12 +132,7 @@ class Pen:
         if align != "left":
             width = self.width(text, size, bold)
             x -= width if align == "right" else width / 2
-        font = (self.fonts[bold], size)
-        if font != self._font:
-            self._text.setFont(*font)
-            self._font = font
-        self._text.setTextOrigin(x, y)
-        self._text.textOut(text)
+        self.page.text(self.fonts[bold], size, x, y, text)
         return size
 
     def lines(
@@ -170,16 +154,13 @@ class Pen:
     def rule(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.6) -> None:
         """A straight black line."""
         if width != self._line_width:
-            self.canvas.setLineWidth(width)
+            self.page.line_width(width)
             self._line_width = width
-        self.canvas.line(x1, y1, x2, y2)
+        self.page.line(x1, y1, x2, y2)
 
     def finish(self) -> bytes:
         """Close the page and return the PDF bytes."""
-        self.canvas.drawText(self._text)
-        self.canvas.showPage()
-        self.canvas.save()
-        return self.buffer.getvalue()
+        return self.page.pdf()
 
 
 @functools.lru_cache(maxsize=256)
@@ -219,7 +200,7 @@ def draw_code128(
     module = min(max_module, max_width / (total + 20))
     left = x + (max_width - total * module) / 2
     ops = " ".join(f"{a} 0 {w} 1 re" for a, w in bars)
-    pen.canvas.addLiteral(f"q {num(module, 4)} 0 0 {num(height)} {num(left)} {num(y)} cm {ops} f Q")
+    pen.page.literal(f"q {num(module, 4)} 0 0 {num(height)} {num(left)} {num(y)} cm {ops} f Q")
     return total * module
 
 
@@ -231,14 +212,35 @@ def draw_qr(pen: Pen, data: str, x: float, y: float, size: float, quiet: int = 4
     symbol = qr.encode(data, "M")
     n = symbol.size
     module = size / (n + 2 * quiet)
-    ops = []
-    for r, row in enumerate(symbol.rows):
-        top = n - 1 - r
-        ops.extend(f"{m.start()} {top} {m.end() - m.start()} 1 re" for m in _RUNS.finditer(row))
+    pad = -n % 8
+    width = (n + pad) // 8
+    tables = [_qr_byte_ops(k) for k in range(width)]
+    rows = []
+    for r, row in enumerate(symbol.rows):  # each row read 8 modules at a time
+        chunks = (int(row, 2) << pad).to_bytes(width, "big")
+        ops = "".join([t[b] for t, b in zip(tables, chunks, strict=True)])
+        rows.append(ops.replace("Y", str(n - 1 - r)))
     origin_x, origin_y = x + quiet * module, y + quiet * module
-    pen.canvas.addLiteral(
+    pen.page.literal(
         f"q {num(module, 4)} 0 0 {num(module, 4)} {num(origin_x)} {num(origin_y)} cm "
-        + " ".join(ops)
-        + " f Q"
+        + "".join(rows)
+        + "f Q"
     )
     return module
+
+
+@functools.cache
+def _qr_byte_ops(k: int) -> tuple[str, ...]:
+    """For each value of the ``k``-th byte of a QR row (8 modules, dark = 1), the rectangles
+    of its dark runs, in modules, with ``Y`` for the row. A run across two bytes is two
+    rectangles of the one path the symbol is filled as: the same dark area, no seam."""
+    out = []
+    for value in range(256):
+        ops, left = [], 8 * k
+        for run in format(value, "08b").split("0"):
+            if run:
+                ops.append(f"{left} Y {len(run)} 1 re ")
+                left += len(run)
+            left += 1
+        out.append("".join(ops))
+    return tuple(out)

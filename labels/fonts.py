@@ -2,10 +2,10 @@
 
 The files in ``labels/fonts`` are DejaVu Sans 2.37 cut down by ``scripts/subset_label_fonts.py``
 (fontTools) to the scripts a European shop's labels need (Latin, Greek, Cyrillic and common
-punctuation), without hinting or OpenType layout tables. ReportLab still subsets them for
-each PDF, through its public API; the smaller source tables make that quick. A character
-outside the fonts prints as DejaVu's ``.notdef`` box. Registration happens on first use,
-never at import.
+punctuation), without hinting or OpenType layout tables. Each PDF embeds a subset of each,
+made as ReportLab makes it (``labels.subset``); the smaller source tables make that quick.
+A character outside the fonts prints as DejaVu's ``.notdef`` box. Registration happens on
+first use, never at import.
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ def ngettext_in(locale: str) -> Ngettext:
     return ngettext
 
 
+@functools.lru_cache(maxsize=512)  # a label's days are today's and a few weeks on
 def format_date(locale: str, day: datetime.date) -> str:
     """``day`` in CLDR's medium form for ``locale``: 23 déc. 2026, Dec 23, 2026."""
     return babel_format_date(day, DATE_FORMAT, locale=locale)

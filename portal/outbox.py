@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
 
 from flask import Flask, current_app, g
 from sqlalchemy import and_, or_, select, update
@@ -32,6 +31,7 @@ from portal.extensions import db
 from portal.models import OutboxMessage, ReturnRequest
 from portal.models.base import utcnow
 from portal.services.label_pdf import draw_for_mail
+from portal.smtp import connect as _connect
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
@@ -324,24 +324,6 @@ class Sender:
                 self.smtp.close()
                 self.smtp = None
             raise
-
-
-def _connect(url: str) -> smtplib.SMTP:
-    parts = urlparse(url)
-    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    timeout = float(options.get("timeout", 10))
-    port = parts.port or (465 if parts.scheme == "smtps" else 25)
-    smtp_class = smtplib.SMTP_SSL if parts.scheme == "smtps" else smtplib.SMTP
-    smtp = smtp_class(parts.hostname, port, timeout=timeout)
-    try:
-        if options.get("starttls") in ("1", "true", "yes"):
-            smtp.starttls()
-        if parts.username:
-            smtp.login(unquote(parts.username), unquote(parts.password or ""))
-    except BaseException:
-        smtp.close()
-        raise
-    return smtp
 
 
 def send_raw(recipient: str, raw: bytes) -> None:

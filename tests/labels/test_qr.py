@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import zxingcpp
 from PIL import Image
 from reportlab.graphics.barcode import qrencoder
 
 from labels import qr
+from labels.draw import Pen, draw_qr
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789/:.-_?=&%ABCXYZé"
 
@@ -81,3 +84,18 @@ def test_other_levels_decode_too(level):
     results = zxingcpp.read_barcodes(image(qr.encode(text, level)))
 
     assert [r.text for r in results] == [text]
+
+
+@pytest.mark.parametrize("length", [14, 60, 130])
+def test_the_drawn_rectangles_cover_exactly_the_dark_modules(length):
+    data = sample(length)
+    pen = Pen((300, 300), "QR")
+    draw_qr(pen, data, 0, 0, 100)
+    drawn = set()
+    for left, row, width in re.findall(r"(\d+) (\d+) (\d+) 1 re", pen.page.graphics[-1]):
+        drawn.update((int(row), c) for c in range(int(left), int(left) + int(width)))
+    symbol = qr.encode(data, "M")
+    n = symbol.size
+    rows = enumerate(symbol.rows)
+    dark = {(n - 1 - r, c) for r, line in rows for c, module in enumerate(line) if module == "1"}
+    assert drawn == dark
