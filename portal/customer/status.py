@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from babel import dates
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal import lifecycle
@@ -53,9 +55,16 @@ def _key(token: str) -> str:
     return key
 
 
-def _return_for(token: str, loads=()) -> ReturnRequest:
-    found = select(ReturnRequest).where(ReturnRequest.access_key == _key(token)).options(*loads)
-    rr = db.session.execute(found).unique().scalar_one_or_none()
+@cache  # built on first use, then shared: a statement is immutable
+def _by_key(page: bool) -> Select:
+    """The return of an access key (bound when run); `page`: with what the status page walks."""
+    found = select(ReturnRequest).where(ReturnRequest.access_key == bindparam("access_key"))
+    return found.options(*_PAGE_LOADS) if page else found
+
+
+def _return_for(token: str, page: bool = False) -> ReturnRequest:
+    found = db.session.execute(_by_key(page), {"access_key": _key(token)})
+    rr = found.unique().scalar_one_or_none()
     if rr is None:
         abort(404)
     return rr
@@ -70,7 +79,7 @@ def _short_datetimes():
 
 @bp.get("/r/<token>")
 def status(token: str):
-    rr = _return_for(token, _PAGE_LOADS)
+    rr = _return_for(token, page=True)
     read = timeline.events(rr)  # once: the list and the progress bar share them
     policy = current_policy()
     short = _short_datetimes()
@@ -93,7 +102,7 @@ def status(token: str):
 
 @bp.get("/r/<token>/label.pdf")
 def label_pdf(token: str):
-    found = db.session.execute(with_current_pdf(ReturnRequest.access_key == _key(token))).first()
+    found = with_current_pdf(_key(token))
     if found is None:
         abort(404)
     rr, label_id, pdf = found  # the return, its current label and that label's stored PDF

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, select, update
+from sqlalchemy import Row, Select, and_, bindparam, select, update
 
 from labels import Address, LabelData, LabelItem, RelayPointInfo, render_label
 from portal.extensions import db
@@ -51,19 +52,24 @@ def draw(drawing: dict) -> bytes:
     return render_label(from_json(drawing))
 
 
-def with_current_pdf(where: ColumnElement[bool]) -> Select:
-    """The return matching `where`, with its current label's id and stored PDF, in one
-    statement: (return, label id, pdf), the id None without a live label, the pdf None for
-    a label not drawn yet (`current_pdf`). The current label is the last one not voided, as
-    `ReturnRequest.current_label`; the other labels' PDFs are not read."""
+@cache  # built on first use, then shared: a statement is immutable
+def _with_current_pdf() -> Select:
     live = and_(Label.return_id == ReturnRequest.id, Label.voided_at.is_(None))
     return (
         select(ReturnRequest, Label.id, Label.pdf)
         .outerjoin(Label, live)
-        .where(where)
+        .where(ReturnRequest.access_key == bindparam("access_key"))
         .order_by(Label.id.desc())
         .limit(1)
     )
+
+
+def with_current_pdf(access_key: str) -> Row | None:
+    """The return of this access key with its current label's id and stored PDF, in one
+    statement: (return, label id, pdf), the id None without a live label, the pdf None for
+    a label not drawn yet (`current_pdf`); None without such a return. The current label is
+    the last one not voided, as `ReturnRequest.current_label`; no other label's PDF is read."""
+    return db.session.execute(_with_current_pdf(), {"access_key": access_key}).first()
 
 
 def current_pdf(label_id: int, pdf: bytes | None) -> bytes:

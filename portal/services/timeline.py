@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from portal import lifecycle
 from portal.extensions import db
@@ -47,12 +48,14 @@ class Step:
         return self.when is not None
 
 
+@cache  # built on first use, then shared: a statement is immutable
+def _events() -> Select:
+    by_return = AuditEvent.return_id == bindparam("return_id")
+    return select(AuditEvent).where(by_return).order_by(AuditEvent.id)
+
+
 def events(rr: ReturnRequest) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent).where(AuditEvent.return_id == rr.id).order_by(AuditEvent.id)
-        )
-    )
+    return list(db.session.scalars(_events(), {"return_id": rr.id}))
 
 
 def when(event: AuditEvent) -> datetime:
