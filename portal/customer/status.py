@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import dates
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from portal import lifecycle
 from portal.customer.blueprint import bp
@@ -21,7 +24,7 @@ from portal.payments.service import customer_view
 from portal.security import read_status_token
 from portal.services import return_slip, timeline
 from portal.services.drop_off_points import anywhere_options, find_drop_off_points
-from portal.services.label_pdf import pdf_of
+from portal.services.label_pdf import current_pdf, with_current_pdf
 from portal.services.labels import reissue_label
 from portal.services.policy import current_policy
 from portal.services.returns import cancel_return
@@ -29,49 +32,69 @@ from portal.services.summary import for_return
 from portal.services.tracking_words import notices
 from portal.web import run_or_flash
 
-# what the status page walks, read in a few queries rather than one per row
+# what the status page walks, read in one statement rather than one per relation or row:
+# a return has a label or two and a few items, so the joined rows stay few
 _PAGE_LOADS = (
-    selectinload(ReturnRequest.labels),
-    selectinload(ReturnRequest.items)
+    joinedload(ReturnRequest.labels),
+    joinedload(ReturnRequest.items)
     .joinedload(ReturnItem.order_line)
     .joinedload(OrderLine.variant)
+    .joinedload(Variant.product),
+    joinedload(ReturnRequest.items)
+    .joinedload(ReturnItem.exchange_variant)
     .joinedload(Variant.product),
     joinedload(ReturnRequest.order),
     joinedload(ReturnRequest.relay_point),
 )
 
 
-def _return_for(token: str, loads=()) -> ReturnRequest:
+def _key(token: str) -> str:
     key = read_status_token(token)
-    rr = None
-    if key:
-        rr = db.session.scalar(
-            select(ReturnRequest).where(ReturnRequest.access_key == key).options(*loads)
-        )
+    if not key:
+        abort(404)
+    return key
+
+
+@cache  # built on first use, then shared: a statement is immutable
+def _by_key(page: bool) -> Select:
+    """The return of an access key (bound when run); `page`: with what the status page walks."""
+    found = select(ReturnRequest).where(ReturnRequest.access_key == bindparam("access_key"))
+    return found.options(*_PAGE_LOADS) if page else found
+
+
+def _return_for(token: str, page: bool = False) -> ReturnRequest:
+    found = db.session.execute(_by_key(page), {"access_key": _key(token)})
+    rr = found.unique().scalar_one_or_none()
     if rr is None:
         abort(404)
     return rr
 
 
+def _short_datetimes():
+    """`flask_babel.format_datetime(value, "short")`, with the reader's locale and time zone
+    looked up once for all the lines of a page."""
+    locale, tzinfo = get_locale(), get_timezone()
+    return lambda value: dates.format_datetime(value, "short", tzinfo=tzinfo, locale=locale)
+
+
 @bp.get("/r/<token>")
 def status(token: str):
-    rr = _return_for(token, _PAGE_LOADS)
+    rr = _return_for(token, page=True)
     read = timeline.events(rr)  # once: the list and the progress bar share them
+    policy = current_policy()
+    short = _short_datetimes()
     return render_template(
         "customer/status.html",
         rr=rr,
         token=token,
         status_url=status_url(rr),
         steps=timeline.steps(rr, read),
-        events=[
-            (format_datetime(when, "short"), text) for when, text in timeline.history(rr, read)
-        ],
+        events=[(short(when), text) for when, text in timeline.history(rr, read)],
         notices=notices(rr),
-        next_step=timeline.next_step(rr, current_policy().label_valid_days),
+        next_step=timeline.next_step(rr, policy.label_valid_days),
         new=request.args.get("new") == "1",
-        form=PlainForm(),
         money_view=customer_view(rr),
-        summary=for_return(rr, current_policy()),
+        summary=for_return(rr, policy),
         shipped=shipped_exchanges(rr),
         kept=lifecycle.kept(rr),
     )
@@ -79,12 +102,14 @@ def status(token: str):
 
 @bp.get("/r/<token>/label.pdf")
 def label_pdf(token: str):
-    rr = _return_for(token, (selectinload(ReturnRequest.labels),))
-    label = rr.current_label
-    if label is None or is_in(rr, "ended_unsent"):
+    found = with_current_pdf(_key(token))
+    if found is None:
+        abort(404)
+    rr, label_id, pdf = found  # the return, its current label and that label's stored PDF
+    if label_id is None or is_in(rr, "ended_unsent"):
         abort(404)
     return Response(
-        pdf_of(label),  # drawn now if the worker has not drawn it yet (nothing written)
+        current_pdf(label_id, pdf),  # drawn now if the worker has not yet (nothing written)
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="label-{rr.rma}.pdf"'},
     )

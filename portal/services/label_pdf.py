@@ -5,7 +5,7 @@ At issue, the carrier gives what the label says (`IssuedLabel.drawing`, a
 `labels.LabelData`), checked as drawing it would check it; it is stored as JSON in
 `Label.drawing` with `Label.pdf` left empty. The worker draws it when it builds the
 confirmation e-mail, and stores it (`draw_for_mail`); a download before that draws the
-same PDF from the same stored words (`pdf_of`), without writing. The words are frozen at
+same PDF from the same stored words (`current_pdf`), without writing. The words are frozen at
 issue, so a label drawn later says exactly what it would have said then.
 
 A carrier's own PDF (Mondial Relay, Colissimo, EasyPost) is stored as it comes.
@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, Select, and_, bindparam, select, update
 
 from labels import Address, LabelData, LabelItem, RelayPointInfo, render_label
 from portal.extensions import db
-from portal.models import Label
+from portal.models import Label, ReturnRequest
 
 
 def to_json(data: LabelData) -> dict:
@@ -51,13 +52,35 @@ def draw(drawing: dict) -> bytes:
     return render_label(from_json(drawing))
 
 
-def pdf_of(label: Label) -> bytes:
-    """The label's PDF: as stored, or drawn now from its stored words (nothing written)."""
-    if label.pdf is not None:
-        return label.pdf
-    if not label.drawing:
-        raise LookupError(f"label {label.id} has neither a PDF nor a drawing")
-    return draw(label.drawing)
+@cache  # built on first use, then shared: a statement is immutable
+def _with_current_pdf() -> Select:
+    live = and_(Label.return_id == ReturnRequest.id, Label.voided_at.is_(None))
+    return (
+        select(ReturnRequest, Label.id, Label.pdf)
+        .outerjoin(Label, live)
+        .where(ReturnRequest.access_key == bindparam("access_key"))
+        .order_by(Label.id.desc())
+        .limit(1)
+    )
+
+
+def with_current_pdf(access_key: str) -> Row | None:
+    """The return of this access key with its current label's id and stored PDF, in one
+    statement: (return, label id, pdf), the id None without a live label, the pdf None for
+    a label not drawn yet (`current_pdf`); None without such a return. The current label is
+    the last one not voided, as `ReturnRequest.current_label`; no other label's PDF is read."""
+    return db.session.execute(_with_current_pdf(), {"access_key": access_key}).first()
+
+
+def current_pdf(label_id: int, pdf: bytes | None) -> bytes:
+    """The PDF `with_current_pdf` read: as stored, or drawn now from the label's stored
+    words (nothing written)."""
+    if pdf is not None:
+        return pdf
+    drawing = db.session.scalar(select(Label.drawing).where(Label.id == label_id))
+    if not drawing:
+        raise LookupError(f"label {label_id} has neither a PDF nor a drawing")
+    return draw(drawing)
 
 
 def draw_for_mail(label_ids: set[int]) -> dict[int, bytes]:

@@ -122,14 +122,15 @@ def for_return(rr: ReturnRequest, policy: Policy) -> Summary:
     """The summary of a return: estimates for items not inspected yet, the diagnosed
     amounts for inspected ones."""
     fee_left = policy.return_shipping_fee
-    if any(i.outcome == REFUND for i in rr.items if lifecycle.graded(i)):
+    graded = [i for i in rr.items if lifecycle.graded(i)]
+    if any(i.outcome == REFUND for i in graded):
         fee_left = 0  # already deducted from an inspected item
     # a refund that failed and was given as store credit instead is credit, not a refund
-    credited = {
-        r.return_item_id: r.amount
-        for r in db.session.scalars(select(Refund).where(Refund.return_id == rr.id))
-        if r.method == CREDIT
-    }
+    # (asked of inspected items only: none, no query)
+    credited = {}
+    if graded:
+        credits = select(Refund).where(Refund.return_id == rr.id, Refund.method == CREDIT)
+        credited = {r.return_item_id: r.amount for r in db.session.scalars(credits)}
     items = []
     for item in rr.items:
         replacement = item.exchange_variant.display_name if item.exchange_variant else ""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from portal import lifecycle
 from portal.extensions import db
@@ -47,12 +48,14 @@ class Step:
         return self.when is not None
 
 
+@cache  # built on first use, then shared: a statement is immutable
+def _events() -> Select:
+    by_return = AuditEvent.return_id == bindparam("return_id")
+    return select(AuditEvent).where(by_return).order_by(AuditEvent.id)
+
+
 def events(rr: ReturnRequest) -> list[AuditEvent]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent).where(AuditEvent.return_id == rr.id).order_by(AuditEvent.id)
-        )
-    )
+    return list(db.session.scalars(_events(), {"return_id": rr.id}))
 
 
 def when(event: AuditEvent) -> datetime:
@@ -112,27 +115,32 @@ def steps(rr: ReturnRequest, read: list[AuditEvent] | None = None) -> list[Step]
     return result
 
 
+# Each event the customer is told of, in their words (translated when shown: a page reads
+# one line per event, not the whole table); None for an internal event.
+_LINES = {
+    "return_requested": lambda: _("You asked to return items."),
+    "return_kept": lambda: _("You keep the items: there is nothing to send back."),
+    "label_issued": lambda: _("Your prepaid label was created."),
+    "label_reissued": lambda: _("A new label was created; the previous one no longer works."),
+    "label_failed": lambda: None,
+    "carrier_scan": lambda: _("The carrier picked up your parcel."),
+    "arriving_at_warehouse": lambda: _("The carrier delivered your parcel to our warehouse."),
+    "parcel_received": lambda: _("We received your parcel."),
+    "items_inspected": lambda: _("We inspected your items."),
+    "exchange_shipped": lambda: _("Your exchange was shipped."),
+    "return_cancelled": lambda: _("The return was cancelled."),
+    "return_expired": lambda: _("The label expired before the parcel was sent."),
+    "goodwill_gesture": lambda: _("We added a gesture of goodwill."),
+}
+
+
 def friendly(event: AuditEvent) -> str | None:
     """The event in the customer's words; None for internal events."""
     mine, line = payment_line(event)  # refunds and store credit: portal/payments/lines.py
     if mine:
         return line
-    text = {
-        "return_requested": _("You asked to return items."),
-        "return_kept": _("You keep the items: there is nothing to send back."),
-        "label_issued": _("Your prepaid label was created."),
-        "label_reissued": _("A new label was created; the previous one no longer works."),
-        "label_failed": None,
-        "carrier_scan": _("The carrier picked up your parcel."),
-        "arriving_at_warehouse": _("The carrier delivered your parcel to our warehouse."),
-        "parcel_received": _("We received your parcel."),
-        "items_inspected": _("We inspected your items."),
-        "exchange_shipped": _("Your exchange was shipped."),
-        "return_cancelled": _("The return was cancelled."),
-        "return_expired": _("The label expired before the parcel was sent."),
-        "goodwill_gesture": _("We added a gesture of goodwill."),
-    }
-    return text.get(event.action) or repair_timeline.line(event)
+    text = _LINES.get(event.action)
+    return (text() if text else None) or repair_timeline.line(event)
 
 
 def _refunds(rr: ReturnRequest) -> list[Refund]:

@@ -46,11 +46,20 @@ def test_review_page_ceiling(en, shop, statements):
     assert len(sent) <= 5, sent
 
 
-def test_status_page_ceiling_and_no_repair_query_for_a_plain_return(en, shop, factory, statements):
-    rr = factory.return_(shop.order, locale="en")
+@pytest.mark.parametrize("resolution", ["refund", "exchange"])
+def test_status_page_ceiling_and_no_repair_query_for_a_plain_return(
+    en, shop, factory, statements, resolution
+):
+    rr = factory.return_(shop.order, locale="en", resolution=resolution, exchange_sku="TEE-L")
     db.session.commit()
     path, rma = status_path(rr), rr.rma
+    names = (shop.m.display_name, shop.large.display_name)
     shown, sent = _read(en, path, statements)
     assert rma in shown.text
+    assert names[0] in shown.text
+    assert (names[1] in shown.text) == (resolution == "exchange")  # the replacement
     assert not [s for s in sent if "FROM repair_cases" in s]  # no item asks for a repair
-    assert len(sent) <= 9, sent
+    # the return with its labels, items, their lines, variants and products (the
+    # replacement's too), order and relay point in one; the audit trail, the carrier's
+    # latest scan, refunds, store credits, the question thread: one each
+    assert len(sent) <= 6, sent

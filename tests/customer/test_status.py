@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from itsdangerous import URLSafeSerializer
+from pypdf import PdfReader
+from sqlalchemy import event, select
 
 from portal.carriers.base import TrackingUpdate
 from portal.extensions import db
 from portal.links import status_path
-from portal.models import ReturnRequest, Variant
+from portal.models import Label, ReturnRequest, Variant
 from portal.outbox import deliver_due
+from portal.services.label_pdf import draw_for_mail
 from portal.services.tracking import apply_tracking
 from tests.customer.pagekit import page
 
@@ -247,3 +252,50 @@ def test_an_approved_refund_is_not_shown_as_done_until_it_is_paid(en, factory, a
     db.session.commit()
     assert "All done" in page(en.get(status_path(rr))).text
     assert {s.key: s for s in timeline.steps(rr)}["resolved"].done
+
+
+def test_a_stored_label_is_sent_in_one_statement_and_a_new_one_is_drawn_unwritten(
+    en, exchange, factory, app
+):
+    """The download reads the return with its current label's PDF in one statement; a label
+    reissued and not drawn yet is drawn from its words, without writing, never the old one."""
+    first = exchange.current_label
+    draw_for_mail({first.id})
+    db.session.commit()
+    stored = db.session.scalar(select(Label.pdf).where(Label.id == first.id))
+    path = status_path(exchange)
+    sent: list[str] = []
+
+    def record(_conn, _cursor, sql, *_args):
+        sent.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    db.session.expunge_all()
+    download = en.get(path + "/label.pdf")
+    assert download.status_code == 200 and download.data == stored
+    assert download.headers["Content-Disposition"] == (
+        f'attachment; filename="label-{exchange.rma}.pdf"'
+    )
+    assert len(sent) == 1 and "labels.pdf" in sent[0], sent
+
+    other = factory.relay_point(name="Librairie du Canal")
+    db.session.commit()
+    app.config["DELIVER_MAIL_AFTER_REQUEST"] = False  # the worker draws it, as in production
+    en.post(path + "/relay", data={"relay_point_id": other.id})
+    db.session.expire_all()
+    new = db.session.get(ReturnRequest, exchange.id).current_label
+    assert new.id != first.id and new.voided_at is None
+    new_id, new_code = new.id, new.tracking_code
+    db.session.expunge_all()
+    sent.clear()
+    download = en.get(path + "/label.pdf")
+    assert download.status_code == 200 and download.data != stored
+    assert new_code in _pdf_text(download.data)
+    assert [s for s in sent if s.lstrip()[:6] in ("INSERT", "UPDATE", "DELETE")] == []
+    assert len(sent) == 2, sent  # the return with the label, then the label's words
+    event.remove(db.engine, "before_cursor_execute", record)
+    assert db.session.scalar(select(Label.pdf).where(Label.id == new_id)) is None
+
+
+def _pdf_text(data: bytes) -> str:
+    return PdfReader(io.BytesIO(data)).pages[0].extract_text().replace(" ", "")
