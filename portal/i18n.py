@@ -19,6 +19,8 @@ from flask import (
 )
 from flask_babel import format_date, get_locale, get_translations
 from flask_babel import gettext as _
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from portal import ROOT
 from portal.extensions import babel
@@ -57,6 +59,27 @@ def catalog():
     if locale is not None:
         ctx.portal_catalog = (locale, getattr(ctx, "babel_domain", None), translations)
     return translations
+
+
+@pass_context
+def template_gettext(context, string: str, **variables) -> str:
+    """The templates' `_()`: what Jinja's new-style gettext does (the translation, as
+    Markup when the template escapes, always %-formatted), with a string without
+    variables formatted once per catalogue and kept: a page's twenty or thirty labels
+    then cost a dictionary lookup each instead of Jinja's two context calls and a Markup
+    formatting (≈ 10 µs each)."""
+    translations = catalog()
+    escape = context.eval_ctx.autoescape
+    if variables:
+        found = translations.ugettext(string)
+        return (Markup(found) if escape else found) % variables
+    kept = translations.__dict__.setdefault("_portal_template_strings", {})
+    key = (string, escape)
+    found = kept.get(key)
+    if found is None:
+        found = translations.ugettext(string)
+        found = kept[key] = (Markup(found) if escape else found) % {}
+    return found
 
 
 def current_locale() -> str:
@@ -128,6 +151,7 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: catalog().upgettext(c, s),
         npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.globals["current_locale"] = current_locale
