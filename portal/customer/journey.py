@@ -123,6 +123,7 @@ def items():
         errors = dict(data["errors"])
         draft.update(errors={})
     rows = item_rows(order, data, policy, date.today())
+    returnable = any(row.eligibility.ok or row.repair for row in rows)
     html = render_template(
         "customer/items.html",
         order=order,
@@ -132,8 +133,9 @@ def items():
         gift=data["gift"],
         policy=policy,
         reasons=reason_labels(),
-        returnable=any(row.eligibility.ok or row.repair for row in rows),
-        warranty_words=warranty_words([row.line for row in rows], date.today()),
+        returnable=returnable,
+        # said only when nothing can be returned
+        warranty_words=[] if returnable else warranty_words([r.line for r in rows], date.today()),
     )
     return html, 422 if errors else 200, picture_policy(rows)
 

@@ -94,7 +94,7 @@ class Row:
 
 
 def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row]:
-    photos = draft.photos(data["key"])
+    photos = draft.photo_counts(data["key"])
     resolutions = allowed_resolutions(order, data["gift"], policy)
     taken = returned_quantities(order.id)
     return [
@@ -103,7 +103,7 @@ def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row
             eligibility=e,
             options=exchange_options(e.line) if e.ok else [],
             chosen=data["items"].get(str(e.line.id), {}),
-            photos=len(photos.get(e.line.id, [])),
+            photos=photos.get(e.line.id, 0),
             resolutions=resolutions,
             credit=policy.credit_with_bonus(e.line.unit_price),
             repair=repair_offer(e, today, taken.get(e.line.id, 0)),  # gifts too, no prices
