@@ -26,6 +26,7 @@ from portal.customer.pages import (
     lookup_key,
     parse_items,
     picture_policy,
+    reasons,
 )
 from portal.edge import form_id
 from portal.extensions import db
@@ -42,7 +43,6 @@ from portal.services.repair_eligibility import warranty_words
 from portal.services.returns import create_return, find_by_submission, validate_choices
 from portal.services.summary import for_choices
 from portal.web import commit_verb
-from portal.words import reason_labels
 
 
 def _journey(lines: bool = False):
@@ -132,7 +132,7 @@ def items():
         form=form,
         gift=data["gift"],
         policy=policy,
-        reasons=reason_labels(),
+        reasons=reasons(),
         returnable=returnable,
         # said only when nothing can be returned
         warranty_words=[] if returnable else warranty_words([r.line for r in rows], date.today()),

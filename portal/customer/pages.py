@@ -8,7 +8,7 @@ from datetime import date
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.customer import draft
 from portal.edge import MAX_ID
 from portal.extensions import db
+from portal.i18n import current_locale
 from portal.models import DraftPhoto, Order, OrderLine, Product, Variant
 from portal.security import CONTENT_SECURITY_POLICY
 from portal.services import lookup
@@ -26,7 +27,7 @@ from portal.services.policy import Policy
 from portal.services.repair_eligibility import RepairOffer, repair_offer
 from portal.services.returns import allowed_resolutions, exchange_options, validate_choices
 from portal.uploads import MAX_PIXELS, BadUpload, clean_image
-from portal.words import PHOTO_REASONS
+from portal.words import PHOTO_REASONS, reason_labels
 
 MAX_PHOTOS = 3
 
@@ -110,6 +111,16 @@ def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row
         )
         for e in check_order(order, policy, today, taken)
     ]
+
+
+def reasons() -> dict[str, str]:
+    """`words.reason_labels()` in the page's language, looked up once per language: the
+    catalogue does not change while the app runs (nine look-ups on every items page)."""
+    found = current_app.extensions.setdefault("portal_reason_labels", {})
+    locale = current_locale()
+    if locale not in found:
+        found[locale] = reason_labels()
+    return found[locale]
 
 
 def picture_policy(rows: list[Row]) -> dict[str, str]:
