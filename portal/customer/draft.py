@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import session
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from portal.extensions import db
 from portal.models import DraftPhoto, Order
@@ -81,6 +81,16 @@ def photos(draft_key: str) -> dict[int, list[DraftPhoto]]:
     for row in rows:
         found.setdefault(row.order_line_id, []).append(row)
     return found
+
+
+def photo_counts(draft_key: str) -> dict[int, int]:
+    """How many photos each order line has (the page shows the count, not the photos)."""
+    rows = db.session.execute(
+        select(DraftPhoto.order_line_id, func.count())
+        .where(DraftPhoto.draft_key == draft_key)
+        .group_by(DraftPhoto.order_line_id)
+    )
+    return {line_id: count for line_id, count in rows}
 
 
 def to_return_draft(

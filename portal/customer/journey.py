@@ -15,18 +15,24 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from portal import lifecycle
 from portal.customer import blank_forms, draft, keep_it_view, lookup_limits
 from portal.customer.blueprint import bp
 from portal.customer.forms import LookupForm, PlainForm
-from portal.customer.pages import item_rows, lookup_key, parse_items, picture_policy
+from portal.customer.pages import (
+    item_rows,
+    load_order,
+    lookup_key,
+    parse_items,
+    picture_policy,
+    reasons,
+)
 from portal.edge import form_id
 from portal.extensions import db
 from portal.i18n import current_locale, fmt_date
 from portal.links import status_path
-from portal.models import Order, OrderLine, Product, RelayPoint, ReturnRequest, Variant
+from portal.models import Order, RelayPoint, ReturnRequest, Variant
 from portal.services import letterbox, lookup
 from portal.services.drop_off_points import DropOffPoints, anywhere_options, find_drop_off_points
 from portal.services.eligibility import returned_quantities
@@ -37,19 +43,11 @@ from portal.services.repair_eligibility import warranty_words
 from portal.services.returns import create_return, find_by_submission, validate_choices
 from portal.services.summary import for_choices
 from portal.web import commit_verb, commit_verb_loaded
-from portal.words import reason_labels
-
-# what the journey's pages walk (eligibility, exchange options): a few queries in all
-ORDER_LOADS = (
-    selectinload(Order.lines)
-    .joinedload(OrderLine.variant)
-    .joinedload(Variant.product)
-    .selectinload(Product.variants),
-)
 
 
-def _journey(loads=()):
-    """(data, order, None) for the journey in progress, or (None, None, where to go)."""
+def _journey(lines: bool = False):
+    """(data, order, None) for the journey in progress, or (None, None, where to go);
+    `lines`: the order with what the pages walk (`pages.load_order`), else its row alone."""
     data = draft.current()
     if data is None:
         done = _finished_return()
@@ -57,7 +55,7 @@ def _journey(loads=()):
             return None, None, redirect(status_path(done))
         flash(_("Your session has ended. Please find your order again."), "info")
         return None, None, redirect(url_for("customer.start"))
-    order = db.session.get(Order, data["order_id"], options=loads)
+    order = load_order(data["order_id"]) if lines else db.session.get(Order, data["order_id"])
     if order is None:
         draft.clear()
         return None, None, redirect(url_for("customer.start"))
@@ -100,7 +98,7 @@ def find_order():
 
 @bp.route("/return/items", methods=["GET", "POST"])
 def items():
-    data, order, elsewhere = _journey(ORDER_LOADS)
+    data, order, elsewhere = _journey(lines=True)
     if elsewhere is not None:
         return elsewhere
     policy = current_policy()
@@ -110,20 +108,22 @@ def items():
         if not form.validate_on_submit():
             abort(400)
         # commits: keeps the photos the customer uploaded, even next to a form error
-        chosen, errors = commit_verb(parse_items, order, data, policy)
+        chosen, errors, kept = commit_verb(parse_items, order, data, policy)
         if not errors:
             draft.update(items=chosen, errors={})
             if data["gift"] and not data.get("contact"):
                 return redirect(url_for("customer.gift_contact"))
-            if keep_it_view.kept_value(order, {**data, "items": chosen}):
+            if kept:
                 return redirect(url_for("customer.review"))  # kept: nothing to drop off
             return redirect(url_for("customer.relay"))
         # shown again to be corrected, not kept: bad input changes nothing
         data = {**data, "items": chosen}
+        order = load_order(data["order_id"])  # the commit expired it
     elif data.get("errors"):  # what went wrong on confirming, shown once next to the fields
         errors = dict(data["errors"])
         draft.update(errors={})
     rows = item_rows(order, data, policy, date.today())
+    returnable = any(row.eligibility.ok or row.repair for row in rows)
     html = render_template(
         "customer/items.html",
         order=order,
@@ -132,9 +132,10 @@ def items():
         form=form,
         gift=data["gift"],
         policy=policy,
-        reasons=reason_labels(),
-        returnable=any(row.eligibility.ok or row.repair for row in rows),
-        warranty_words=warranty_words([row.line for row in rows], date.today()),
+        reasons=reasons(),
+        returnable=returnable,
+        # said only when nothing can be returned
+        warranty_words=[] if returnable else warranty_words([r.line for r in rows], date.today()),
     )
     return html, 422 if errors else 200, picture_policy(rows)
 
@@ -192,7 +193,7 @@ def relay():
 
 @bp.get("/return/review")
 def review():
-    data, order, elsewhere = _journey(ORDER_LOADS)
+    data, order, elsewhere = _journey(lines=True)
     if elsewhere is not None:
         return elsewhere
     if not data["items"]:

@@ -5,23 +5,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.customer import draft
 from portal.edge import MAX_ID
 from portal.extensions import db
-from portal.models import DraftPhoto, Order, OrderLine, Variant
+from portal.i18n import current_locale
+from portal.models import DraftPhoto, Order, OrderLine, Product, Variant
 from portal.security import CONTENT_SECURITY_POLICY
 from portal.services import lookup
 from portal.services.eligibility import Eligibility, check_order, returned_quantities
+from portal.services.keep_it import current_rule, return_keep_value
 from portal.services.policy import Policy
 from portal.services.repair_eligibility import RepairOffer, repair_offer
 from portal.services.returns import allowed_resolutions, exchange_options, validate_choices
 from portal.uploads import MAX_PIXELS, BadUpload, clean_image
-from portal.words import PHOTO_REASONS
+from portal.words import PHOTO_REASONS, reason_labels
 
 MAX_PHOTOS = 3
 
@@ -29,6 +35,46 @@ MAX_PHOTOS = 3
 def lookup_key() -> str:
     """Rate-limit key: the order number, whoever asks."""
     return "order:" + lookup.normalize_number(request.form.get("number", ""))[:64]
+
+
+@cache
+def _order_with_lines():
+    """The order with its lines, their variants and products, in one query (outer joins:
+    an order without lines is still found)."""
+    return (
+        select(Order)
+        .outerjoin(Order.lines)
+        .outerjoin(OrderLine.variant)
+        .outerjoin(Variant.product)
+        .options(
+            contains_eager(Order.lines)
+            .contains_eager(OrderLine.variant)
+            .contains_eager(Variant.product)
+        )
+        .order_by(OrderLine.id)
+    )
+
+
+def load_order(order_id: int) -> Order | None:
+    """The journey's order with what its pages walk (eligibility, exchange options, the
+    summary): its lines, their variants and products, and every variant of those products.
+    Two queries; nothing is lazy-loaded afterwards."""
+    order = (
+        db.session.scalars(_order_with_lines().where(Order.id == order_id)).unique().one_or_none()
+    )
+    if order is None or not order.lines:
+        return order
+    products: dict[int, Product] = {
+        line.variant.product.id: line.variant.product for line in order.lines
+    }
+    variants: dict[int, list[Variant]] = {product_id: [] for product_id in products}
+    for variant in db.session.scalars(
+        select(Variant).where(Variant.product_id.in_(list(products))).order_by(Variant.id)
+    ):
+        variants[variant.product_id].append(variant)
+    for product_id, product in products.items():
+        set_committed_value(product, "variants", variants[product_id])
+    return order
 
 
 @dataclass
@@ -49,7 +95,7 @@ class Row:
 
 
 def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row]:
-    photos = draft.photos(data["key"])
+    photos = draft.photo_counts(data["key"])
     resolutions = allowed_resolutions(order, data["gift"], policy)
     taken = returned_quantities(order.id)
     return [
@@ -58,13 +104,23 @@ def item_rows(order: Order, data: dict, policy: Policy, today: date) -> list[Row
             eligibility=e,
             options=exchange_options(e.line) if e.ok else [],
             chosen=data["items"].get(str(e.line.id), {}),
-            photos=len(photos.get(e.line.id, [])),
+            photos=photos.get(e.line.id, 0),
             resolutions=resolutions,
             credit=policy.credit_with_bonus(e.line.unit_price),
             repair=repair_offer(e, today, taken.get(e.line.id, 0)),  # gifts too, no prices
         )
         for e in check_order(order, policy, today, taken)
     ]
+
+
+def reasons() -> dict[str, str]:
+    """`words.reason_labels()` in the page's language, looked up once per language: the
+    catalogue does not change while the app runs (nine look-ups on every items page)."""
+    found = current_app.extensions.setdefault("portal_reason_labels", {})
+    locale = current_locale()
+    if locale not in found:
+        found[locale] = reason_labels()
+    return found[locale]
 
 
 def picture_policy(rows: list[Row]) -> dict[str, str]:
@@ -97,8 +153,9 @@ def _int(value, default: int = 0) -> int:
     return max(-MAX_ID, min(number, MAX_ID))
 
 
-def parse_items(order: Order, data: dict, policy: Policy) -> tuple[dict, dict[str, str]]:
-    """Read the items form. Returns (choices to keep in the session, errors by field)."""
+def parse_items(order: Order, data: dict, policy: Policy) -> tuple[dict, dict[str, str], bool]:
+    """Read the items form. Returns (choices to keep in the session, errors by field,
+    whether the items are kept: see `keep_it`), all read before the request commits."""
     chosen: dict[str, dict] = {}
     errors: dict[str, str] = {}
     form = request.form
@@ -120,10 +177,14 @@ def parse_items(order: Order, data: dict, policy: Policy) -> tuple[dict, dict[st
     if any(k.startswith("item-") and k.split("-")[1] not in line_ids for k in form):
         errors["items"] = _("This item is not part of your order.")
     choices = draft.choices({"items": chosen})
+    taken = returned_quantities(order.id)  # read once, for the checks and keep it
     errors.update(
-        validate_choices(order, choices, gift=data["gift"], policy=policy, today=date.today())
+        validate_choices(
+            order, choices, gift=data["gift"], policy=policy, today=date.today(), taken=taken
+        )
     )
-    return chosen, errors
+    kept = not errors and bool(return_keep_value(order, choices, current_rule(), taken))
+    return chosen, errors, kept
 
 
 def _store_photos(draft_key: str, line: OrderLine, reason: str) -> dict[str, str]:
