@@ -43,6 +43,18 @@ def lock_return(rr: ReturnRequest) -> None:
     ).all()
 
 
+def _sqlite_write_lock(order_id: int) -> None:
+    """SQLite ignores FOR UPDATE: write the order's row (to the value it has), which takes
+    the database's single write lock now, waiting up to the busy timeout."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(updated_at=Order.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def lock_order(order_id: int) -> None:
     """Hold the order's row lock until the transaction ends.
 
@@ -52,13 +64,7 @@ def lock_order(order_id: int) -> None:
     up to the busy timeout, rather than at the first insert after the checks.
     """
     db.session.execute(select(Order.id).where(Order.id == order_id).with_for_update())
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(Order)
-            .where(Order.id == order_id)
-            .values(updated_at=Order.updated_at)
-            .execution_options(synchronize_session=False)
-        )
+    _sqlite_write_lock(order_id)
 
 
 def locked_order(order_id: int, *options) -> Order | None:
@@ -70,13 +76,7 @@ def locked_order(order_id: int, *options) -> Order | None:
     has), which takes the single write lock and starts the transaction, so that the order
     and its lines are read after the lock there too.
     """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(
-            update(Order)
-            .where(Order.id == order_id)
-            .values(updated_at=Order.updated_at)
-            .execution_options(synchronize_session=False)
-        )
+    _sqlite_write_lock(order_id)
     return (
         db.session.scalars(
             select(Order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import event
 
 from portal.extensions import db
 
@@ -27,3 +28,16 @@ def shop(factory):
     return SimpleNamespace(
         order=order, line=order.lines[0], point=point, m=variants[0], large=variants[1]
     )
+
+
+@pytest.fixture
+def statements():
+    """Every SQL statement the app sends while the test runs, in order."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", record)

@@ -7,7 +7,6 @@ raising one is a decision (say why in the commit), not a fix for a red test."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from portal import lifecycle
 from portal.extensions import db
@@ -18,16 +17,10 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 @pytest.fixture
-def statements(app):
-    app.config["DELIVER_MAIL_AFTER_REQUEST"] = False  # the worker sends, as in production
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
+def statements(app, statements):
+    """The customer fixture's statements, with the worker sending, as in production."""
+    app.config["DELIVER_MAIL_AFTER_REQUEST"] = False
+    return statements
 
 
 def _confirm(client, statements: list[str]) -> tuple[list[str], list[str]]:

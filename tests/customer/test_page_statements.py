@@ -5,23 +5,10 @@ ceiling is a decision (say why in the commit), not a fix for a red test."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.links import status_path
 from tests.customer.pagekit import item_fields, lookup, page, to_review
-
-
-@pytest.fixture
-def statements():
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _read(client, path: str, statements: list[str]):

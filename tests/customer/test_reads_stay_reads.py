@@ -4,27 +4,11 @@ use their indexes on both databases, and SQLite runs in WAL mode."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import event
-
 from portal import create_app
 from portal.extensions import db
 from portal.links import status_path
 from portal.services import lookup as lookups
 from tests.customer.pagekit import confirm, item_fields, lookup, page, to_review
-
-
-@pytest.fixture
-def statements():
-    """Every SQL statement the app sends while the test runs, in order."""
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
 
 
 def writes(seen: list[str]) -> list[str]:
