@@ -431,7 +431,16 @@ class Bench:
     def outbox_worker(self):
         """`flask outbox deliver --loop` running, as in production; returns its stop."""
         proc = subprocess.Popen(
-            [str(VENV_BIN / "flask"), "--app", "wsgi", "outbox", "deliver", "--loop"],
+            [
+                str(VENV_BIN / "flask"),
+                "--app",
+                "wsgi",
+                "outbox",
+                "deliver",
+                "--loop",
+                "--interval",
+                "1",
+            ],
             env={**self.env, "FLASK_APP": "wsgi"},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

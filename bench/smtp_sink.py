@@ -6,7 +6,8 @@ at ≈ 85 mails/s in the bench's own process whatever the portal did. This serve
 part of RFC 5321 that `smtplib` uses (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT; no
 extensions offered, so the client sends plain DATA), reads the socket in large chunks until
 the end-of-data line, undoes the dot-stuffing, and parses only the header block: what the
-bench records. One thread per connection; a few tens of µs per mail.
+bench records. One thread per connection; 0.3–0.7 ms of CPU a mail as measured (its own
+CPU is reported with each outbox round).
 """
 
 from __future__ import annotations
